@@ -1,0 +1,198 @@
+/**
+ * Real-input FFT with cached plans.
+ *
+ * Default backend: PFFFT compiled to WASM with SIMD (@echogarden/pffft-wasm/simd),
+ * measured 13–22× faster than fft.js on this project's machines (docs/dsp.md,
+ * `npm run bench`). fft.js stays as a pure-JS backend: the test oracle and a
+ * fallback for power-of-two sizes.
+ *
+ * Spectrum layout ("packed", the same for both backends), for an N-point transform:
+ *   [Re X0, Re X(N/2), Re X1, Im X1, Re X2, Im X2, …, Re X(N/2−1), Im X(N/2−1)]
+ * forward() is unscaled; inverse() divides by N, so inverse(forward(x)) = x.
+ */
+import PFFFT from '@echogarden/pffft-wasm/simd';
+import FFTJS from 'fft.js';
+
+export type FftBackendName = 'pffft' | 'fftjs';
+
+export interface RealFft {
+  readonly size: number;
+  readonly backend: FftBackendName;
+  /** Real input (shorter inputs are zero-padded) → packed spectrum of length `size`. */
+  forward(input: Float32Array, output?: Float32Array): Float32Array;
+  /** Packed spectrum → real signal of length `size`, scaled by 1/size. */
+  inverse(spectrum: Float32Array, output?: Float32Array): Float32Array;
+}
+
+const pffft = await PFFFT();
+const PFFFT_REAL = 0;
+const PFFFT_FORWARD = 0;
+const PFFFT_BACKWARD = 1;
+
+/** True when n = 2^a·3^b·5^c with a ≥ 5, the sizes PFFFT accepts for real transforms. */
+export function isPffftSize(n: number): boolean {
+  if (!Number.isInteger(n) || n < 32 || n % 32 !== 0) return false;
+  let m = n;
+  for (const p of [2, 3, 5]) while (m % p === 0) m /= p;
+  return m === 1;
+}
+
+const goodSizes: number[] = (() => {
+  const out: number[] = [];
+  const limit = 2 ** 27;
+  for (let a = 1; a <= limit; a *= 2)
+    for (let b = a; b <= limit; b *= 3)
+      for (let c = b; c <= limit; c *= 5) if (c >= 32 && c % 32 === 0) out.push(c);
+  return out.sort((x, y) => x - y);
+})();
+
+/** Smallest size ≥ minSize the backend can transform (5-smooth for PFFFT, power of two for fft.js). */
+export function goodFftSize(minSize: number, backend: FftBackendName = 'pffft'): number {
+  const n = Math.max(32, Math.ceil(minSize));
+  if (backend === 'fftjs') return 2 ** Math.ceil(Math.log2(n));
+  let lo = 0;
+  let hi = goodSizes.length - 1;
+  if (n > goodSizes[hi]!) throw new RangeError(`FFT size ${n} exceeds the largest supported size ${goodSizes[hi]}`);
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (goodSizes[mid]! >= n) hi = mid;
+    else lo = mid + 1;
+  }
+  return goodSizes[lo]!;
+}
+
+class PffftPlan implements RealFft {
+  readonly backend = 'pffft' as const;
+  private readonly setup: number;
+  private readonly inPtr: number;
+  private readonly outPtr: number;
+  private readonly workPtr: number;
+
+  constructor(readonly size: number) {
+    if (!isPffftSize(size)) throw new RangeError(`PFFFT cannot transform size ${size}: use goodFftSize()`);
+    this.setup = pffft._pffft_new_setup(size, PFFFT_REAL);
+    const bytes = size * 4;
+    this.inPtr = pffft._pffft_aligned_malloc(bytes);
+    this.outPtr = pffft._pffft_aligned_malloc(bytes);
+    // A work buffer avoids PFFFT's stack allocation, which overflows the WASM stack for large N.
+    this.workPtr = pffft._pffft_aligned_malloc(bytes);
+  }
+
+  private run(input: Float32Array, output: Float32Array | undefined, direction: number, scale: number): Float32Array {
+    const n = this.size;
+    if (input.length > n) throw new RangeError(`FFT input of ${input.length} samples exceeds plan size ${n}`);
+    // HEAPF32 must be re-read after every allocation: the WASM heap may have grown.
+    let heap = pffft.HEAPF32;
+    const inIdx = this.inPtr >> 2;
+    heap.set(input, inIdx);
+    if (input.length < n) heap.fill(0, inIdx + input.length, inIdx + n);
+    pffft._pffft_transform_ordered(this.setup, this.inPtr, this.outPtr, this.workPtr, direction);
+    heap = pffft.HEAPF32;
+    const out = output ?? new Float32Array(n);
+    const outIdx = this.outPtr >> 2;
+    out.set(heap.subarray(outIdx, outIdx + n));
+    if (scale !== 1) for (let i = 0; i < n; i++) out[i]! *= scale;
+    return out;
+  }
+
+  forward(input: Float32Array, output?: Float32Array): Float32Array {
+    return this.run(input, output, PFFFT_FORWARD, 1);
+  }
+
+  inverse(spectrum: Float32Array, output?: Float32Array): Float32Array {
+    return this.run(spectrum, output, PFFFT_BACKWARD, 1 / this.size);
+  }
+
+  dispose(): void {
+    pffft._pffft_destroy_setup(this.setup);
+    pffft._pffft_aligned_free(this.inPtr);
+    pffft._pffft_aligned_free(this.outPtr);
+    pffft._pffft_aligned_free(this.workPtr);
+  }
+}
+
+interface FftJsInstance {
+  createComplexArray(): number[];
+  realTransform(out: number[], input: ArrayLike<number>): void;
+  completeSpectrum(spectrum: number[]): void;
+  inverseTransform(out: number[], input: number[]): void;
+}
+
+class FftJsPlan implements RealFft {
+  readonly backend = 'fftjs' as const;
+  private readonly impl: FftJsInstance;
+  private readonly input: Float64Array;
+  private readonly complexIn: number[];
+  private readonly complexOut: number[];
+
+  constructor(readonly size: number) {
+    if (size < 4 || (size & (size - 1)) !== 0) throw new RangeError(`fft.js needs a power-of-two size, got ${size}`);
+    this.impl = new (FFTJS as unknown as new (n: number) => FftJsInstance)(size);
+    this.input = new Float64Array(size);
+    this.complexIn = this.impl.createComplexArray();
+    this.complexOut = this.impl.createComplexArray();
+  }
+
+  forward(input: Float32Array, output?: Float32Array): Float32Array {
+    const n = this.size;
+    if (input.length > n) throw new RangeError(`FFT input of ${input.length} samples exceeds plan size ${n}`);
+    this.input.fill(0);
+    this.input.set(input);
+    const c = this.complexOut;
+    this.impl.realTransform(c, this.input);
+    const out = output ?? new Float32Array(n);
+    out[0] = c[0]!;
+    out[1] = c[n]!; // Re X(N/2)
+    for (let k = 1; k < n / 2; k++) {
+      out[2 * k] = c[2 * k]!;
+      out[2 * k + 1] = c[2 * k + 1]!;
+    }
+    return out;
+  }
+
+  inverse(spectrum: Float32Array, output?: Float32Array): Float32Array {
+    const n = this.size;
+    const c = this.complexIn;
+    c[0] = spectrum[0]!;
+    c[1] = 0;
+    c[n] = spectrum[1]!;
+    c[n + 1] = 0;
+    for (let k = 1; k < n / 2; k++) {
+      const re = spectrum[2 * k]!;
+      const im = spectrum[2 * k + 1]!;
+      c[2 * k] = re;
+      c[2 * k + 1] = im;
+      c[2 * (n - k)] = re; // Hermitian symmetry of a real signal's spectrum
+      c[2 * (n - k) + 1] = -im;
+    }
+    this.impl.inverseTransform(this.complexOut, c); // fft.js scales the inverse by 1/N itself
+    const out = output ?? new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.complexOut[2 * i]!;
+    return out;
+  }
+
+  dispose(): void {}
+}
+
+/** Plans are cached; the least recently used are released beyond this many (WASM memory is not GC'd). */
+const MAX_CACHED_PLANS = 24;
+const cache = new Map<string, PffftPlan | FftJsPlan>();
+
+/** A cached plan for an N-point real FFT. */
+export function realFft(size: number, backend: FftBackendName = 'pffft'): RealFft {
+  const key = `${backend}:${size}`;
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const plan = backend === 'pffft' ? new PffftPlan(size) : new FftJsPlan(size);
+  cache.set(key, plan);
+  if (cache.size > MAX_CACHED_PLANS) {
+    const [oldestKey, oldest] = cache.entries().next().value as [string, PffftPlan | FftJsPlan];
+    cache.delete(oldestKey);
+    oldest.dispose();
+  }
+  return plan;
+}
