@@ -6,6 +6,7 @@
  *
  * Sign convention: if y is x delayed by D samples (y[t] = x[t − D]), the estimate is +D.
  */
+import { bandGain } from './band-filter.js';
 import { type FftBackendName, goodFftSize, realFft } from './fft.js';
 
 export interface GccOptions {
@@ -40,19 +41,6 @@ function energy(x: Float32Array): number {
   let e = 0;
   for (let i = 0; i < x.length; i++) e += x[i]! * x[i]!;
   return e;
-}
-
-/** Raised-cosine taper width at each band edge, as a fraction of the edge frequency (≈ 1/6 octave). */
-const EDGE_FRACTION = 0.12;
-
-/** Gain of the band mask at frequency f: 1 inside, 0 outside, cosine tapers at the edges. */
-export function bandGain(f: number, lo: number, hi: number): number {
-  const wLo = lo * EDGE_FRACTION;
-  const wHi = hi * EDGE_FRACTION;
-  if (f <= lo - wLo || f >= hi + wHi) return 0;
-  if (f < lo + wLo) return 0.5 - 0.5 * Math.cos((Math.PI * (f - (lo - wLo))) / (2 * wLo));
-  if (f > hi - wHi) return 0.5 - 0.5 * Math.cos((Math.PI * (hi + wHi - f)) / (2 * wHi));
-  return 1;
 }
 
 /**

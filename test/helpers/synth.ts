@@ -67,7 +67,10 @@ export function pseudoSpeech(durationS: number, fs: number, seed: number, peak =
   let m = 0;
   for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(out[i]!));
   if (m > 0) for (let i = 0; i < n; i++) out[i]! *= peak / m;
-  return out;
+  // End on the last sound, not in a pause: callers take the drain from the buffer's end.
+  let end = n;
+  while (end > 0 && Math.abs(out[end - 1]!) < 1e-6) end--;
+  return out.slice(0, end);
 }
 
 /** Linear convolution via FFT; output length x.length + h.length − 1. */

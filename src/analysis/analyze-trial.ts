@@ -1,0 +1,193 @@
+/**
+ * One trial's analysis: delay, echo loss, noise floor, the residual envelope after the
+ * drain, and the leak verdict at each gate (docs/analysis.md). Pure: signals in, a
+ * TrialAnalysis object out.
+ */
+import { inputError } from '../core/errors.js';
+import { powerToDb, round } from '../core/units.js';
+import { clipping, digitalSilence, excessOverFloorDb, framePowers } from '../dsp/levels.js';
+import { normalizedXcorr } from '../dsp/normalized-xcorr.js';
+import type { AnalysisOptions } from '../config/analysis-options.js';
+import { gateVerdict, tailFrames, type DetectorConfig } from './leak-detector.js';
+import { measurePlayback, type PlaybackContext } from './playback-measure.js';
+import { ANALYSIS_SCHEMA, type GateResult, type StreamInfo, type TrialAnalysis } from './trial-result.js';
+
+export interface CalibrationResult {
+  delayMs: number | null;
+  confidenceDb: number | null;
+  rawEchoLossDb: number | null;
+  rawEchoLossIsLowerBound: boolean;
+  warnings: string[];
+}
+
+export interface TrialInput extends PlaybackContext {
+  ref: Float32Array;
+  mic: Float32Array;
+  sampleRate: number;
+  drainSource: 'events' | 'option' | 'reference';
+  /** Delay given by the user (--delay-ms): used when the trial's own estimate is unreliable. */
+  delayMs: number | null;
+  calibration: CalibrationResult | null;
+  refInfo: StreamInfo;
+  micInfo: StreamInfo;
+  /** Notes from loading (resampling, channel choice) carried into the report. */
+  warnings: string[];
+}
+
+const r2 = (x: number) => round(x, 2);
+const r2n = (x: number | null) => (x === null ? null : round(x, 2));
+
+/** The calibration pair: delay and raw echo loss with voice processing bypassed. */
+export function analyzeCalibration(ref: Float32Array, mic: Float32Array, sampleRate: number, o: AnalysisOptions): CalibrationResult {
+  const m = measurePlayback(ref, mic, sampleRate, { drainMs: null, playbackStartMs: null, preRollMs: null }, o);
+  const warnings = m.warnings.map((w) => `calibration: ${w}`);
+  const delayMs = m.gcc && m.gccReliable ? (m.gcc.delay * 1000) / sampleRate : null;
+  if (m.gcc === null) warnings.push('calibration: no delay estimate (silent reference or mic)');
+  else if (!m.gccReliable) warnings.push(`calibration: delay estimate unreliable (confidence ${r2(m.gcc.confidenceDb)} dB)`);
+  const lv = m.levelsAt(delayMs);
+  return { delayMs, confidenceDb: m.gcc ? m.gcc.confidenceDb : null, rawEchoLossDb: lv.echoLossDb, rawEchoLossIsLowerBound: lv.lowerBound, warnings };
+}
+
+export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
+  const fs = t.sampleRate;
+  const m = measurePlayback(t.ref, t.mic, fs, t, o);
+  const warnings = [...t.warnings, ...m.warnings];
+  if (m.drainMs === null) {
+    throw inputError('E_REF_SILENT', 'the reference is silent, so there is no playback end to measure the gate from', {
+      hint: 'check that --ref is the played TTS audio, or give the drain time with --events or --drain-at-ms',
+    });
+  }
+  const drainMs = m.drainMs;
+
+  // Delay: the trial's own estimate when it is trustworthy, else calibration, else the user's.
+  const trialMs = m.gcc ? (m.gcc.delay * 1000) / fs : null;
+  let delayMs: number | null = null;
+  let source: TrialAnalysis['delay']['source'] = 'none';
+  if (m.gccReliable) [delayMs, source] = [trialMs, 'trial'];
+  else if (t.calibration?.delayMs != null) [delayMs, source] = [t.calibration.delayMs, 'calibration'];
+  else if (t.delayMs !== null) [delayMs, source] = [t.delayMs, 'option'];
+  const known = t.calibration?.delayMs ?? t.delayMs;
+  if (m.gccReliable && known != null && Math.abs(known - trialMs!) > 1) {
+    warnings.push(`trial delay ${r2(trialMs!)} ms differs from the calibrated/given ${r2(known)} ms by more than 1 ms (route or buffer change?)`);
+  }
+  if (!m.gccReliable && source !== 'none') warnings.push(`trial delay estimate too weak (${m.gcc ? `${r2(m.gcc.confidenceDb)} dB` : 'none'}): using the ${source} delay`);
+
+  const lv = m.levelsAt(delayMs);
+  const raw = t.calibration?.rawEchoLossDb ?? null;
+  const erle = lv.echoLossDb !== null && raw !== null ? lv.echoLossDb - raw : null;
+
+  // Flags: a dead or clipped mic is a failure of its own, never "no leak".
+  const silence = digitalSilence(t.mic, Math.max(2, Math.round((o.digitalSilenceRunMs * fs) / 1000)));
+  const micFramesDb = framePowers(m.micBand, m.frameLen).reduce((a, p) => Math.max(a, powerToDb(p)), -200);
+  let deadReason: string | null = null;
+  if (t.mic.length === 0 || silence.allZero) deadReason = 'every mic sample is zero (digital silence)';
+  else if (silence.stuckFraction >= 0.5)
+    deadReason = `${Math.round(silence.stuckFraction * 100)} % of the mic stream is digital silence (runs of one value ≥ ${o.digitalSilenceRunMs} ms)`;
+  else if (m.floor.powerDb < o.deadMicFloorDbfs && micFramesDb < o.deadMicFloorDbfs + 10)
+    deadReason = `no noise and no echo: the mic never exceeds ${r2(micFramesDb)} dBFS in ${o.bandHz[0]}–${o.bandHz[1]} Hz`;
+  else if (silence.stuckFraction > 0.02)
+    warnings.push(`${r2(silence.stuckFraction * 100)} % of the mic stream is digital silence: dropouts or a gated stream?`);
+  const micClip = clipping(t.mic, o.clipThreshold);
+  const refClip = clipping(t.ref, o.clipThreshold);
+  const clipReason = (c: ReturnType<typeof clipping>) =>
+    c.runs > 0 ? `${c.runs} run(s) of ≥3 samples at full scale, ${r2(c.fraction * 100)} % of samples (peak ${r2(c.peak)})` : null;
+
+  // Residual after the drain on a grid anchored at the drain, so gate edges fall on frame edges.
+  const drainSample = (drainMs * fs) / 1000;
+  const post = framePowers(m.micBand, m.frameLen, drainSample);
+  const excess = excessOverFloorDb(post, m.floor.power);
+  const cfg: DetectorConfig = { thresholdDb: o.detector.thresholdDb, minFrames: Math.max(1, Math.ceil(o.detector.minDurationMs / o.frameMs - 1e-9)) };
+  const tail = tailFrames(excess, cfg) * o.frameMs;
+  let peakAll = -Infinity;
+  for (const e of excess) peakAll = Math.max(peakAll, e);
+  if (post.length === 0) warnings.push('the mic ends at the drain: nothing after playback to analyse');
+
+  const gates: GateResult[] = o.gatesMs.map((gateMs) => {
+    const g = Math.ceil(gateMs / o.frameMs - 1e-9);
+    const v = gateVerdict(excess, cfg, g);
+    const leak = deadReason ? null : v.leak;
+    let attribution: GateResult['attribution'] = null;
+    if (leak) attribution = attribute(t.mic.length > 0 ? m.micBand : t.mic, m.refBand, drainSample + (gateMs * fs) / 1000, delayMs, fs, o);
+    return {
+      gateMs,
+      leak,
+      peakExcessDb: r2n(v.peakExcessDb),
+      firstLeakMs: v.firstLeakFrame === null ? null : v.firstLeakFrame * o.frameMs,
+      leakDurationMs: v.leakFrames * o.frameMs,
+      evaluatedMs: v.evaluatedFrames * o.frameMs,
+      attribution,
+    };
+  });
+  const undecided = gates.filter((g) => g.leak === null).map((g) => g.gateMs);
+  if (undecided.length > 0 && !deadReason)
+    warnings.push(`too little mic audio after gate(s) ${undecided.join(', ')} ms to decide: record a longer post-roll`);
+  if (deadReason) warnings.push('dead mic: leak verdicts withheld');
+
+  return {
+    schema: ANALYSIS_SCHEMA,
+    input: { ref: t.refInfo, mic: t.micInfo, analysisSampleRate: fs },
+    timing: {
+      drainMs: r2(drainMs),
+      drainSource: t.drainSource,
+      referenceBufferEndMs: r2n(m.refBufferEndMs),
+      referenceAcousticEndMs: r2n(m.refAcousticEndMs),
+      playbackStartMs: r2n(m.playbackStartMs),
+      preRollMs: r2(m.preRollMs),
+      preRollSource: m.preRollSource,
+    },
+    delay: {
+      ms: r2n(delayMs === null ? null : round(delayMs, 3)),
+      source,
+      trialEstimateMs: trialMs === null ? null : round(trialMs, 3),
+      trialConfidenceDb: r2n(m.gcc ? m.gcc.confidenceDb : null),
+      trialEstimateReliable: m.gccReliable,
+    },
+    levels: {
+      bandHz: [o.bandHz[0], o.bandHz[1]],
+      referenceDbfs: r2n(lv.refDb),
+      micDuringPlaybackDbfs: r2n(lv.micDb),
+      noiseFloorDbfs: r2(m.floor.powerDb),
+      noiseFloorSpreadDb: r2(m.floor.spreadDb),
+      echoLossDb: r2n(lv.echoLossDb),
+      echoLossIsLowerBound: lv.lowerBound,
+      rawEchoLossDb: r2n(raw),
+      erleDb: r2n(erle),
+      erleIsLowerBound: erle !== null && lv.lowerBound,
+    },
+    residual: {
+      frameMs: o.frameMs,
+      excessDb: Array.from(excess, (e) => r2(e)),
+      tailLengthMs: tail,
+      peakExcessDb: Number.isFinite(peakAll) ? r2(peakAll) : null,
+    },
+    detector: { thresholdDb: o.detector.thresholdDb, minDurationMs: o.detector.minDurationMs, bandHz: [o.bandHz[0], o.bandHz[1]] },
+    gates,
+    flags: {
+      deadMic: { flag: deadReason !== null, reason: deadReason },
+      micClipping: { flag: micClip.runs > 0, reason: clipReason(micClip) },
+      referenceClipping: { flag: refClip.runs > 0, reason: clipReason(refClip) },
+    },
+    warnings,
+  };
+}
+
+/**
+ * Is the post-gate energy the reference coming back? Correlate the post-gate mic with
+ * the reference over the echo path: from the direct delay to the longest path considered.
+ */
+function attribute(micBand: Float32Array, refBand: Float32Array, startSample: number, delayMs: number | null, fs: number, o: AnalysisOptions): GateResult['attribution'] {
+  const start = Math.round(startSample);
+  const len = Math.min(micBand.length - start, Math.round((o.attributionWindowMs * fs) / 1000));
+  if (len <= 0) return null;
+  const lagFrom = Math.max(0, Math.round((((delayMs ?? 0) - 1) * fs) / 1000));
+  const lagTo = lagFrom + Math.round((o.maxEchoPathMs * fs) / 1000);
+  const r = normalizedXcorr(micBand.subarray(start, start + len), refBand, start, lagFrom, lagTo);
+  if (!r) return null;
+  return {
+    score: round(r.score, 3),
+    chance: round(r.chance, 3),
+    lagMs: r2((r.lag * 1000) / fs),
+    // Reversed speech keeps its pitch and spectrum, so chance is high for short voiced segments: 1.5× it, and 0.2 absolute.
+    attributed: r.score >= 0.2 && r.score >= 1.5 * r.chance,
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * What one recording pair says about playback: where it starts and ends, the noise
+ * floor, the echo delay and the echo level. Shared by trial analysis and by the
+ * calibration pair (voice processing bypassed), so both measure the same way.
+ */
+import { powerToDb, round } from '../core/units.js';
+import { bandLimit } from '../dsp/band-filter.js';
+import { gccPhat, type GccResult } from '../dsp/gcc-phat.js';
+import { framePowers, lastActiveFrame, meanPower, noiseFloor, quietFramesFloor, type NoiseFloor } from '../dsp/levels.js';
+import type { AnalysisOptions } from '../config/analysis-options.js';
+
+export interface PlaybackContext {
+  /** Gate origin, ms from sample 0; null → end of the reference buffer. */
+  drainMs: number | null;
+  /** Start of playback from device events, ms; null → first non-zero reference sample. */
+  playbackStartMs: number | null;
+  /** Mic audio before playback that holds noise only, ms; null → up to the playback start. */
+  preRollMs: number | null;
+}
+
+export interface PlaybackMeasure {
+  frameLen: number;
+  refBand: Float32Array;
+  micBand: Float32Array;
+  drainMs: number | null;
+  refBufferStartMs: number | null;
+  refBufferEndMs: number | null;
+  refAcousticEndMs: number | null;
+  playbackStartMs: number | null;
+  preRollMs: number;
+  preRollSource: 'option' | 'reference' | 'quiet-frames';
+  floor: NoiseFloor;
+  gcc: GccResult | null;
+  gccReliable: boolean;
+  /** Band power means over the playback window (reference) and the window shifted by `delayMs` (mic). */
+  levelsAt(delayMs: number | null): { refDb: number | null; micDb: number | null; echoLossDb: number | null; lowerBound: boolean };
+  warnings: string[];
+}
+
+const msOf = (samples: number, fs: number) => (samples * 1000) / fs;
+
+/** Index of the first and one past the last non-zero sample, or null for an all-zero signal. */
+function bufferExtent(x: Float32Array): [number, number] | null {
+  let a = 0;
+  while (a < x.length && x[a] === 0) a++;
+  if (a === x.length) return null;
+  let b = x.length;
+  while (b > a && x[b - 1] === 0) b--;
+  return [a, b];
+}
+
+export function measurePlayback(ref: Float32Array, mic: Float32Array, fs: number, ctx: PlaybackContext, o: AnalysisOptions): PlaybackMeasure {
+  const warnings: string[] = [];
+  const frameLen = (o.frameMs * fs) / 1000;
+  const extent = bufferExtent(ref);
+  const refBufferStartMs = extent ? msOf(extent[0], fs) : null;
+  const refBufferEndMs = extent ? msOf(extent[1], fs) : null;
+  const drainMs = ctx.drainMs ?? refBufferEndMs;
+  const playbackStartMs = ctx.playbackStartMs ?? refBufferStartMs;
+
+  // Acoustic end: broadband frames of the clean reference; a 60 dB range sits far above
+  // its numeric floor, so band limiting would change nothing but the cost.
+  const refFrames = framePowers(ref, frameLen);
+  const lastActive = lastActiveFrame(refFrames, o.acousticEndRangeDb);
+  const refAcousticEndMs = lastActive >= 0 ? (lastActive + 1) * o.frameMs : null;
+
+  const refBand = bandLimit(ref, fs, o.bandHz);
+  const micBand = bandLimit(mic, fs, o.bandHz);
+  const micFrames = framePowers(micBand, frameLen);
+  const refBandFrames = framePowers(refBand, frameLen);
+
+  // Noise floor: the mic before any echo can arrive.
+  let preRollMs: number;
+  let preRollSource: PlaybackMeasure['preRollSource'];
+  if (ctx.preRollMs !== null) {
+    preRollMs = ctx.preRollMs;
+    preRollSource = 'option';
+  } else {
+    preRollMs = Math.max(0, (playbackStartMs ?? msOf(mic.length, fs)) + Math.min(0, o.minDelayMs));
+    preRollSource = 'reference';
+  }
+  const preFrames = Math.floor(preRollMs / o.frameMs);
+  let floor = preRollMs >= o.minPreRollMs ? noiseFloor(micFrames.subarray(0, preFrames)) : null;
+  if (!floor) {
+    floor = quietFramesFloor(micFrames) ?? { power: 0, powerDb: -200, spreadDb: 0, frames: 0 };
+    warnings.push(
+      `pre-roll of ${round(preRollMs, 0)} ms is shorter than ${o.minPreRollMs} ms: noise floor taken from the quietest 10 % of mic frames`,
+    );
+    preRollSource = 'quiet-frames';
+  }
+
+  // Delay: GCC-PHAT between what was played (up to the drain) and the mic up to drain + max delay.
+  let gcc: GccResult | null = null;
+  if (extent && drainMs !== null) {
+    const drainS = Math.min(ref.length, Math.round((drainMs * fs) / 1000));
+    const maxLag = Math.round((o.maxDelayMs * fs) / 1000);
+    const minLag = Math.round((o.minDelayMs * fs) / 1000);
+    const x = ref.subarray(0, drainS);
+    const y = mic.subarray(0, Math.min(mic.length, drainS + maxLag));
+    if (x.length > 0 && y.length > 0) gcc = gccPhat(x, y, { sampleRate: fs, minLag, maxLag, bandHz: o.delayBandHz });
+  }
+  const gccReliable = gcc !== null && gcc.confidenceDb >= o.minDelayConfidenceDb;
+
+  const levelsAt = (delayMs: number | null) => {
+    if (playbackStartMs === null || drainMs === null || drainMs <= playbackStartMs) {
+      return { refDb: null, micDb: null, echoLossDb: null, lowerBound: false };
+    }
+    const a = playbackStartMs / o.frameMs;
+    const b = drainMs / o.frameMs;
+    const shift = (delayMs ?? 0) / o.frameMs;
+    const refP = meanPower(refBandFrames, a, b);
+    const micP = meanPower(micFrames, a + shift, b + shift);
+    if (refP === null || micP === null || refP <= 0) return { refDb: refP === null ? null : powerToDb(refP), micDb: micP === null ? null : powerToDb(micP), echoLossDb: null, lowerBound: false };
+    const refDb = powerToDb(refP);
+    const echoP = micP - floor.power;
+    // Less than 3 dB over the floor, the echo cannot be told from noise: report a bound.
+    if (echoP < floor.power) return { refDb, micDb: powerToDb(micP), echoLossDb: refDb - floor.powerDb, lowerBound: true };
+    return { refDb, micDb: powerToDb(micP), echoLossDb: refDb - powerToDb(echoP), lowerBound: false };
+  };
+
+  return {
+    frameLen, refBand, micBand, drainMs, refBufferStartMs, refBufferEndMs, refAcousticEndMs, playbackStartMs,
+    preRollMs, preRollSource, floor, gcc, gccReliable, levelsAt, warnings,
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Analysis settings: one schema for the `analysis:` block of scenario files and for the
+ * `voiceaec analyze` flags. Defaults are justified in docs/analysis.md.
+ */
+import { z } from 'zod';
+import { usageError } from '../core/errors.js';
+
+const band = z
+  .tuple([z.number().min(0), z.number().positive()])
+  .refine(([lo, hi]) => hi > lo, { message: 'band upper edge must exceed the lower edge' });
+
+export const DetectorOptionsSchema = z
+  .object({
+    /** A frame counts as residual when its band power is this many dB over the noise floor. */
+    thresholdDb: z.number().min(0.5).max(60).default(6),
+    /** …for at least this long (consecutive frames). */
+    minDurationMs: z.number().min(0).max(1000).default(30),
+  })
+  .strict();
+
+export const AnalysisOptionsSchema = z
+  .object({
+    frameMs: z.number().min(1).max(100).default(10),
+    /** Band for echo loss, residual and leak detection (the 300–6700 Hz of terminal coupling loss). */
+    bandHz: band.default([300, 6700]),
+    /** Band used to place the reference's own activity (playback start, acoustic end). */
+    ttsBandHz: band.default([100, 8000]),
+    /** Band for GCC-PHAT delay estimation. */
+    delayBandHz: band.default([100, 7000]),
+    /** Delay search range, ms; negative values allow a mic stream that leads the reference. */
+    minDelayMs: z.number().min(-1000).max(0).default(-50),
+    maxDelayMs: z.number().min(1).max(2000).default(500),
+    /** A trial's own delay estimate below this peak-to-second-peak ratio is not used. */
+    minDelayConfidenceDb: z.number().min(0).max(60).default(6),
+    detector: DetectorOptionsSchema.default({ thresholdDb: 6, minDurationMs: 30 }),
+    gatesMs: z.array(z.number().min(0).max(60_000)).min(1).default([0, 300, 500, 800, 1500]),
+    /** The reference's acoustic end is its last frame within this many dB of its loudest frame. */
+    acousticEndRangeDb: z.number().min(10).max(120).default(60),
+    /** Length of the post-gate mic segment correlated with the reference for echo attribution. */
+    attributionWindowMs: z.number().min(50).max(5000).default(500),
+    /** Longest echo path considered by attribution (direct delay plus reverberation). */
+    maxEchoPathMs: z.number().min(10).max(5000).default(600),
+    /** A noise floor below this (dBFS, analysis band) with nothing above it means no live microphone. */
+    deadMicFloorDbfs: z.number().max(0).default(-110),
+    /** Runs of identical samples longer than this (ms) count as digital silence. */
+    digitalSilenceRunMs: z.number().min(1).max(10_000).default(20),
+    clipThreshold: z.number().min(0.5).max(1).default(0.999),
+    /** Shorter pre-rolls give an unreliable floor: the quietest frames are used instead, with a warning. */
+    minPreRollMs: z.number().min(0).max(10_000).default(100),
+  })
+  .strict();
+
+export type AnalysisOptions = z.infer<typeof AnalysisOptionsSchema>;
+export type AnalysisOptionsInput = z.input<typeof AnalysisOptionsSchema>;
+
+export function resolveAnalysisOptions(input: AnalysisOptionsInput = {}): AnalysisOptions {
+  const r = AnalysisOptionsSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw usageError('E_ANALYSIS_OPTION', `invalid analysis setting ${issue.path.join('.') || '(root)'}: ${issue.message}`, {
+      hint: 'see docs/analysis.md for the allowed ranges',
+    });
+  }
+  return r.data;
+}
+
+/** `0,300,500,800` → [0, 300, 500, 800]. */
+export function parseGateList(text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const gates = parts.map(Number);
+  if (parts.length === 0 || gates.some((g) => !Number.isFinite(g) || g < 0 || g > 60_000)) {
+    throw usageError('E_GATES', `--gates "${text}" is not a list of gate durations`, {
+      hint: 'give comma-separated milliseconds between 0 and 60000, e.g. --gates 0,300,500,800,1500',
+    });
+  }
+  return [...new Set(gates)].sort((a, b) => a - b);
+}
+
+/** `0:2000:50` → [0, 50, …, 2000]. */
+export function parseSweep(text: string): number[] {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
+  const [from, to, step] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [NaN, NaN, NaN];
+  if (!m || step <= 0 || to < from || to > 60_000 || (to - from) / step > 10_000) {
+    throw usageError('E_SWEEP', `--sweep "${text}" is not a valid from:to:step range`, {
+      hint: 'use milliseconds, e.g. --sweep 0:2000:50 (at most 10000 steps, up to 60000 ms)',
+    });
+  }
+  const out: number[] = [];
+  for (let g = from; g <= to + 1e-9; g += step) out.push(Math.round(g * 1000) / 1000);
+  return out;
+}
