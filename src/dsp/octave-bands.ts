@@ -14,6 +14,9 @@ export const OCTAVE_CENTRES_HZ: readonly number[] = [125, 250, 500, 1000, 2000, 
 /** Width of each raised-cosine band edge, in octaves (centred on the nominal edge). */
 export const EDGE_TRANSITION_OCTAVES = 1 / 6;
 
+/** Minimum zero padding: longer than the ringing of a 1/6-octave edge at ~40 Hz. */
+const MIN_PAD_S = 0.5;
+
 /** 0 → 1 raised-cosine step in log2-frequency, 0.5 (−6 dB) at `edgeHz`. */
 function risingEdge(hz: number, edgeHz: number, widthOct: number): number {
   if (hz <= 0) return 0;
@@ -41,15 +44,16 @@ export function highPassGain(cutoffHz: number, widthOct = EDGE_TRANSITION_OCTAVE
 
 /**
  * Filters `x` by a zero-phase filter whose frequency response is the real `gain(hz)`,
- * applied to the FFT of `x` zero-padded to at least twice its length. The padding makes the
- * result a linear (not circular) convolution with the mask's impulse response truncated to
- * ±x.length samples, so nothing wraps from the end of the signal into its start.
+ * applied to the FFT of `x` zero-padded by max(x.length, 0.5 s). The padding makes the
+ * result a linear (not circular) convolution: nothing wraps from the end of the signal into
+ * its start, and the mask's own impulse response only aliases beyond ±0.5 s, where smooth
+ * masks (such as the raised-cosine ones here) have decayed below −60 dB.
  * Output has the same length as the input.
  */
 export function applySpectralMask(x: Float32Array, sampleRate: number, gain: (hz: number) => number): Float32Array {
   if (!(sampleRate > 0)) throw new RangeError(`sampleRate must be > 0, got ${sampleRate}`);
   if (x.length === 0) return new Float32Array(0);
-  const n = goodFftSize(2 * x.length);
+  const n = goodFftSize(x.length + Math.max(x.length, Math.ceil(MIN_PAD_S * sampleRate)));
   const fft = realFft(n);
   const spec = fft.forward(x);
   const binHz = sampleRate / n;

@@ -1,0 +1,193 @@
+/** `voiceaec analyze`: the analysis of any reference/mic recording pair. */
+import chalk from 'chalk';
+import { type Command, Option } from 'commander';
+import { basename } from 'node:path';
+import { usageError } from '../../core/errors.js';
+import { round } from '../../core/units.js';
+import { analyzeCalibration, analyzeTrial, type CalibrationResult } from '../../analysis/analyze-trial.js';
+import type { StreamInfo, TrialAnalysis } from '../../analysis/trial-result.js';
+import { parseGateList, parseSweep, resolveAnalysisOptions, type AnalysisOptions, type AnalysisOptionsInput } from '../../config/analysis-options.js';
+import { resample } from '../../dsp/resample.js';
+import { writeJsonAtomic } from '../../io/atomic.js';
+import { readEventsFile } from '../../io/events.js';
+import { readWavFile, selectChannel } from '../../io/wav.js';
+import { printWarning, table } from '../output.js';
+
+interface AnalyzeFlags {
+  ref: string;
+  mic: string;
+  events?: string;
+  drainAtMs?: number;
+  preRollMs?: number;
+  gates?: string;
+  sweep?: string;
+  calibration?: string;
+  delayMs?: number;
+  thresholdDb?: number;
+  minDurationMs?: number;
+  channel: string;
+  refChannel: string;
+  json?: boolean;
+  out?: string;
+}
+
+const number = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw usageError('E_OPTION', `${name} "${v}" is not a number`, { hint: `give ${name} in milliseconds or dB as a plain number` });
+  return n;
+};
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command('analyze')
+    .description('analyse a reference (what was played) and mic (voice-processed, before any gate) recording pair')
+    .requiredOption('--ref <wav>', 'the played TTS audio as rendered, on the mic\'s time axis')
+    .requiredOption('--mic <wav>', 'the voice-processed mic stream before the app\'s gate')
+    .addOption(new Option('--events <file>', 'device events (JSON array or JSON Lines) giving bufferDrained / playbackStarted').conflicts('drainAtMs'))
+    .addOption(new Option('--drain-at-ms <ms>', 'playback end (gate origin), ms from the first mic sample').argParser(number('--drain-at-ms')))
+    .addOption(new Option('--pre-roll-ms <ms>', 'mic audio before playback holding noise only (default: up to the playback start)').argParser(number('--pre-roll-ms')))
+    .addOption(new Option('--gates <list>', 'gate durations to evaluate, ms (default 0,300,500,800,1500)').conflicts('sweep'))
+    .option('--sweep <from:to:step>', 'evaluate a range of gates, e.g. 0:2000:50')
+    .option('--calibration <cal-ref.wav,cal-mic.wav>', 'a pair recorded with voice processing bypassed: acoustic delay, raw echo level, ERLE')
+    .addOption(new Option('--delay-ms <ms>', 'known acoustic delay, used when the trial\'s own estimate is unreliable').argParser(number('--delay-ms')))
+    .addOption(new Option('--threshold-db <dB>', 'detector: dB over the noise floor (default 6)').argParser(number('--threshold-db')))
+    .addOption(new Option('--min-duration-ms <ms>', 'detector: minimum leak duration (default 30)').argParser(number('--min-duration-ms')))
+    .option('--channel <n|mix>', 'mic channel to analyse (0-based; iOS puts the voice-processed mic on channel 0) or "mix"', '0')
+    .option('--ref-channel <n|mix>', 'reference channel to analyse (0-based) or "mix"', '0')
+    .option('--json', 'print the result as JSON (schema voiceaec.analysis/1, docs/analysis-json.md)')
+    .option('--out <file>', 'also write the JSON result to this file (atomically)')
+    .action(async (flags: AnalyzeFlags) => {
+      const result = await runAnalyze(flags);
+      if (flags.out) await writeJsonAtomic(flags.out, result);
+      if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else {
+        for (const w of result.warnings) printWarning(w);
+        process.stdout.write(`${formatAnalysis(result)}\n`);
+      }
+    });
+}
+
+function parseChannel(text: string, flag: string): number | 'mix' {
+  if (text === 'mix') return 'mix';
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw usageError('E_CHANNEL', `${flag} "${text}" is not a channel index or "mix"`, { hint: `use 0 for the first channel, or ${flag} mix` });
+  return n;
+}
+
+interface LoadedStream {
+  samples: Float32Array;
+  info: StreamInfo;
+  warnings: string[];
+}
+
+async function loadStream(path: string, channel: number | 'mix', targetRate: number | null): Promise<LoadedStream> {
+  const wav = await readWavFile(path);
+  const mono = selectChannel(wav, channel);
+  const warnings = wav.warnings.map((w) => `${basename(path)}: ${w}`);
+  let samples = mono.samples;
+  let resampledTo: number | null = null;
+  if (targetRate !== null && targetRate !== wav.sampleRate) {
+    samples = await resample(samples, wav.sampleRate, targetRate);
+    resampledTo = targetRate;
+    warnings.push(`${basename(path)} resampled from ${wav.sampleRate} Hz to ${targetRate} Hz (libsamplerate, sinc medium quality)`);
+  }
+  if (wav.channels.length > 1) warnings.push(`${basename(path)} has ${wav.channels.length} channels: analysing ${channel === 'mix' ? 'their mix' : `channel ${channel}`}`);
+  return {
+    samples,
+    warnings,
+    info: { path, sampleRate: wav.sampleRate, channels: wav.channels.length, channelUsed: channel, durationMs: round((mono.samples.length * 1000) / wav.sampleRate, 3), resampledTo },
+  };
+}
+
+export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
+  const channel = parseChannel(flags.channel, '--channel');
+  const refChannel = parseChannel(flags.refChannel, '--ref-channel');
+  const input: AnalysisOptionsInput = {};
+  if (flags.gates) input.gatesMs = parseGateList(flags.gates);
+  if (flags.sweep) input.gatesMs = parseSweep(flags.sweep);
+  if (flags.thresholdDb !== undefined || flags.minDurationMs !== undefined) {
+    input.detector = { thresholdDb: flags.thresholdDb ?? 6, minDurationMs: flags.minDurationMs ?? 30 };
+  }
+  const options: AnalysisOptions = resolveAnalysisOptions(input);
+
+  // The mic is the measured stream: it keeps its rate; the reference follows it.
+  const mic = await loadStream(flags.mic, channel, null);
+  const fs = mic.info.sampleRate;
+  const ref = await loadStream(flags.ref, refChannel, fs);
+  const warnings = [...mic.warnings, ...ref.warnings];
+
+  let calibration: CalibrationResult | null = null;
+  if (flags.calibration) {
+    const parts = flags.calibration.split(',');
+    if (parts.length !== 2 || parts.some((p) => p.trim() === '')) {
+      throw usageError('E_CALIBRATION', `--calibration "${flags.calibration}" is not a pair of files`, { hint: 'give --calibration cal-ref.wav,cal-mic.wav' });
+    }
+    const calMic = await loadStream(parts[1]!.trim(), channel, fs);
+    const calRef = await loadStream(parts[0]!.trim(), refChannel, fs);
+    calibration = analyzeCalibration(calRef.samples, calMic.samples, fs, options);
+    warnings.push(...calMic.warnings, ...calRef.warnings, ...calibration.warnings);
+  }
+
+  let drainMs: number | null = null;
+  let playbackStartMs: number | null = null;
+  let drainSource: 'events' | 'option' | 'reference' = 'reference';
+  if (flags.events) {
+    const timing = await readEventsFile(flags.events);
+    if (timing.drainMs === null) warnings.push(`${basename(flags.events)} has no bufferDrained event: drain taken from the reference`);
+    else {
+      drainMs = timing.drainMs;
+      drainSource = 'events';
+    }
+    if (timing.drainCount > 1) warnings.push(`${timing.drainCount} bufferDrained events (underruns?): the last one is the end of the turn`);
+    playbackStartMs = timing.playbackStartMs;
+  } else if (flags.drainAtMs !== undefined) {
+    drainMs = flags.drainAtMs;
+    drainSource = 'option';
+  }
+  const micMs = (mic.samples.length * 1000) / fs;
+  if (drainMs !== null && (drainMs < 0 || drainMs > micMs)) {
+    throw usageError('E_DRAIN', `drain time ${drainMs} ms is outside the mic recording (0–${round(micMs, 1)} ms)`, { hint: 'give the drain in ms from the first mic sample' });
+  }
+  if (flags.preRollMs !== undefined && (flags.preRollMs < 0 || flags.preRollMs > micMs)) {
+    throw usageError('E_PRE_ROLL', `--pre-roll-ms ${flags.preRollMs} is outside the mic recording`, { hint: 'give the noise-only lead-in in ms' });
+  }
+
+  return analyzeTrial(
+    {
+      ref: ref.samples, mic: mic.samples, sampleRate: fs, drainMs, drainSource, playbackStartMs,
+      preRollMs: flags.preRollMs ?? null, delayMs: flags.delayMs ?? null, calibration,
+      refInfo: ref.info, micInfo: mic.info, warnings,
+    },
+    options,
+  );
+}
+
+const fmt = (x: number | null, unit: string, digits = 1) => (x === null ? '—' : `${x.toFixed(digits)} ${unit}`);
+
+export function formatAnalysis(a: TrialAnalysis): string {
+  const lines: string[] = [];
+  const d = a.delay;
+  lines.push(chalk.bold(`voiceaec analyze — ${a.input.analysisSampleRate} Hz`));
+  lines.push(table([
+    ['delay', d.ms === null ? `none (${d.trialConfidenceDb === null ? 'no estimate' : `trial confidence ${d.trialConfidenceDb} dB, too low`})` : `${d.ms.toFixed(2)} ms from ${d.source}${d.trialConfidenceDb !== null ? ` (trial confidence ${d.trialConfidenceDb} dB)` : ''}`],
+    ['echo loss', `${a.levels.echoLossIsLowerBound ? '≥ ' : ''}${fmt(a.levels.echoLossDb, 'dB')} (${a.levels.bandHz[0]}–${a.levels.bandHz[1]} Hz)`],
+    ['ERLE', a.levels.erleDb === null ? '— (no calibration pair)' : `${a.levels.erleIsLowerBound ? '≥ ' : ''}${fmt(a.levels.erleDb, 'dB')} (raw echo loss ${fmt(a.levels.rawEchoLossDb, 'dB')})`],
+    ['noise floor', `${fmt(a.levels.noiseFloorDbfs, 'dBFS')} (spread ${fmt(a.levels.noiseFloorSpreadDb, 'dB')}, from ${a.timing.preRollSource})`],
+    ['drain', `${fmt(a.timing.drainMs, 'ms')} (${a.timing.drainSource}); reference acoustic end ${fmt(a.timing.referenceAcousticEndMs, 'ms')}`],
+    ['tail', `${a.residual.tailLengthMs} ms over ${a.detector.thresholdDb} dB for ≥ ${a.detector.minDurationMs} ms`],
+  ]));
+  lines.push('');
+  const rows = [['gate', 'verdict', 'peak over floor', 'first leak', 'echo attribution'].map((h) => chalk.dim(h))];
+  for (const g of a.gates) {
+    const verdict = g.leak === null ? chalk.yellow('unknown') : g.leak ? chalk.red('LEAK') : chalk.green('clean');
+    const attr = g.attribution ? `${g.attribution.score.toFixed(2)} (chance ${g.attribution.chance.toFixed(2)})${g.attribution.attributed ? ' echo' : ''}` : '—';
+    rows.push([`${g.gateMs} ms`, verdict, fmt(g.peakExcessDb, 'dB'), g.firstLeakMs === null ? '—' : `${g.firstLeakMs} ms`, attr]);
+  }
+  lines.push(table(rows));
+  const flags = Object.entries(a.flags).filter(([, f]) => f.flag);
+  if (flags.length > 0) {
+    lines.push('');
+    for (const [name, f] of flags) lines.push(`${chalk.red(name)}: ${f.reason}`);
+  }
+  return lines.join('\n');
+}
