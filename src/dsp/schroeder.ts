@@ -3,8 +3,8 @@
  * ISO 3382-style start detection, Lundeby noise-floor truncation and tail compensation.
  *
  * Without truncation, the noise after the decay has sunk into the floor keeps adding
- * energy to the backward integral and bends the curve flat: T20/T30 come out too long,
- * by seconds for a slight DC offset or a short IR (see docs on living_room_1.wav).
+ * energy to the backward integral and bends the curve flat, so T20/T30 come out too long:
+ * a 0.3 % DC offset in living_room_1.wav turns its broadband T30 into several seconds.
  */
 import { OCTAVE_CENTRES_HZ, octaveBandFilter, removeMean } from './octave-bands.js';
 
@@ -190,8 +190,9 @@ function lundebyTruncation(e: Float64Array, fs: number): Truncation | null {
 
   const end = Math.max(1, Math.min(n, Math.round(cross * fs)));
   // Energy of the decay line beyond `end`, summed per sample (a geometric series).
-  const ratio = 10 ** (line.slope / (10 * fs));
-  const tail = 10 ** ((line.intercept + (line.slope * end) / fs) / 10) / (1 - ratio);
+  // 1 − 10^(slope/10/fs) via expm1: the per-sample decay is tiny, so 1 − ratio would cancel.
+  const oneMinusRatio = -Math.expm1(((line.slope / (10 * fs)) * Math.LN10));
+  const tail = 10 ** ((line.intercept + (line.slope * end) / fs) / 10) / oneMinusRatio;
   return { end, tail };
 }
 
