@@ -93,7 +93,7 @@ export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
     c.runs > 0 ? `${c.runs} run(s) of ≥3 samples at full scale, ${r2(c.fraction * 100)} % of samples (peak ${r2(c.peak)})` : null;
 
   // Residual after the drain on a grid anchored at the drain, so gate edges fall on frame edges.
-  const drainSample = (drainMs * fs) / 1000;
+  const drainSample = (drainMs * m.bandRate) / 1000;
   const post = framePowers(m.micBand, m.frameLen, drainSample);
   const excess = excessOverFloorDb(post, m.floor.power);
   const cfg: DetectorConfig = { thresholdDb: o.detector.thresholdDb, minFrames: Math.max(1, Math.ceil(o.detector.minDurationMs / o.frameMs - 1e-9)) };
@@ -107,7 +107,7 @@ export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
     const v = gateVerdict(excess, cfg, g);
     const leak = deadReason ? null : v.leak;
     let attribution: GateResult['attribution'] = null;
-    if (leak) attribution = attribute(t.mic.length > 0 ? m.micBand : t.mic, m.refBand, drainSample + (gateMs * fs) / 1000, delayMs, fs, o);
+    if (leak) attribution = attribute(m.micBand, m.refBand, drainSample + (gateMs * m.bandRate) / 1000, delayMs, m.bandRate, o);
     return {
       gateMs,
       leak,

@@ -4,8 +4,9 @@
  * calibration pair (voice processing bypassed), so both measure the same way.
  */
 import { powerToDb, round } from '../core/units.js';
-import { bandLimit } from '../dsp/band-filter.js';
-import { gccPhat, type GccResult } from '../dsp/gcc-phat.js';
+import { decimationFactor, maskedDecimate } from '../dsp/band-filter.js';
+import { realFft } from '../dsp/fft.js';
+import { gccFftSize, gccPhatSpectra, isSilent, type GccResult } from '../dsp/gcc-phat.js';
 import { framePowers, lastActiveFrame, meanPower, noiseFloor, quietFramesFloor, type NoiseFloor } from '../dsp/levels.js';
 import type { AnalysisOptions } from '../config/analysis-options.js';
 
@@ -19,6 +20,9 @@ export interface PlaybackContext {
 }
 
 export interface PlaybackMeasure {
+  /** Rate of refBand and micBand: the input rate decimated to ≥ 16 kHz (the bands end below 8 kHz). */
+  bandRate: number;
+  /** Frame length in samples at bandRate. */
   frameLen: number;
   refBand: Float32Array;
   micBand: Float32Array;
@@ -64,10 +68,22 @@ export function measurePlayback(ref: Float32Array, mic: Float32Array, fs: number
   const lastActive = lastActiveFrame(refFrames, o.acousticEndRangeDb);
   const refAcousticEndMs = lastActive >= 0 ? (lastActive + 1) * o.frameMs : null;
 
-  const refBand = bandLimit(ref, fs, o.bandHz);
-  const micBand = bandLimit(mic, fs, o.bandHz);
-  const micFrames = framePowers(micBand, frameLen);
-  const refBandFrames = framePowers(refBand, frameLen);
+  // One forward FFT per signal feeds everything: GCC-PHAT on the full-rate spectra, and the
+  // band-limited signals, decimated to ≥ 16 kHz by the inverse FFT itself, for all levels.
+  const maxLag = Math.round((o.maxDelayMs * fs) / 1000);
+  const minLag = Math.round((o.minDelayMs * fs) / 1000);
+  const topHz = Math.max(o.bandHz[1], o.delayBandHz[1]);
+  const factor = decimationFactor(fs, Math.max(2 * topHz * 1.13, 8000));
+  const n = gccFftSize(ref.length, mic.length, minLag, maxLag, factor);
+  const plan = realFft(n);
+  const X = plan.forward(ref);
+  const Y = plan.forward(mic);
+  const bandRate = fs / factor;
+  const refBand = maskedDecimate(X, n, fs, o.bandHz, factor).subarray(0, Math.ceil(ref.length / factor));
+  const micBand = maskedDecimate(Y, n, fs, o.bandHz, factor).subarray(0, Math.ceil(mic.length / factor));
+  const frameLenBand = frameLen / factor;
+  const micFrames = framePowers(micBand, frameLenBand);
+  const refBandFrames = framePowers(refBand, frameLenBand);
 
   // Noise floor: the mic before any echo can arrive.
   let preRollMs: number;
@@ -90,15 +106,9 @@ export function measurePlayback(ref: Float32Array, mic: Float32Array, fs: number
   }
 
   // Delay: GCC-PHAT between what was played (up to the drain) and the mic up to drain + max delay.
-  let gcc: GccResult | null = null;
-  if (extent && drainMs !== null) {
-    const drainS = Math.min(ref.length, Math.round((drainMs * fs) / 1000));
-    const maxLag = Math.round((o.maxDelayMs * fs) / 1000);
-    const minLag = Math.round((o.minDelayMs * fs) / 1000);
-    const x = ref.subarray(0, drainS);
-    const y = mic.subarray(0, Math.min(mic.length, drainS + maxLag));
-    if (x.length > 0 && y.length > 0) gcc = gccPhat(x, y, { sampleRate: fs, minLag, maxLag, bandHz: o.delayBandHz });
-  }
+  // Delay: GCC-PHAT between what was played and the mic, within the search range.
+  const gcc: GccResult | null =
+    extent && !isSilent(micBand) ? gccPhatSpectra(X, Y, n, { sampleRate: fs, minLag, maxLag, bandHz: o.delayBandHz }, factor) : null;
   const gccReliable = gcc !== null && gcc.confidenceDb >= o.minDelayConfidenceDb;
 
   const levelsAt = (delayMs: number | null) => {
@@ -119,7 +129,7 @@ export function measurePlayback(ref: Float32Array, mic: Float32Array, fs: number
   };
 
   return {
-    frameLen, refBand, micBand, drainMs, refBufferStartMs, refBufferEndMs, refAcousticEndMs, playbackStartMs,
+    bandRate, frameLen: frameLenBand, refBand, micBand, drainMs, refBufferStartMs, refBufferEndMs, refAcousticEndMs, playbackStartMs,
     preRollMs, preRollSource, floor, gcc, gccReliable, levelsAt, warnings,
   };
 }

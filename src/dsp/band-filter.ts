@@ -1,52 +1,133 @@
 /**
- * Zero-phase band limiting by one FFT over the whole signal: exact band edges (the
- * 300–6700 Hz of echo-loss measurements) without the phase distortion of IIR filters,
- * and cheap because PFFFT is fast. Raised-cosine edges keep time-domain ringing short.
+ * Zero-phase filtering by spectral masks: multiply a signal's FFT by a real gain(f).
+ * Exact band edges (the 300–6700 Hz of echo-loss measurements) without the phase
+ * distortion of IIR filters, and cheap because PFFFT is fast.
+ *
+ * Edges are raised-cosine in log-frequency, about 1/6 octave wide, rather than brick-wall:
+ * a brick-wall mask rings for as long as the signal (sinc tails), which would smear the
+ * decays and gate edges measured downstream.
+ *
+ * The analysis front end (`maskedDecimate`) works on a spectrum computed once per signal:
+ * the band-limited signal is taken back to the time domain at a lower rate by an inverse
+ * FFT over only the bins below the new Nyquist — decimation for free, since nothing above
+ * the band survives the mask anyway.
  */
-import { goodFftSize, realFft, type FftBackendName } from './fft.js';
+import { goodFftSize, isPffftSize, realFft } from './fft.js';
 
-/** Raised-cosine taper width at each band edge, as a fraction of the edge frequency (≈ 1/6 octave). */
-const EDGE_FRACTION = 0.12;
+/** Width of each raised-cosine band edge, in octaves (centred on the nominal edge). */
+export const EDGE_TRANSITION_OCTAVES = 1 / 6;
 
-/** Gain of the band mask at frequency f: 1 inside [lo, hi], 0 well outside, cosine tapers at the edges. */
-export function bandGain(f: number, lo: number, hi: number): number {
-  const wLo = lo * EDGE_FRACTION;
-  const wHi = hi * EDGE_FRACTION;
-  if (f <= lo - wLo || f >= hi + wHi) return 0;
-  if (f < lo + wLo) return 0.5 - 0.5 * Math.cos((Math.PI * (f - (lo - wLo))) / (2 * wLo));
-  if (f > hi - wHi) return 0.5 - 0.5 * Math.cos((Math.PI * (hi + wHi - f)) / (2 * wHi));
-  return 1;
+/** Minimum zero padding: longer than the ringing of a 1/6-octave edge at ~40 Hz. */
+const MIN_PAD_S = 0.5;
+
+/** 0 → 1 raised-cosine step in log2-frequency, 0.5 (−6 dB) at `edgeHz`. */
+function risingEdge(hz: number, edgeHz: number, widthOct: number): number {
+  if (hz <= 0) return 0;
+  const u = Math.log2(hz / edgeHz) / widthOct + 0.5;
+  if (u <= 0) return 0;
+  if (u >= 1) return 1;
+  return 0.5 - 0.5 * Math.cos(Math.PI * u);
 }
 
 /**
- * Multiply x's spectrum by a real, zero-phase gain(f). The signal is zero-padded by
- * `padSamples` on each side so the filter's (short) time response does not wrap around.
+ * Gain of a band-pass from `lowHz` to `highHz` with raised-cosine edges `widthOct` octaves
+ * wide, −6 dB at each edge. Adjacent bands sharing an edge sum to exactly 1 (amplitude
+ * complementary), so a filter bank splits a signal without gaps or overlap bumps.
  */
-export function applySpectralMask(
-  x: Float32Array,
-  sampleRate: number,
-  gain: (hz: number) => number,
-  padSamples = Math.round(sampleRate * 0.05),
-  backend: FftBackendName = 'pffft',
-): Float32Array {
-  const n = goodFftSize(x.length + 2 * padSamples, backend);
-  const plan = realFft(n, backend);
-  const buf = new Float32Array(n);
-  buf.set(x, padSamples);
-  const X = plan.forward(buf);
-  const df = sampleRate / n;
-  X[0]! *= gain(0);
-  X[1]! *= gain(sampleRate / 2);
-  for (let k = 1; k < n / 2; k++) {
-    const g = gain(k * df);
-    X[2 * k]! *= g;
-    X[2 * k + 1]! *= g;
-  }
-  return plan.inverse(X).slice(padSamples, padSamples + x.length);
+export function bandPassGain(lowHz: number, highHz: number, widthOct = EDGE_TRANSITION_OCTAVES): (hz: number) => number {
+  if (!(lowHz > 0 && highHz > lowHz)) throw new RangeError(`band edges must satisfy 0 < low < high, got ${lowHz}, ${highHz}`);
+  return (hz) => risingEdge(hz, lowHz, widthOct) * (1 - risingEdge(hz, highHz, widthOct));
 }
 
-/** x band-limited to [lo, hi] Hz (the upper edge is clipped below Nyquist). */
-export function bandLimit(x: Float32Array, sampleRate: number, [lo, hi]: readonly [number, number]): Float32Array {
-  const top = Math.min(hi, (sampleRate / 2) * 0.98);
-  return applySpectralMask(x, sampleRate, (f) => bandGain(f, lo, top));
+/** Gain of a high-pass with a raised-cosine edge `widthOct` octaves wide, −6 dB at `cutoffHz`, 0 at DC. */
+export function highPassGain(cutoffHz: number, widthOct = EDGE_TRANSITION_OCTAVES): (hz: number) => number {
+  if (!(cutoffHz > 0)) throw new RangeError(`cutoff must be > 0 Hz, got ${cutoffHz}`);
+  return (hz) => risingEdge(hz, cutoffHz, widthOct);
+}
+
+/**
+ * Filters `x` by a zero-phase filter whose frequency response is the real `gain(hz)`,
+ * applied to the FFT of `x` zero-padded by `padSamples` (default max(x.length, 0.5 s)). The padding makes the
+ * result a linear (not circular) convolution: nothing wraps from the end of the signal into
+ * its start, and the mask's own impulse response only aliases beyond ±0.5 s, where smooth
+ * masks (such as the raised-cosine ones here) have decayed below −60 dB.
+ * Output has the same length as the input.
+ */
+export function applySpectralMask(x: Float32Array, sampleRate: number, gain: (hz: number) => number, padSamples?: number): Float32Array {
+  if (!(sampleRate > 0)) throw new RangeError(`sampleRate must be > 0, got ${sampleRate}`);
+  if (x.length === 0) return new Float32Array(0);
+  const n = goodFftSize(x.length + (padSamples ?? Math.max(x.length, Math.ceil(MIN_PAD_S * sampleRate))));
+  const fft = realFft(n);
+  const spec = fft.forward(x);
+  const binHz = sampleRate / n;
+  // Packed layout: [Re0, ReNyq, Re1, Im1, …]; a real gain scales Re and Im alike.
+  spec[0]! *= gain(0);
+  spec[1]! *= gain(sampleRate / 2);
+  for (let k = 1; k < n / 2; k++) {
+    const g = gain(k * binHz);
+    spec[2 * k]! *= g;
+    spec[2 * k + 1]! *= g;
+  }
+  return fft.inverse(spec).slice(0, x.length);
+}
+
+/** Cache of sampled masks: the log-frequency gain is too costly to evaluate per bin per call. */
+const maskCache = new Map<string, Float32Array>();
+
+/** bandPassGain(lo, hi) sampled on the bins of an n-point FFT at `sampleRate`, bins 0 … n/2. */
+export function bandMask(n: number, sampleRate: number, [lo, hi]: readonly [number, number]): Float32Array {
+  const key = `${n}:${sampleRate}:${lo}:${hi}`;
+  let m = maskCache.get(key);
+  if (!m) {
+    const gain = bandPassGain(lo, Math.min(hi, sampleRate / 2 / 2 ** EDGE_TRANSITION_OCTAVES));
+    m = new Float32Array(n / 2 + 1);
+    for (let k = 0; k <= n / 2; k++) m[k] = gain((k * sampleRate) / n);
+    if (maskCache.size > 64) maskCache.clear();
+    maskCache.set(key, m);
+  }
+  return m;
+}
+
+/** x band-limited to [lo, hi] Hz at its own rate (the upper edge is kept below Nyquist). */
+export function bandLimit(x: Float32Array, sampleRate: number, band: readonly [number, number]): Float32Array {
+  const pad = Math.ceil(0.1 * sampleRate);
+  const n = goodFftSize(x.length + 2 * pad);
+  const mask = bandMask(n, sampleRate, band);
+  return applySpectralMask(x, sampleRate, (f) => mask[Math.round((f * n) / sampleRate)]!, 2 * pad);
+}
+
+/**
+ * The largest decimation factor d (a product of 2, 3 and 5, so FFT sizes stay
+ * transformable) with sampleRate / d ≥ minRate.
+ */
+export function decimationFactor(sampleRate: number, minRate: number): number {
+  let best = 1;
+  for (let d = 2; sampleRate / d >= minRate; d++) if (isPffftSize(32 * d)) best = d;
+  return best;
+}
+
+/** An FFT size ≥ minSize that is divisible by `factor` with n / factor transformable too. */
+export function decimatableFftSize(minSize: number, factor: number): number {
+  return goodFftSize(Math.ceil(minSize / factor)) * factor;
+}
+
+/**
+ * From the packed n-point spectrum X of a signal at `sampleRate`, the signal band-limited
+ * to `band` and decimated by `factor` (length n / factor). The band must end below the
+ * new Nyquist, which bandMask guarantees by clipping its upper edge.
+ */
+export function maskedDecimate(X: Float32Array, n: number, sampleRate: number, band: readonly [number, number], factor: number): Float32Array {
+  const m = n / factor;
+  const mask = bandMask(n, sampleRate, [band[0], Math.min(band[1], sampleRate / factor / 2 / 2 ** EDGE_TRANSITION_OCTAVES)]);
+  const S = new Float32Array(m);
+  // An m-point inverse of the first m/2 bins gives x at every factor-th sample, times m/n.
+  const scale = 1 / factor;
+  S[0] = X[0]! * mask[0]! * scale;
+  S[1] = factor === 1 ? X[1]! * mask[n / 2]! * scale : 0;
+  for (let k = 1; k < m / 2; k++) {
+    const g = mask[k]! * scale;
+    S[2 * k] = X[2 * k]! * g;
+    S[2 * k + 1] = X[2 * k + 1]! * g;
+  }
+  return realFft(m).inverse(S);
 }

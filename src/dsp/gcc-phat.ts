@@ -6,7 +6,7 @@
  *
  * Sign convention: if y is x delayed by D samples (y[t] = x[t − D]), the estimate is +D.
  */
-import { bandGain } from './band-filter.js';
+import { bandMask, decimatableFftSize } from './band-filter.js';
 import { type FftBackendName, goodFftSize, realFft } from './fft.js';
 
 export interface GccOptions {
@@ -24,9 +24,9 @@ export interface GccOptions {
 export interface GccResult {
   /** Estimated delay of y relative to x, in (fractional) samples. */
   delay: number;
-  /** Integer lag of the correlation peak. */
+  /** Integer lag of the correlation peak (in samples of the correlation's rate). */
   peakLag: number;
-  /** Normalised peak height (1 = all in-band energy coherent at one lag). */
+  /** Normalised peak height (1 = all in-band energy coherent at one lag, for β = 1). */
   peak: number;
   /** Highest value outside the main lobe. */
   secondPeak: number;
@@ -34,92 +34,100 @@ export interface GccResult {
   confidenceDb: number;
 }
 
-/** Below this energy a signal is treated as silent: no estimate rather than a guess on noise of zeros. */
-const SILENCE_ENERGY_PER_SAMPLE = 1e-14; // ≈ −140 dBFS
+/** Below this energy per sample a signal is silent (≈ −140 dBFS): no estimate, not a guess. */
+const SILENCE_ENERGY_PER_SAMPLE = 1e-14;
 
-function energy(x: Float32Array): number {
+export function isSilent(x: Float32Array): boolean {
   let e = 0;
   for (let i = 0; i < x.length; i++) e += x[i]! * x[i]!;
-  return e;
+  return e <= SILENCE_ENERGY_PER_SAMPLE * x.length;
 }
 
 /**
- * Estimate the delay of y relative to x. Returns null when either input is silent
- * (no energy in the band) — never a guess. Low confidence is the caller's call:
- * uncorrelated inputs give a confidence of a few dB at most.
+ * The FFT size that keeps circular correlation free of wrap-around for lags in
+ * [minLag, maxLag]: the linear support is [−len(x)+1, len(y)−1], so N ≥ len(y) − minLag
+ * and N ≥ len(x) + maxLag.
+ */
+export function gccFftSize(xLen: number, yLen: number, minLag: number, maxLag: number, factor = 1): number {
+  return decimatableFftSize(Math.max(yLen - minLag, xLen + maxLag, 64), factor);
+}
+
+/**
+ * Estimate the delay of y relative to x. Returns null when either input is silent —
+ * never a guess. Low confidence is the caller's call: uncorrelated inputs give a few dB.
  */
 export function gccPhat(x: Float32Array, y: Float32Array, o: GccOptions): GccResult | null {
   if (o.minLag > o.maxLag) throw new RangeError(`minLag ${o.minLag} > maxLag ${o.maxLag}`);
-  if (energy(x) <= SILENCE_ENERGY_PER_SAMPLE * x.length || energy(y) <= SILENCE_ENERGY_PER_SAMPLE * y.length) return null;
+  if (isSilent(x) || isSilent(y)) return null;
+  const backend = o.backend ?? 'pffft';
   const minLag = Math.round(o.minLag);
   const maxLag = Math.round(o.maxLag);
-  // Circular correlation is free of wrap-around for lags in [minLag, maxLag] when
-  // N ≥ len(y) − minLag and N ≥ len(x) + maxLag (the linear support is [−len(x)+1, len(y)−1]).
-  const backend = o.backend ?? 'pffft';
-  const n = goodFftSize(Math.max(y.length - minLag, x.length + maxLag, 2), backend);
+  const n = backend === 'pffft' ? gccFftSize(x.length, y.length, minLag, maxLag) : goodFftSize(Math.max(y.length - minLag, x.length + maxLag, 64), backend);
   const plan = realFft(n, backend);
-  const X = plan.forward(x);
-  const Y = plan.forward(y);
-  const [lo, hi] = o.bandHz ?? [100, 7000];
-  const nyquist = o.sampleRate / 2;
-  const beta = o.beta ?? 1;
-  const df = o.sampleRate / n;
+  return gccPhatSpectra(plan.forward(x), plan.forward(y), n, { ...o, minLag, maxLag }, 1);
+}
 
-  // R = Y·conj(X) / |Y·X|^β over the band. A small floor relative to the mean magnitude
-  // keeps near-empty bins from contributing unit-magnitude noise.
-  const R = new Float32Array(n);
-  const mags = new Float32Array(n / 2);
+/**
+ * GCC-PHAT from packed n-point spectra X (reference) and Y (delayed copy), computed once
+ * by the caller and shared with other uses. With `factor` > 1 the correlation is formed
+ * at sampleRate / factor from the bins below that rate's Nyquist (the band must lie
+ * below it); lags in and delay out stay in samples at the full rate.
+ */
+export function gccPhatSpectra(X: Float32Array, Y: Float32Array, n: number, o: GccOptions, factor: number): GccResult | null {
+  const backend = o.backend ?? 'pffft';
+  const m = n / factor;
+  const rate = o.sampleRate / factor;
+  const band = o.bandHz ?? [100, 7000];
+  const mask = bandMask(n, o.sampleRate, [band[0], Math.min(band[1], rate / 2 / 1.13)]);
+  const beta = o.beta ?? 1;
+
+  // R = Y·conj(X) / |Y·X|^β over the band. A floor relative to the mean magnitude keeps
+  // near-empty bins from contributing unit-magnitude noise.
+  // |X|·|Y| = sqrt(|X|²·|Y|²): one square root per bin (Math.hypot is several times slower).
+  const mags = new Float64Array(m / 2);
   let magSum = 0;
-  for (let k = 1; k < n / 2; k++) {
+  for (let k = 1; k < m / 2; k++) {
     const xr = X[2 * k]!, xi = X[2 * k + 1]!, yr = Y[2 * k]!, yi = Y[2 * k + 1]!;
-    const m = Math.hypot(xr, xi) * Math.hypot(yr, yi);
-    mags[k] = m;
-    magSum += m;
+    mags[k] = Math.sqrt((xr * xr + xi * xi) * (yr * yr + yi * yi));
+    magSum += mags[k]!;
   }
-  const floor = (magSum / (n / 2)) * 1e-3 + 1e-30;
-  let inBand = 0;
-  for (let k = 1; k < n / 2; k++) {
-    const g = bandGain(k * df, lo, Math.min(hi, nyquist * 0.98));
+  const floor = (magSum / (m / 2)) * 1e-3 + 1e-30;
+  const R = new Float32Array(m);
+  let gainSum = 0;
+  for (let k = 1; k < m / 2; k++) {
+    const g = mask[k]!;
     if (g === 0) continue;
     const xr = X[2 * k]!, xi = X[2 * k + 1]!, yr = Y[2 * k]!, yi = Y[2 * k + 1]!;
-    const w = g / (beta === 0 ? 1 : Math.pow(mags[k]! + floor, beta));
+    const w = beta === 0 ? g : beta === 1 ? g / (mags[k]! + floor) : g / Math.pow(mags[k]! + floor, beta);
     R[2 * k] = (yr * xr + yi * xi) * w;
     R[2 * k + 1] = (yi * xr - yr * xi) * w;
-    inBand += g;
+    gainSum += g;
   }
-  const r = plan.inverse(R);
+  const r = realFft(m, backend).inverse(R);
+  // A perfectly coherent pair peaks at (2/m)·Σg after PHAT: normalise that to 1.
+  const norm = beta === 1 && gainSum > 0 ? m / (2 * gainSum) : 1;
 
-  // Normalise so a perfectly coherent in-band pair peaks at 1 (only meaningful for β = 1).
-  const norm = beta === 1 && inBand > 0 ? n / (2 * inBand) : 1;
-  const at = (lag: number) => r[((lag % n) + n) % n]! * norm;
-
-  let peakLag = minLag;
+  const lo = Math.ceil(o.minLag / factor);
+  const hi = Math.floor(o.maxLag / factor);
+  const at = (lag: number) => Math.abs(r[((lag % m) + m) % m]!) * norm;
+  let peakLag = lo;
   let peak = -Infinity;
-  for (let lag = minLag; lag <= maxLag; lag++) {
-    const v = Math.abs(at(lag));
-    if (v > peak) {
-      peak = v;
-      peakLag = lag;
-    }
+  for (let lag = lo; lag <= hi; lag++) {
+    const v = at(lag);
+    if (v > peak) [peak, peakLag] = [v, lag];
   }
-  // The main lobe of a band-limited peak is about fs/bandwidth samples wide each side.
-  const lobe = Math.ceil((2 * o.sampleRate) / Math.max(1, Math.min(hi, nyquist) - lo)) + 2;
+  // The main lobe of a band-limited peak is about rate/bandwidth samples each side.
+  const lobe = Math.ceil((2 * rate) / Math.max(1, Math.min(band[1], rate / 2) - band[0])) + 2;
   let secondPeak = 0;
-  for (let lag = minLag; lag <= maxLag; lag++) {
-    if (Math.abs(lag - peakLag) <= lobe) continue;
-    const v = Math.abs(at(lag));
-    if (v > secondPeak) secondPeak = v;
-  }
+  for (let lag = lo; lag <= hi; lag++) if (Math.abs(lag - peakLag) > lobe) secondPeak = Math.max(secondPeak, at(lag));
 
   // Sub-sample refinement: parabola through the peak and its neighbours.
   let frac = 0;
-  if (peakLag > minLag && peakLag < maxLag) {
-    const a = Math.abs(at(peakLag - 1));
-    const b = peak;
-    const c = Math.abs(at(peakLag + 1));
-    const den = a - 2 * b + c;
+  if (peakLag > lo && peakLag < hi) {
+    const a = at(peakLag - 1), c = at(peakLag + 1);
+    const den = a - 2 * peak + c;
     if (den < 0) frac = Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den));
   }
   const confidenceDb = secondPeak > 0 ? 20 * Math.log10(peak / secondPeak) : 120;
-  return { delay: peakLag + frac, peakLag, peak, secondPeak, confidenceDb };
+  return { delay: (peakLag + frac) * factor, peakLag, peak, secondPeak, confidenceDb };
 }

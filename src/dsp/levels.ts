@@ -83,20 +83,19 @@ export interface ClippingStats {
  */
 export function clipping(x: Float32Array, threshold = 0.999, minRun = 3): ClippingStats {
   let peak = 0, clipped = 0, runs = 0, run = 0;
-  const close = () => {
-    if (run >= minRun) {
-      clipped += run;
-      runs++;
-    }
-    run = 0;
-  };
-  for (let i = 0; i < x.length; i++) {
-    const a = Math.abs(x[i]!);
+  // One tight loop, no per-sample calls: this scans every mic sample of every trial.
+  for (let i = 0; i <= x.length; i++) {
+    const a = i < x.length ? Math.abs(x[i]!) : 0;
     if (a > peak) peak = a;
     if (a >= threshold) run++;
-    else close();
+    else if (run > 0) {
+      if (run >= minRun) {
+        clipped += run;
+        runs++;
+      }
+      run = 0;
+    }
   }
-  close();
   return { peak, clippedSamples: clipped, runs, fraction: x.length ? clipped / x.length : 0 };
 }
 
