@@ -34,6 +34,9 @@ export interface GccResult {
   confidenceDb: number;
 }
 
+/** Half-width of the direct-sound cluster excluded from the second-peak search, seconds. */
+const DIRECT_CLUSTER_S = 0.0025;
+
 /** Below this energy per sample a signal is silent (≈ −140 dBFS): no estimate, not a guess. */
 const SILENCE_ENERGY_PER_SAMPLE = 1e-14;
 
@@ -116,8 +119,10 @@ export function gccPhatSpectra(X: Float32Array, Y: Float32Array, n: number, o: G
     const v = at(lag);
     if (v > peak) [peak, peakLag] = [v, lag];
   }
-  // The main lobe of a band-limited peak is about rate/bandwidth samples each side.
-  const lobe = Math.ceil((2 * rate) / Math.max(1, Math.min(band[1], rate / 2) - band[0])) + 2;
+  // The second peak is sought outside the main lobe (about rate/bandwidth samples each side)
+  // and outside the direct-sound cluster: measured rooms spread the first arrival over
+  // 1–2 ms (loudspeaker, nearby surfaces), and peaks inside it are one echo, not rivals.
+  const lobe = Math.max(Math.ceil((2 * rate) / Math.max(1, Math.min(band[1], rate / 2) - band[0])) + 2, Math.ceil(DIRECT_CLUSTER_S * rate));
   let secondPeak = 0;
   for (let lag = lo; lag <= hi; lag++) if (Math.abs(lag - peakLag) > lobe) secondPeak = Math.max(secondPeak, at(lag));
 
