@@ -78,7 +78,7 @@ export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
 
   // Flags: a dead or clipped mic is a failure of its own, never "no leak".
   const silence = digitalSilence(t.mic, Math.max(2, Math.round((o.digitalSilenceRunMs * fs) / 1000)));
-  const micFramesDb = framePowers(m.micBand, m.frameLen).reduce((a, p) => Math.max(a, powerToDb(p)), -200);
+  const micFramesDb = m.micFrames.reduce((a, p) => Math.max(a, powerToDb(p)), -200);
   let deadReason: string | null = null;
   if (t.mic.length === 0 || silence.allZero) deadReason = 'every mic sample is zero (digital silence)';
   else if (silence.stuckFraction >= 0.5)
@@ -136,7 +136,7 @@ export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
       preRollSource: m.preRollSource,
     },
     delay: {
-      ms: r2n(delayMs === null ? null : round(delayMs, 3)),
+      ms: r2n(delayMs),
       source,
       trialEstimateMs: trialMs === null ? null : round(trialMs, 3),
       trialConfidenceDb: r2n(m.gcc ? m.gcc.confidenceDb : null),

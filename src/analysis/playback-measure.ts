@@ -4,7 +4,7 @@
  * calibration pair (voice processing bypassed), so both measure the same way.
  */
 import { powerToDb, round } from '../core/units.js';
-import { decimationFactor, maskedDecimate } from '../dsp/band-filter.js';
+import { decimationFactor, maskedDecimate, minRateForBand } from '../dsp/band-filter.js';
 import { realFft } from '../dsp/fft.js';
 import { gccFftSize, gccPhatSpectra, isSilent, type GccResult } from '../dsp/gcc-phat.js';
 import { framePowers, lastActiveFrame, meanPower, noiseFloor, quietFramesFloor, type NoiseFloor } from '../dsp/levels.js';
@@ -26,6 +26,8 @@ export interface PlaybackMeasure {
   frameLen: number;
   refBand: Float32Array;
   micBand: Float32Array;
+  /** Mic band power per frame, grid from sample 0. */
+  micFrames: Float64Array;
   drainMs: number | null;
   refBufferStartMs: number | null;
   refBufferEndMs: number | null;
@@ -73,7 +75,7 @@ export function measurePlayback(ref: Float32Array, mic: Float32Array, fs: number
   const maxLag = Math.round((o.maxDelayMs * fs) / 1000);
   const minLag = Math.round((o.minDelayMs * fs) / 1000);
   const topHz = Math.max(o.bandHz[1], o.delayBandHz[1]);
-  const factor = decimationFactor(fs, Math.max(2 * topHz * 1.13, 8000));
+  const factor = decimationFactor(fs, minRateForBand(topHz));
   const n = gccFftSize(ref.length, mic.length, minLag, maxLag, factor);
   const plan = realFft(n);
   const X = plan.forward(ref);
@@ -105,7 +107,6 @@ export function measurePlayback(ref: Float32Array, mic: Float32Array, fs: number
     preRollSource = 'quiet-frames';
   }
 
-  // Delay: GCC-PHAT between what was played (up to the drain) and the mic up to drain + max delay.
   // Delay: GCC-PHAT between what was played and the mic, within the search range.
   const gcc: GccResult | null =
     extent && !isSilent(micBand) ? gccPhatSpectra(X, Y, n, { sampleRate: fs, minLag, maxLag, bandHz: o.delayBandHz }, factor) : null;
@@ -129,7 +130,7 @@ export function measurePlayback(ref: Float32Array, mic: Float32Array, fs: number
   };
 
   return {
-    bandRate, frameLen: frameLenBand, refBand, micBand, drainMs, refBufferStartMs, refBufferEndMs, refAcousticEndMs, playbackStartMs,
+    bandRate, frameLen: frameLenBand, refBand, micBand, micFrames, drainMs, refBufferStartMs, refBufferEndMs, refAcousticEndMs, playbackStartMs,
     preRollMs, preRollSource, floor, gcc, gccReliable, levelsAt, warnings,
   };
 }

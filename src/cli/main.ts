@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv);
-    return (program.getOptionValue('exitCode') as number | undefined) ?? ExitCode.pass;
+    return ExitCode.pass;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit 0; any other parse failure is a usage error (commander printed it).

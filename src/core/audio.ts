@@ -9,5 +9,3 @@ export interface MultiChannelAudio {
   readonly sampleRate: number;
   readonly channels: readonly Float32Array[];
 }
-
-export const durationMs = (a: MonoAudio): number => (a.samples.length * 1000) / a.sampleRate;

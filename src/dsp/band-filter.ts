@@ -71,6 +71,19 @@ export function applySpectralMask(x: Float32Array, sampleRate: number, gain: (hz
   return fft.inverse(spec).slice(0, x.length);
 }
 
+/**
+ * Highest upper band edge a mask may have at `rate`: its raised-cosine skirt must end below
+ * Nyquist, or the decimating inverse FFT would alias it.
+ */
+export function bandTopLimit(rate: number): number {
+  return rate / 2 / 2 ** EDGE_TRANSITION_OCTAVES;
+}
+
+/** Lowest rate that carries a band ending at `topHz` with its skirt (the inverse of bandTopLimit). */
+export function minRateForBand(topHz: number): number {
+  return 2 * topHz * 2 ** EDGE_TRANSITION_OCTAVES;
+}
+
 /** Cache of sampled masks: the log-frequency gain is too costly to evaluate per bin per call. */
 const maskCache = new Map<string, Float32Array>();
 
@@ -79,7 +92,7 @@ export function bandMask(n: number, sampleRate: number, [lo, hi]: readonly [numb
   const key = `${n}:${sampleRate}:${lo}:${hi}`;
   let m = maskCache.get(key);
   if (!m) {
-    const gain = bandPassGain(lo, Math.min(hi, sampleRate / 2 / 2 ** EDGE_TRANSITION_OCTAVES));
+    const gain = bandPassGain(lo, Math.min(hi, bandTopLimit(sampleRate)));
     m = new Float32Array(n / 2 + 1);
     for (let k = 0; k <= n / 2; k++) m[k] = gain((k * sampleRate) / n);
     if (maskCache.size > 64) maskCache.clear();
@@ -118,7 +131,7 @@ export function decimatableFftSize(minSize: number, factor: number): number {
  */
 export function maskedDecimate(X: Float32Array, n: number, sampleRate: number, band: readonly [number, number], factor: number): Float32Array {
   const m = n / factor;
-  const mask = bandMask(n, sampleRate, [band[0], Math.min(band[1], sampleRate / factor / 2 / 2 ** EDGE_TRANSITION_OCTAVES)]);
+  const mask = bandMask(n, sampleRate, [band[0], Math.min(band[1], bandTopLimit(sampleRate / factor))]);
   const S = new Float32Array(m);
   // An m-point inverse of the first m/2 bins gives x at every factor-th sample, times m/n.
   const scale = 1 / factor;

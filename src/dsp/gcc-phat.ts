@@ -6,7 +6,7 @@
  *
  * Sign convention: if y is x delayed by D samples (y[t] = x[t − D]), the estimate is +D.
  */
-import { bandMask, decimatableFftSize } from './band-filter.js';
+import { bandMask, bandTopLimit, decimatableFftSize } from './band-filter.js';
 import { type FftBackendName, goodFftSize, realFft } from './fft.js';
 
 export interface GccOptions {
@@ -51,8 +51,9 @@ export function isSilent(x: Float32Array): boolean {
  * [minLag, maxLag]: the linear support is [−len(x)+1, len(y)−1], so N ≥ len(y) − minLag
  * and N ≥ len(x) + maxLag.
  */
-export function gccFftSize(xLen: number, yLen: number, minLag: number, maxLag: number, factor = 1): number {
-  return decimatableFftSize(Math.max(yLen - minLag, xLen + maxLag, 64), factor);
+export function gccFftSize(xLen: number, yLen: number, minLag: number, maxLag: number, factor = 1, backend: FftBackendName = 'pffft'): number {
+  const min = Math.max(yLen - minLag, xLen + maxLag, 64);
+  return backend === 'pffft' ? decimatableFftSize(min, factor) : goodFftSize(min, backend);
 }
 
 /**
@@ -65,7 +66,7 @@ export function gccPhat(x: Float32Array, y: Float32Array, o: GccOptions): GccRes
   const backend = o.backend ?? 'pffft';
   const minLag = Math.round(o.minLag);
   const maxLag = Math.round(o.maxLag);
-  const n = backend === 'pffft' ? gccFftSize(x.length, y.length, minLag, maxLag) : goodFftSize(Math.max(y.length - minLag, x.length + maxLag, 64), backend);
+  const n = gccFftSize(x.length, y.length, minLag, maxLag, 1, backend);
   const plan = realFft(n, backend);
   return gccPhatSpectra(plan.forward(x), plan.forward(y), n, { ...o, minLag, maxLag }, 1);
 }
@@ -81,7 +82,7 @@ export function gccPhatSpectra(X: Float32Array, Y: Float32Array, n: number, o: G
   const m = n / factor;
   const rate = o.sampleRate / factor;
   const band = o.bandHz ?? [100, 7000];
-  const mask = bandMask(n, o.sampleRate, [band[0], Math.min(band[1], rate / 2 / 1.13)]);
+  const mask = bandMask(n, o.sampleRate, [band[0], Math.min(band[1], bandTopLimit(rate))]);
   const beta = o.beta ?? 1;
 
   // R = Y·conj(X) / |Y·X|^β over the band. A floor relative to the mean magnitude keeps

@@ -126,13 +126,6 @@ export function digitalSilence(x: Float32Array, minRun: number): SilenceStats {
   return { stuckFraction: x.length ? stuck / x.length : 1, longestRun: x.length ? longest : 0, allZero };
 }
 
-/** Index of the first frame whose power is within `rangeDb` of the loudest frame, or −1. */
-export function firstActiveFrame(powers: ArrayLike<number>, rangeDb: number): number {
-  const t = maxOf(powers) * 10 ** (-rangeDb / 10);
-  for (let i = 0; i < powers.length; i++) if (powers[i]! > 0 && powers[i]! >= t) return i;
-  return -1;
-}
-
 /** Index of the last frame whose power is within `rangeDb` of the loudest frame, or −1. */
 export function lastActiveFrame(powers: ArrayLike<number>, rangeDb: number): number {
   const t = maxOf(powers) * 10 ** (-rangeDb / 10);
