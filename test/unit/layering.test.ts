@@ -20,8 +20,9 @@ const ALLOWED: Record<string, string[]> = {
   sim: ['core', 'dsp', 'protocol'],
   device: ['core', 'protocol', 'io', 'sim'],
   report: ['core', 'analysis'],
-  scenario: ['core', 'dsp', 'io', 'protocol', 'config', 'analysis', 'sim', 'device', 'report'],
-  cli: ['core', 'dsp', 'io', 'protocol', 'config', 'analysis', 'sim', 'device', 'report', 'scenario'],
+  fixtures: ['core', 'dsp', 'io', 'config'],
+  scenario: ['core', 'dsp', 'io', 'protocol', 'config', 'analysis', 'sim', 'device', 'report', 'fixtures'],
+  cli: ['core', 'dsp', 'io', 'protocol', 'config', 'analysis', 'sim', 'device', 'report', 'fixtures', 'scenario'],
 };
 
 /** Packages and built-ins that would make a kernel impure or a layer noisy. */
