@@ -63,6 +63,8 @@ export const usageError = (code: string, message: string, options?: VoiceAecErro
   new VoiceAecError(code, 'usage', message, options);
 export const inputError = (code: string, message: string, options?: VoiceAecErrorOptions) =>
   new VoiceAecError(code, 'input', message, options);
+export const deviceError = (code: string, message: string, options?: VoiceAecErrorOptions) =>
+  new VoiceAecError(code, 'device', message, options);
 export const environmentError = (code: string, message: string, options?: VoiceAecErrorOptions) =>
   new VoiceAecError(code, 'environment', message, options);
 

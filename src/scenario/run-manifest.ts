@@ -1,0 +1,73 @@
+/**
+ * manifest.json of a run directory (DESIGN §4): what was asked, what the device said, and
+ * the status of every trial. Rewritten atomically after each trial, it is also the resume
+ * journal: a resumed run redoes only trials that are not `ok` or `failed`.
+ */
+import { z } from 'zod';
+import { AcceptanceSchema } from '../config/acceptance.js';
+import { AnalysisOptionsSchema } from '../config/analysis-options.js';
+import { DeviceConfig, DeviceError, EffectiveConfig } from '../protocol/messages.js';
+
+export const RUN_SCHEMA = 'voiceaec.run/1';
+
+export const TrialStatus = z.enum(['pending', 'ok', 'failed']);
+
+export const TrialRecordSchema = z
+  .object({
+    /** 0 is the cell's calibration trial (voice processing bypassed); 1… are the measured trials. */
+    index: z.number().int().min(0),
+    calibration: z.boolean(),
+    /** Relative to the run directory, e.g. cells/speaker-voiceChat/trial-001. */
+    dir: z.string(),
+    fixtureId: z.string(),
+    pattern: z.string(),
+    status: TrialStatus,
+    reason: z.string().nullable(),
+    attempts: z.number().int().min(0),
+  })
+  .strict();
+
+export const CellRecordSchema = z
+  .object({
+    id: z.string(),
+    /** The matrix coordinates of the cell, e.g. { route: 'speaker', mode: 'voiceChat' }. */
+    dims: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    requested: DeviceConfig,
+    effective: EffectiveConfig.nullable(),
+    configErrors: z.array(DeviceError),
+    /** Requested settings the device did not honour, as "route: speaker → receiver". */
+    mismatches: z.array(z.string()),
+    status: z.enum(['pending', 'running', 'done', 'abandoned', 'unsupported']),
+    reason: z.string().nullable(),
+    trials: z.array(TrialRecordSchema),
+  })
+  .strict();
+
+export const RunManifestSchema = z
+  .object({
+    schema: z.literal(RUN_SCHEMA),
+    tool: z.object({ name: z.literal('voiceaec'), version: z.string(), gitCommit: z.string().nullable() }).strict(),
+    scenario: z.object({ name: z.string(), source: z.string(), resolved: z.unknown() }).strict(),
+    seed: z.number().int(),
+    device: z
+      .object({
+        kind: z.enum(['sim', 'device', 'manual']),
+        model: z.string(),
+        osVersion: z.string(),
+        appVersion: z.string(),
+        name: z.string(),
+        simulated: z.boolean(),
+      })
+      .strict(),
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+    status: z.enum(['running', 'complete', 'aborted']),
+    analysis: AnalysisOptionsSchema,
+    acceptance: AcceptanceSchema,
+    cells: z.array(CellRecordSchema),
+  })
+  .strict();
+
+export type TrialRecord = z.infer<typeof TrialRecordSchema>;
+export type CellRecord = z.infer<typeof CellRecordSchema>;
+export type RunManifest = z.infer<typeof RunManifestSchema>;
