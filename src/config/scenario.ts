@@ -1,0 +1,123 @@
+/**
+ * Scenario files (scenarios/*.yaml) and the `voiceaec run` options that override them:
+ * one schema for both. A scenario is a base device configuration, a matrix of dimensions
+ * whose cartesian product gives the cells, the trial plan, analysis settings and
+ * acceptance thresholds. docs/scenario.schema.json is generated from this file.
+ */
+import { z } from 'zod';
+import { AcceptanceSchema } from './acceptance.js';
+import { AnalysisOptionsSchema } from './analysis-options.js';
+
+const Route = z.enum(['speaker', 'receiver', 'wired', 'bluetoothHFP', 'bluetoothA2DP']);
+const SessionMode = z.enum(['voiceChat', 'videoChat', 'default', 'measurement', 'spokenAudio']);
+const SessionOption = z.enum(['defaultToSpeaker', 'allowBluetooth', 'allowBluetoothA2DP', 'duckOthers', 'mixWithOthers']);
+const Engine = z.enum(['avaudioengine', 'audiounit']);
+const InitOrder = z.enum(['correct', 'vpFirst']);
+const RenderMode = z.enum(['realtime', 'manual']);
+const TeardownOrder = z.enum(['correct', 'disableVpWhileRunning']);
+const Activation = z.enum(['app', 'callkit', 'callkitAppActivates']);
+const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (1–64 characters)');
+
+export const GateSettingSchema = z
+  .object({
+    kind: z.enum(['none', 'hard', 'rms2']).default('none'),
+    ms: z.number().min(0).max(10_000).default(0),
+    thresholdDbfs: z.number().min(-120).max(0).default(-35),
+  })
+  .strict();
+
+export const VoiceProcessingSettingSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    agc: z.boolean().default(false),
+    ducking: z.enum(['default', 'min', 'mid', 'max']).default('default'),
+  })
+  .strict();
+
+/** Everything a cell can vary. Each field is also a matrix dimension of the same name. */
+export const CellSettingsSchema = z
+  .object({
+    route: Route.default('speaker'),
+    mode: SessionMode.default('voiceChat'),
+    options: z.array(SessionOption).default(['defaultToSpeaker', 'allowBluetooth']),
+    engine: Engine.default('avaudioengine'),
+    initOrder: InitOrder.default('correct'),
+    renderMode: RenderMode.default('realtime'),
+    teardownOrder: TeardownOrder.default('correct'),
+    activation: Activation.default('app'),
+    ioBufferMs: z.number().min(1).max(100).default(10),
+    volume: z.number().min(0).max(1).default(0.8),
+    voiceProcessing: VoiceProcessingSettingSchema.default({ enabled: true, agc: false, ducking: 'default' }),
+    /** The on-device gate the harness app applies (gated.wav); analysis gates are separate. */
+    gate: GateSettingSchema.default({ kind: 'none', ms: 0, thresholdDbfs: -35 }),
+    /** Fixture set (fixtures/manifest.json `set`) or a list of fixture ids the trials cycle through. */
+    fixtures: z.union([Id, z.array(Id).min(1)]).default('speech-en'),
+    /** Streaming pattern id (fixtures/streaming-patterns.json). */
+    pattern: Id.default('steady'),
+    /** Virtual iPhone only: room preset and device profile. */
+    room: Id.default('quiet-room'),
+    profile: Id.default('iphone16-ios18'),
+  })
+  .strict();
+
+export const DIMENSIONS = Object.keys(CellSettingsSchema.shape) as Array<keyof z.infer<typeof CellSettingsSchema>>;
+
+export const TrialPlanSchema = z
+  .object({
+    /** Measured trials per cell (the calibration trial comes on top). */
+    repetitions: z.number().int().min(1).max(10_000).default(20),
+    preRollMs: z.number().min(100).max(10_000).default(600),
+    postRollMs: z.number().min(200).max(30_000).default(2500),
+    /** Calibration trial per cell, voice processing bypassed (DESIGN §7); null skips it. */
+    calibration: z
+      .object({ fixture: Id.default('p501-css') })
+      .strict()
+      .nullable()
+      .default({ fixture: 'p501-css' }),
+    /** Reconfigure (stop and restart the engine) every N trials; null: once per cell. */
+    restartEngineEvery: z.number().int().min(1).nullable().default(null),
+    /** Near-end talker after the agent stops (barge-in); null: none. */
+    nearEnd: z
+      .object({ fixture: Id, afterDrainMs: z.number().min(-5000).max(10_000), levelDbfs: z.number().min(-100).max(0) })
+      .strict()
+      .nullable()
+      .default(null),
+    /** Ask the device for echo-only / near-end-only streams (virtual iPhone). */
+    groundTruth: z.boolean().default(false),
+    /** Consecutive failed trials after which a cell is abandoned. */
+    maxConsecutiveFailures: z.number().int().min(1).max(100).default(3),
+  })
+  .strict();
+
+/** A dimension's values: a list of settings of that field. */
+const MatrixSchema = z
+  .object(Object.fromEntries(DIMENSIONS.map((d) => [d, z.array(CellSettingsSchema.shape[d].unwrap()).min(1).optional()])) as {
+    [K in (typeof DIMENSIONS)[number]]: z.ZodOptional<z.ZodArray<(typeof CellSettingsSchema.shape)[K] extends z.ZodDefault<infer I> ? I : never>>;
+  })
+  .strict();
+
+export const ScenarioSchema = z
+  .object({
+    name: Id,
+    description: z.string().max(2000).default(''),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+    base: CellSettingsSchema.default(CellSettingsSchema.parse({})),
+    matrix: MatrixSchema.default({}),
+    trials: TrialPlanSchema.default(TrialPlanSchema.parse({})),
+    analysis: AnalysisOptionsSchema.extend({
+      /** A gate sweep "from:to:step" in ms, evaluated in addition to gatesMs. */
+      sweep: z.string().regex(/^\d+:\d+:\d+$/).nullable().default(null),
+    }).default(AnalysisOptionsSchema.extend({ sweep: z.string().nullable().default(null) }).parse({})),
+    acceptance: AcceptanceSchema.default(AcceptanceSchema.parse({})),
+  })
+  .strict();
+
+export type CellSettings = z.infer<typeof CellSettingsSchema>;
+export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type TrialPlan = z.infer<typeof TrialPlanSchema>;
+
+/** JSON Schema of scenario files, for editors (yaml-language-server) and docs. */
+export function scenarioJsonSchema(): unknown {
+  return z.toJSONSchema(ScenarioSchema, { target: 'draft-2020-12', io: 'input' });
+}
