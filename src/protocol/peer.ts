@@ -98,6 +98,11 @@ export class Peer extends EventEmitter {
     setTimeout(() => this.ws.terminate(), 2000).unref();
   }
 
+  /** Drops the socket without a close handshake: how a crashed app looks from the other side. */
+  crash(): void {
+    this.ws.terminate();
+  }
+
   close(): void {
     if (this.closed) return;
     this.ws.close(CloseCode.normal);

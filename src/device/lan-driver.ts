@@ -1,0 +1,62 @@
+/**
+ * `lan` mode: the CLI listens and the device dials in over Wi-Fi with the run token
+ * (DESIGN §5). `connect` waits for the next device connection, so a relaunched app that
+ * dials again picks the run up.
+ */
+import { deviceError } from '../core/errors.js';
+import { listenForDevice, type Listener } from '../protocol/endpoints.js';
+import type { DeviceDriver, DeviceSession } from './device-driver.js';
+
+export class LanDriver implements DeviceDriver {
+  readonly kind = 'device' as const;
+  private listener: Listener | null = null;
+  private readonly waiting: Array<(s: DeviceSession) => void> = [];
+  private readonly arrived: DeviceSession[] = [];
+
+  constructor(
+    private readonly port: number,
+    private readonly token: string,
+    private readonly waitMs: number = 120_000,
+  ) {}
+
+  get describe(): string {
+    return `device dialling in on port ${this.listener?.port ?? this.port}`;
+  }
+
+  /** Starts listening; returns the port (useful with port 0). */
+  async listen(): Promise<number> {
+    this.listener ??= await listenForDevice({
+      port: this.port,
+      token: this.token,
+      onDevice: (peer, ready) => {
+        const session = { peer, ready };
+        const w = this.waiting.shift();
+        if (w) w(session);
+        else this.arrived.push(session);
+      },
+    });
+    return this.listener.port;
+  }
+
+  async connect(): Promise<DeviceSession> {
+    await this.listen();
+    const ready = this.arrived.shift();
+    if (ready) return ready;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(done), 1);
+        reject(deviceError('E_DEVICE_TIMEOUT', `no device dialled in within ${this.waitMs / 1000} s`, { hint: 'start the harness app with this host, port and token' }));
+      }, this.waitMs);
+      const done = (s: DeviceSession) => {
+        clearTimeout(timer);
+        resolve(s);
+      };
+      this.waiting.push(done);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.listener?.close();
+    this.listener = null;
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * A device that is already listening: a harness app whose port is forwarded (usbmuxd,
+ * `iproxy`), or `voiceaec sim-device` in another process. Reconnecting is all a relaunch
+ * can be here; launching apps on phones belongs to the Appium driver.
+ */
+import { connectToDevice } from '../protocol/endpoints.js';
+import type { DeviceDriver, DeviceSession } from './device-driver.js';
+
+export class RemoteDriver implements DeviceDriver {
+  readonly kind = 'device' as const;
+  readonly describe: string;
+
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {
+    this.describe = `device at ${url}`;
+  }
+
+  connect(): Promise<DeviceSession> {
+    return connectToDevice(this.url, this.token);
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,438 @@
+/**
+ * The scenario runner (DESIGN §4, §7): expands the matrix, and per cell configures the
+ * device, checks requested against effective configuration, runs a calibration trial with
+ * voice processing bypassed, then the measured trials; writes every trial's audio, events
+ * and analysis into the run directory, journals progress in manifest.json after each
+ * trial, survives device crashes, and resumes a killed run where it stopped.
+ */
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { deviceError, inputError, isVoiceAecError } from '../core/errors.js';
+import { analyzeCalibration, analyzeTrial, type CalibrationResult } from '../analysis/analyze-trial.js';
+import { parseSweep, type AnalysisOptions } from '../config/analysis-options.js';
+import type { CellSettings, Scenario } from '../config/scenario.js';
+import { writeJsonAtomic, writeFileAtomic } from '../io/atomic.js';
+import { writeWavFile } from '../io/wav.js';
+import { LIMITS, type DeviceConfig, type EffectiveConfig, type ScheduleEntry } from '../protocol/messages.js';
+import type { DeviceDriver, DeviceSession } from '../device/device-driver.js';
+import { FixtureCatalog } from './fixture-catalog.js';
+import { expandMatrix, type Cell } from './matrix.js';
+import { readManifest, trialDirName, writeManifest } from './run-dir.js';
+import { RUN_SCHEMA, type CellRecord, type RunManifest, type TrialRecord } from './run-manifest.js';
+import { exchangeTrial, type TrialExchange } from './trial-exchange.js';
+import { seedFor } from './seed.js';
+
+export type RunProgress =
+  | { type: 'connected'; device: RunManifest['device'] }
+  | { type: 'cell'; cell: CellRecord; index: number; cells: number }
+  | { type: 'trial'; cell: CellRecord; trial: TrialRecord; done: number; total: number; elapsedMs: number }
+  | { type: 'warning'; message: string };
+
+export interface RunOptions {
+  scenario: Scenario;
+  scenarioSource: string;
+  runDir: string;
+  driver: DeviceDriver;
+  fixturesDir: string;
+  resume: boolean;
+  toolVersion: string;
+  gitCommit: string | null;
+  onProgress?: (p: RunProgress) => void;
+  /** Wall-clock allowance per trial beyond its own duration (a real phone plays in real time). */
+  trialTimeoutSlackMs?: number;
+}
+
+/** Analysis options of a scenario: the gate list plus the sweep, as one sorted list. */
+export function scenarioAnalysisOptions(s: Scenario): AnalysisOptions {
+  const { sweep, ...rest } = s.analysis;
+  const gates = new Set([...rest.gatesMs, ...(sweep ? parseSweep(sweep) : [])]);
+  return { ...rest, gatesMs: [...gates].sort((a, b) => a - b) };
+}
+
+export function deviceConfigFor(settings: CellSettings, scenario: Scenario, cellId: string, kind: DeviceDriver['kind']): DeviceConfig {
+  return {
+    category: 'playAndRecord',
+    mode: settings.mode,
+    options: settings.options,
+    route: settings.route,
+    engine: settings.engine,
+    initOrder: settings.initOrder,
+    renderMode: settings.renderMode,
+    teardownOrder: settings.teardownOrder,
+    activation: settings.activation,
+    ioBufferMs: settings.ioBufferMs,
+    sampleRate: 48_000,
+    volume: settings.volume,
+    voiceProcessing: settings.voiceProcessing,
+    gate: settings.gate,
+    simulation: kind === 'sim' ? { room: settings.room, deviceProfile: settings.profile, seed: seedFor(scenario.seed, cellId), rirAudioId: null } : null,
+  };
+}
+
+/** Requested settings the device did not honour, in words. */
+export function configMismatches(req: DeviceConfig, eff: EffectiveConfig | null): string[] {
+  if (!eff) return ['no effective configuration: the device could not configure the engine'];
+  const out: string[] = [];
+  if (eff.route !== req.route) out.push(`route: ${req.route} → ${eff.route ?? 'none'}`);
+  if (eff.mode !== req.mode) out.push(`mode: ${req.mode} → ${eff.mode}`);
+  if (eff.engine !== req.engine) out.push(`engine: ${req.engine} → ${eff.engine}`);
+  if (eff.renderMode !== req.renderMode) out.push(`renderMode: ${req.renderMode} → ${eff.renderMode}`);
+  if (eff.voiceProcessingEnabled !== req.voiceProcessing.enabled) out.push(`voice processing: ${req.voiceProcessing.enabled ? 'on' : 'off'} → ${eff.voiceProcessingEnabled ? 'on' : 'off'}`);
+  if (eff.sampleRate !== req.sampleRate) out.push(`sampleRate: ${req.sampleRate} → ${eff.sampleRate}`);
+  if (Math.abs(eff.volume - req.volume) > 0.01) out.push(`volume: ${req.volume} → ${eff.volume}`);
+  return out;
+}
+
+function newManifest(o: RunOptions, cells: Cell[], device: RunManifest['device'], analysis: AnalysisOptions): RunManifest {
+  const plan = o.scenario.trials;
+  return {
+    schema: RUN_SCHEMA,
+    tool: { name: 'voiceaec', version: o.toolVersion, gitCommit: o.gitCommit },
+    scenario: { name: o.scenario.name, source: o.scenarioSource, resolved: o.scenario },
+    seed: o.scenario.seed,
+    device,
+    startedAt: new Date().toISOString(),
+    endedAt: null,
+    status: 'running',
+    analysis,
+    acceptance: o.scenario.acceptance,
+    cells: cells.map((c) => ({
+      id: c.id,
+      dims: c.dims,
+      requested: deviceConfigFor(c.settings, o.scenario, c.id, o.driver.kind),
+      effective: null,
+      configErrors: [],
+      mismatches: [],
+      status: 'pending',
+      reason: null,
+      trials: [
+        ...(plan.calibration ? [{ index: 0, calibration: true, dir: `cells/${c.id}/${trialDirName(0)}`, fixtureId: plan.calibration.fixture, pattern: 'single', status: 'pending' as const, reason: null, attempts: 0 }] : []),
+        ...Array.from({ length: plan.repetitions }, (_, k) => ({
+          index: k + 1,
+          calibration: false,
+          dir: `cells/${c.id}/${trialDirName(k + 1)}`,
+          fixtureId: '',
+          pattern: c.settings.pattern,
+          status: 'pending' as const,
+          reason: null,
+          attempts: 0,
+        })),
+      ],
+    })),
+  };
+}
+
+export class ScenarioRunner {
+  private session: DeviceSession | null = null;
+  private streamId = 1;
+  private readonly uploaded = new Set<string>();
+  private readonly analysis: AnalysisOptions;
+  private manifest!: RunManifest;
+  private readonly started = Date.now();
+  private trialsDone = 0;
+
+  constructor(
+    private readonly o: RunOptions,
+    private readonly catalog: FixtureCatalog,
+  ) {
+    this.analysis = scenarioAnalysisOptions(o.scenario);
+  }
+
+  static async create(o: RunOptions): Promise<ScenarioRunner> {
+    return new ScenarioRunner(o, await FixtureCatalog.load(o.fixturesDir));
+  }
+
+  async run(): Promise<RunManifest> {
+    const cells = expandMatrix(this.o.scenario);
+    // Resolve every cell's fixtures before touching the device: a typo fails in a second.
+    const fixtureLists = new Map(cells.map((c) => [c.id, this.catalog.resolve(c.settings.fixtures, `cell ${c.id}`)]));
+    for (const c of cells) this.catalog.pattern(c.settings.pattern);
+    if (this.o.scenario.trials.calibration) this.catalog.entry(this.o.scenario.trials.calibration.fixture);
+    if (this.o.scenario.trials.nearEnd) this.catalog.entry(this.o.scenario.trials.nearEnd.fixture);
+
+    await this.connect();
+    const info = this.session!.ready.device;
+    const device: RunManifest['device'] = { kind: this.o.driver.kind, model: info.model, osVersion: info.osVersion, appVersion: info.appVersion, name: info.name, simulated: info.simulated };
+    this.o.onProgress?.({ type: 'connected', device });
+
+    if (this.o.resume) {
+      this.manifest = await readManifest(this.o.runDir);
+      if (JSON.stringify(this.manifest.scenario.resolved) !== JSON.stringify(this.o.scenario)) {
+        throw inputError('E_RESUME_MISMATCH', `${this.o.runDir} was started with a different scenario or seed`, { hint: 'resume with the same scenario file and options, or start a new run' });
+      }
+      this.manifest.status = 'running';
+      this.manifest.endedAt = null;
+    } else {
+      this.manifest = newManifest(this.o, cells, device, this.analysis);
+    }
+    for (const c of cells) {
+      const rec = this.manifest.cells.find((r) => r.id === c.id)!;
+      for (const t of rec.trials.filter((t) => !t.calibration)) {
+        const list = fixtureLists.get(c.id)!;
+        t.fixtureId = list[(t.index - 1) % list.length]!.id;
+      }
+    }
+    await writeManifest(this.o.runDir, this.manifest);
+
+    try {
+      for (const [i, c] of cells.entries()) {
+        const rec = this.manifest.cells.find((r) => r.id === c.id)!;
+        if (rec.status === 'done' || rec.status === 'abandoned' || rec.status === 'unsupported') continue;
+        this.o.onProgress?.({ type: 'cell', cell: rec, index: i, cells: cells.length });
+        await this.runCell(c, rec);
+      }
+      this.manifest.status = 'complete';
+    } catch (e) {
+      this.manifest.status = 'aborted';
+      throw e;
+    } finally {
+      this.manifest.endedAt = new Date().toISOString();
+      await writeManifest(this.o.runDir, this.manifest);
+      this.session?.peer.close();
+    }
+    return this.manifest;
+  }
+
+  private async connect(): Promise<void> {
+    this.session?.peer.close();
+    this.session = await this.o.driver.connect();
+    this.uploaded.clear();
+  }
+
+  /** Configures the cell; returns false when the device rejected the configuration. */
+  private async configure(rec: CellRecord): Promise<boolean> {
+    const reply = await this.session!.peer.request({ type: 'configure', config: rec.requested }, 'configured');
+    if (reply.type !== 'configured') throw deviceError('E_PROTO_UNEXPECTED', `expected configured, got ${reply.type}`, { hint: 'see docs/protocol.md' });
+    rec.effective = reply.effective;
+    rec.configErrors = reply.errors;
+    rec.mismatches = reply.ok ? configMismatches(rec.requested, reply.effective) : [];
+    return reply.ok;
+  }
+
+  private async upload(fixtureId: string): Promise<void> {
+    if (this.uploaded.has(fixtureId)) return;
+    const samples = await this.catalog.audio(fixtureId);
+    const peer = this.session!.peer;
+    const streamId = this.streamId++;
+    const reply = peer.request({ type: 'loadAudio', audioId: fixtureId, streamId, sampleRate: 48_000, frames: samples.length }, 'audioLoaded');
+    const chunk = 16_384;
+    for (let from = 0, seq = 0; from < samples.length; from += chunk, seq++) {
+      peer.sendAudio({ kind: 'fixture', format: 'f32', channels: 1, streamId, sequence: seq, hostTimeNs: 0n, sampleRate: 48_000, samples: samples.subarray(from, from + chunk) });
+    }
+    await reply;
+    this.uploaded.add(fixtureId);
+  }
+
+  /** (Re)launch, configure and upload what the cell plays. */
+  private async prepareCell(rec: CellRecord): Promise<boolean> {
+    if (!this.session?.peer.isOpen) await this.connect();
+    const ok = await this.configure(rec);
+    if (!ok) return false;
+    const ids = new Set(rec.trials.map((t) => t.fixtureId));
+    if (this.o.scenario.trials.nearEnd) ids.add(this.o.scenario.trials.nearEnd.fixture);
+    for (const id of ids) await this.upload(id);
+    return true;
+  }
+
+  private async runCell(cell: Cell, rec: CellRecord): Promise<void> {
+    const plan = this.o.scenario.trials;
+    rec.status = 'running';
+    if (!(await this.prepareCell(rec))) {
+      rec.status = 'unsupported';
+      rec.reason = rec.configErrors.map((e) => `${e.code}: ${e.message}`).join('; ') || 'the device rejected the configuration';
+      for (const t of rec.trials) Object.assign(t, { status: 'failed', reason: `not run: ${rec.reason}` });
+      await writeManifest(this.o.runDir, this.manifest);
+      return;
+    }
+    const calibration = await this.loadCalibration(rec);
+    let cal = calibration;
+    let consecutiveFailures = 0;
+    const firstPending = rec.trials.findIndex((t) => t.status === 'pending');
+    // A resumed cell replays what was played since the last engine start, unrecorded, so the
+    // canceller has adapted as far as it had in the uninterrupted run.
+    if (firstPending > 0) await this.replay(cell, rec, firstPending);
+
+    for (const [pos, t] of rec.trials.entries()) {
+      if (t.status !== 'pending') continue;
+      if (plan.restartEngineEvery && !t.calibration && t.index > 1 && (t.index - 1) % plan.restartEngineEvery === 0) {
+        await this.restartEngine(rec);
+      }
+      t.attempts++;
+      try {
+        const x = await this.play(cell, rec, t);
+        const trialDir = join(this.o.runDir, t.dir);
+        await this.writeTrial(trialDir, x);
+        if (t.calibration) {
+          cal = await this.writeCalibration(trialDir, x);
+        }
+        await this.writeMetrics(trialDir, x, cal);
+        t.status = x.ok ? 'ok' : 'failed';
+        t.reason = x.ok ? null : `${x.error?.code ?? 'E_TRIAL'}: ${x.error?.message ?? 'the device reported a failed trial'}`;
+        consecutiveFailures = x.ok ? 0 : consecutiveFailures + 1;
+      } catch (e) {
+        if (!isVoiceAecError(e) || (e.category !== 'device' && e.category !== 'environment')) throw e;
+        t.status = 'failed';
+        t.reason = e.toLine();
+        consecutiveFailures++;
+        this.o.onProgress?.({ type: 'warning', message: `${rec.id} trial ${t.index}: ${e.toLine()}; relaunching the device` });
+        if (consecutiveFailures < plan.maxConsecutiveFailures) {
+          // The app crashed or the link dropped: relaunch, reconfigure, go on.
+          if (!(await this.recover(rec))) consecutiveFailures = plan.maxConsecutiveFailures;
+        }
+      }
+      this.trialsDone++;
+      if (consecutiveFailures >= plan.maxConsecutiveFailures) {
+        rec.status = 'abandoned';
+        rec.reason = `${consecutiveFailures} consecutive failed trials; last: ${t.reason}`;
+        for (const rest of rec.trials.slice(pos + 1)) if (rest.status === 'pending') Object.assign(rest, { status: 'failed', reason: 'not run: cell abandoned' });
+        await writeManifest(this.o.runDir, this.manifest);
+        this.o.onProgress?.({ type: 'trial', cell: rec, trial: t, done: this.trialsDone, total: this.totalTrials(), elapsedMs: Date.now() - this.started });
+        return;
+      }
+      await writeManifest(this.o.runDir, this.manifest);
+      this.o.onProgress?.({ type: 'trial', cell: rec, trial: t, done: this.trialsDone, total: this.totalTrials(), elapsedMs: Date.now() - this.started });
+    }
+    await this.teardown(rec);
+    rec.status = 'done';
+    await writeManifest(this.o.runDir, this.manifest);
+  }
+
+  private totalTrials(): number {
+    return this.manifest.cells.reduce((n, c) => n + c.trials.length, 0);
+  }
+
+  private async recover(rec: CellRecord): Promise<boolean> {
+    try {
+      await this.connect();
+      return await this.prepareCell(rec);
+    } catch (e) {
+      if (!isVoiceAecError(e)) throw e;
+      this.o.onProgress?.({ type: 'warning', message: `${rec.id}: relaunch failed: ${e.toLine()}` });
+      return false;
+    }
+  }
+
+  private async restartEngine(rec: CellRecord): Promise<void> {
+    await this.teardown(rec);
+    if (!this.session?.peer.isOpen) await this.connect();
+    await this.prepareCell(rec);
+  }
+
+  /** Stops the engine; a teardown that crashes the app is a finding, recorded on the cell. */
+  private async teardown(rec: CellRecord): Promise<void> {
+    try {
+      const r = await this.session!.peer.request({ type: 'teardown' }, 'teardownDone');
+      if (r.type === 'teardownDone' && !r.ok) this.noteCell(rec, `teardown errors: ${r.errors.map((e) => e.code).join(', ')}`);
+    } catch (e) {
+      if (!isVoiceAecError(e)) throw e;
+      this.noteCell(rec, `teardown: ${e.code} (the app crashed or hung; relaunched)`);
+      await this.connect();
+    }
+  }
+
+  private noteCell(rec: CellRecord, note: string): void {
+    if (!rec.reason?.includes(note)) rec.reason = rec.reason ? `${rec.reason}; ${note}` : note;
+  }
+
+  private async replay(cell: Cell, rec: CellRecord, firstPending: number): Promise<void> {
+    const every = this.o.scenario.trials.restartEngineEvery;
+    const pendingIndex = rec.trials[firstPending]!.index;
+    const segmentStart = every && pendingIndex > 1 ? pendingIndex - ((pendingIndex - 1) % every) : 0;
+    for (const t of rec.trials.slice(0, firstPending)) {
+      if (t.index < segmentStart || t.status !== 'ok') continue;
+      await this.play(cell, rec, t);
+    }
+  }
+
+  private trialMessage(cell: Cell, rec: CellRecord, t: TrialRecord, frames: number) {
+    const plan = this.o.scenario.trials;
+    const schedule: ScheduleEntry[] = t.calibration
+      ? [{ atMs: 0, startFrame: 0, frameCount: frames }]
+      : this.catalog.schedule(cell.settings.pattern, frames, seedFor(this.o.scenario.seed, `${rec.id}.${t.index}`));
+    const nearEnd =
+      plan.nearEnd && !t.calibration
+        ? { audioId: plan.nearEnd.fixture, atMs: Math.max(0, drainMsOf(schedule, 48_000) + plan.nearEnd.afterDrainMs), levelDbfs: plan.nearEnd.levelDbfs }
+        : null;
+    return {
+      type: 'trial' as const,
+      trialId: `${rec.id}.t${String(t.index).padStart(3, '0')}`,
+      streamId: this.streamId++,
+      audioId: t.fixtureId,
+      schedule,
+      preRollMs: plan.preRollMs,
+      postRollMs: plan.postRollMs,
+      bypassVoiceProcessing: t.calibration,
+      nearEnd,
+      groundTruth: plan.groundTruth && this.session!.ready.capabilities.groundTruth,
+    };
+  }
+
+  private async play(cell: Cell, rec: CellRecord, t: TrialRecord): Promise<TrialExchange> {
+    if (!this.session?.peer.isOpen) throw deviceError('E_DEVICE_DISCONNECTED', 'the device is not connected', { hint: 'it is relaunched before the next trial' });
+    const frames = (await this.catalog.audio(t.fixtureId)).length;
+    const msg = this.trialMessage(cell, rec, t, frames);
+    const plan = this.o.scenario.trials;
+    const durationMs = plan.preRollMs + drainMsOf(msg.schedule, 48_000) + plan.postRollMs;
+    return exchangeTrial(this.session.peer, msg, durationMs + (this.o.trialTimeoutSlackMs ?? LIMITS.replyTimeoutMs));
+  }
+
+  private async writeTrial(dir: string, x: TrialExchange): Promise<void> {
+    const wav = (name: string, s: Float32Array | undefined) => (s ? writeWavFile(join(dir, name), { sampleRate: x.sampleRate, samples: s }, { encoding: 'float32' }) : Promise.resolve());
+    await wav('ref.wav', x.streams.play);
+    await wav('mic.wav', x.streams.mic);
+    await wav('gated.wav', x.streams.gated);
+    await wav('echo-truth.wav', x.streams.echoTruth);
+    await wav('near-truth.wav', x.streams.nearTruth);
+    await writeFileAtomic(join(dir, 'events.jsonl'), x.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  }
+
+  private async writeCalibration(dir: string, x: TrialExchange): Promise<CalibrationResult | null> {
+    if (!x.ok || !x.streams.play || !x.streams.mic) return null;
+    const cal = analyzeCalibration(x.streams.play, x.streams.mic, x.sampleRate, this.analysis);
+    await writeJsonAtomic(join(dir, 'calibration.json'), cal);
+    return cal;
+  }
+
+  private async loadCalibration(rec: CellRecord): Promise<CalibrationResult | null> {
+    const t = rec.trials.find((x) => x.calibration && x.status === 'ok');
+    if (!t) return null;
+    try {
+      return JSON.parse(await readFile(join(this.o.runDir, t.dir, 'calibration.json'), 'utf8')) as CalibrationResult;
+    } catch {
+      return null;
+    }
+  }
+
+  private async writeMetrics(dir: string, x: TrialExchange, cal: CalibrationResult | null): Promise<void> {
+    if (!x.ok || !x.streams.play || !x.streams.mic) return;
+    const drains = x.events.filter((e) => e.type === 'bufferDrained');
+    const start = x.events.find((e) => e.type === 'playbackStarted');
+    const ms = (s: Float32Array) => (s.length / x.sampleRate) * 1000;
+    const info = (path: string, s: Float32Array) => ({ path, sampleRate: x.sampleRate, channels: 1, channelUsed: 0, durationMs: ms(s), resampledTo: null });
+    const analysis = analyzeTrial(
+      {
+        ref: x.streams.play,
+        mic: x.streams.mic,
+        sampleRate: x.sampleRate,
+        drainMs: drains.length > 0 ? drains[drains.length - 1]!.tMs : null,
+        drainSource: drains.length > 0 ? 'events' : 'reference',
+        playbackStartMs: start?.tMs ?? null,
+        preRollMs: this.o.scenario.trials.preRollMs,
+        delayMs: null,
+        calibration: cal,
+        refInfo: info('ref.wav', x.streams.play),
+        micInfo: info('mic.wav', x.streams.mic),
+        warnings: [],
+      },
+      this.analysis,
+    );
+    await writeJsonAtomic(join(dir, 'metrics.json'), analysis);
+  }
+}
+
+/** When the player runs dry for the last time, ms after playback start, for a schedule. */
+export function drainMsOf(schedule: readonly ScheduleEntry[], sampleRate: number): number {
+  let t = 0;
+  for (const c of schedule) t = Math.max(t, c.atMs) + (c.frameCount / sampleRate) * 1000;
+  return t;
+}
