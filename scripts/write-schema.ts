@@ -1,5 +1,8 @@
-/** Writes docs/analysis.schema.json from the zod result schema (the one source of truth). */
+/** Writes the JSON Schemas in docs/ from the zod schemas (the one source of truth). */
 import { writeFileSync } from 'node:fs';
 import { trialAnalysisJsonSchema } from '../src/analysis/trial-result.js';
+import { scenarioJsonSchema } from '../src/config/scenario.js';
 
-writeFileSync(new URL('../docs/analysis.schema.json', import.meta.url), `${JSON.stringify(trialAnalysisJsonSchema(), null, 2)}\n`);
+const write = (name: string, schema: unknown) => writeFileSync(new URL(`../docs/${name}`, import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);
+write('analysis.schema.json', trialAnalysisJsonSchema());
+write('scenario.schema.json', scenarioJsonSchema());

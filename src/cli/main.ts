@@ -7,6 +7,9 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, isVoiceAecError, VoiceAecError } from '../core/errors.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerRun } from './commands/run.js';
+import { registerScenarios } from './commands/scenarios.js';
+import { registerSimDevice } from './commands/sim-device.js';
 import { printError } from './output.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -23,7 +26,10 @@ export function buildProgram(): Command {
       outputError: (text, write) => write(`E_USAGE: ${text.replace(/^error:\s*/i, '').trim()} — run \`voiceaec <command> --help\` for usage\n`),
     })
     .exitOverride();
+  registerRun(program);
   registerAnalyze(program);
+  registerScenarios(program);
+  registerSimDevice(program);
   return program;
 }
 

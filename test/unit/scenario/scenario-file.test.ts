@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isVoiceAecError } from '../../../src/core/errors.js';
 import { listShippedScenarios, loadScenario, parseScenario } from '../../../src/scenario/scenario-file.js';
 import { expandMatrix } from '../../../src/scenario/matrix.js';
+import { scenarioJsonSchema } from '../../../src/config/scenario.js';
 
 function errorOf(fn: () => unknown): { code: string; line: string } {
   try {
@@ -54,5 +56,12 @@ describe('scenario files', () => {
   it('applies command-line overrides through the same schema', () => {
     expect(parseScenario('name: x\n', 's.yaml', { seed: 9, repetitions: 3 })).toMatchObject({ seed: 9, trials: { repetitions: 3 } });
     expect(errorOf(() => parseScenario('name: x\n', 's.yaml', { repetitions: 0 })).line).toContain('trials.repetitions');
+  });
+});
+
+describe('docs/scenario.schema.json', () => {
+  it('is the JSON Schema generated from the scenario schema (regenerate with `npm run schema`)', () => {
+    const onDisk = JSON.parse(readFileSync(new URL('../../../docs/scenario.schema.json', import.meta.url), 'utf8'));
+    expect(onDisk).toEqual(scenarioJsonSchema());
   });
 });

@@ -1,0 +1,163 @@
+/** `voiceaec run`: a scenario on a device (the virtual iPhone by default), then the reports. */
+import chalk from 'chalk';
+import { type Command, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, usageError } from '../../core/errors.js';
+import { ScenarioSchema } from '../../config/scenario.js';
+import type { DeviceDriver } from '../../device/device-driver.js';
+import { LanDriver } from '../../device/lan-driver.js';
+import { RemoteDriver } from '../../device/remote-driver.js';
+import { SimDriver } from '../../device/sim-driver.js';
+import { evaluateRun, writeReports } from '../../scenario/evaluate-run.js';
+import { defaultRunDir, readManifest } from '../../scenario/run-dir.js';
+import { ScenarioRunner, type RunProgress } from '../../scenario/runner.js';
+import { loadScenario } from '../../scenario/scenario-file.js';
+import { gitCommit, toolVersion } from '../version.js';
+import { printWarning } from '../output.js';
+import { printResultsSummary } from './results-summary.js';
+
+interface RunFlags {
+  scenario?: string;
+  device: string;
+  token?: string;
+  out?: string;
+  repeat?: number;
+  seed?: number;
+  resume?: string;
+  ci?: boolean;
+  json?: boolean;
+}
+
+const FIXTURES_DIR = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+
+const int = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw usageError('E_OPTION', `${name} "${v}" is not an integer ≥ ${min}`, { hint: `give ${name} as a whole number` });
+  return n;
+};
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a scenario on a device (default: the virtual iPhone), write the run directory and reports')
+    .addOption(new Option('--scenario <name|path>', 'shipped scenario name (voiceaec scenarios list) or a YAML file').conflicts('resume'))
+    .option('--device <sim|ws-url|lan[:port]>', 'sim: the virtual iPhone; ws://host:port: a listening harness app; lan: wait for the device to dial in', 'sim')
+    .option('--token <token>', 'run token the harness app was launched with (ws-url devices; default $VOICEAEC_TOKEN)')
+    .option('--out <dir>', 'run directory (default reports/<UTC time>-<scenario>)')
+    .addOption(new Option('--repeat <n>', 'measured trials per cell (overrides the scenario)').argParser(int('--repeat', 1)))
+    .addOption(new Option('--seed <n>', 'seed of the virtual iPhone and the streaming patterns (overrides the scenario)').argParser(int('--seed', 0)))
+    .option('--resume <dir>', 'continue a killed or interrupted run in this directory')
+    .option('--ci', 'line-oriented progress for logs (default when not a TTY)')
+    .option('--json', 'print the final results as JSON')
+    .action(async (flags: RunFlags) => {
+      process.exitCode = await runCommand(flags);
+    });
+}
+
+function driverFor(flags: RunFlags, seed: number): DeviceDriver {
+  if (flags.device === 'sim') return new SimDriver({ seed });
+  const token = flags.token ?? process.env.VOICEAEC_TOKEN;
+  const lan = /^lan(?::(\d+))?$/.exec(flags.device);
+  if (lan || /^wss?:\/\//.test(flags.device)) {
+    if (!token) throw usageError('E_TOKEN', `--device ${flags.device} needs the run token`, { hint: 'pass --token or set VOICEAEC_TOKEN to the token the harness app was launched with' });
+    return lan ? new LanDriver(Number(lan[1] ?? 8765), token) : new RemoteDriver(flags.device, token);
+  }
+  throw usageError('E_DEVICE', `--device "${flags.device}" is not sim, a ws:// URL or lan[:port]`, { hint: 'real iPhones through Appium are reached with a forwarded ws:// URL for now' });
+}
+
+async function runCommand(flags: RunFlags): Promise<number> {
+  let scenario;
+  let source: string;
+  let runDir: string;
+  if (flags.resume) {
+    runDir = resolve(flags.resume);
+    const m = await readManifest(runDir);
+    if (m.status === 'complete') throw usageError('E_RESUME_COMPLETE', `${flags.resume} is a complete run`, { hint: 'use `voiceaec report` to re-render it, or start a new run' });
+    scenario = ScenarioSchema.parse(m.scenario.resolved);
+    source = m.scenario.source;
+  } else {
+    if (!flags.scenario) throw usageError('E_USAGE', 'run needs --scenario or --resume', { hint: 'e.g. voiceaec run --scenario quiet-room' });
+    ({ scenario, source } = await loadScenario(flags.scenario, { seed: flags.seed, repetitions: flags.repeat }));
+    runDir = resolve(flags.out ?? defaultRunDir('reports', scenario.name));
+    if (existsSync(resolve(runDir, 'manifest.json'))) {
+      throw usageError('E_RUNDIR_EXISTS', `${runDir} already holds a run`, { hint: `resume it with --resume ${runDir}, or pick another --out` });
+    }
+  }
+  const driver = driverFor(flags, scenario.seed);
+  if (driver instanceof LanDriver) {
+    const port = await driver.listen();
+    process.stderr.write(`waiting for the device to dial ws://<this host>:${port}/harness with token ${flags.token ?? process.env.VOICEAEC_TOKEN}\n`);
+  }
+  const quiet = flags.ci || !process.stderr.isTTY;
+  const progress = progressPrinter(quiet);
+  const runner = await ScenarioRunner.create({
+    scenario,
+    scenarioSource: source,
+    runDir,
+    driver,
+    fixturesDir: FIXTURES_DIR,
+    resume: !!flags.resume,
+    toolVersion: toolVersion(),
+    gitCommit: gitCommit(),
+    onProgress: progress,
+  });
+  const onSignal = () => {
+    process.stderr.write(`\ninterrupted: completed trials are saved; continue with  voiceaec run --resume ${runDir}\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  try {
+    await runner.run();
+  } finally {
+    process.off('SIGINT', onSignal);
+    progress({ type: 'warning', message: '' });
+    await driver.close();
+  }
+  const results = await evaluateRun([runDir], {});
+  await writeReports(runDir, results);
+  if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  else printResultsSummary(results, runDir);
+  return results.pass ? ExitCode.pass : ExitCode.acceptanceFailed;
+}
+
+/** Progress: one rewritten line on a terminal, one line per trial in logs. */
+function progressPrinter(quiet: boolean): (p: RunProgress) => void {
+  let live = false;
+  const clear = () => {
+    if (live) process.stderr.write('\r\u001b[2K');
+    live = false;
+  };
+  return (p) => {
+    switch (p.type) {
+      case 'connected':
+        clear();
+        process.stderr.write(`device: ${p.device.name} (${p.device.model}, iOS ${p.device.osVersion})${p.device.simulated ? chalk.yellow(' — SIMULATED') : ''}\n`);
+        return;
+      case 'cell':
+        clear();
+        process.stderr.write(`cell ${p.index + 1}/${p.cells} ${chalk.bold(p.cell.id)}${p.cell.mismatches.length ? chalk.yellow(`  (not honoured: ${p.cell.mismatches.join(', ')})`) : ''}\n`);
+        return;
+      case 'trial': {
+        const eta = p.done > 0 ? ((p.elapsedMs / p.done) * (p.total - p.done)) / 1000 : 0;
+        const what = p.trial.calibration ? 'calibration' : `trial ${p.trial.index}`;
+        const status = p.trial.status === 'ok' ? chalk.green('ok') : chalk.red(`failed (${p.trial.reason ?? ''})`);
+        const line = `  ${p.cell.id} ${what}: ${status}  [${p.done}/${p.total}, ETA ${eta.toFixed(0)} s]`;
+        if (quiet || p.trial.status !== 'ok') {
+          clear();
+          process.stderr.write(`${line}\n`);
+        } else {
+          const width = process.stderr.columns ?? 80;
+          process.stderr.write(`\r\u001b[2K${line.slice(0, width - 1)}`);
+          live = true;
+        }
+        return;
+      }
+      case 'warning':
+        clear();
+        if (p.message) printWarning(p.message);
+        return;
+    }
+  };
+}

@@ -1,0 +1,48 @@
+/** `voiceaec sim-device`: the virtual iPhone as its own process, listening or dialling in. */
+import { randomBytes } from 'node:crypto';
+import { type Command, Option } from 'commander';
+import { usageError } from '../../core/errors.js';
+import { dialAsSimDevice, startSimDevice } from '../../sim/device-server.js';
+
+interface Flags {
+  port: number;
+  token?: string;
+  profile: string;
+  seed: number;
+  dial?: string;
+}
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535 * 65_536) throw usageError('E_OPTION', `${name} "${v}" is not a valid integer`, { hint: `give ${name} as a whole number` });
+  return n;
+};
+
+export function registerSimDevice(program: Command): void {
+  program
+    .command('sim-device')
+    .description('serve the virtual iPhone (protocol v1) on 127.0.0.1, or dial a CLI in lan mode; runs until killed')
+    .addOption(new Option('--port <n>', 'port to listen on (0: a free one)').default(8765).argParser(int('--port')))
+    .option('--token <token>', 'run token clients must present (default: a random one, printed)')
+    .option('--profile <id>', 'device profile at launch', 'iphone16-ios18')
+    .addOption(new Option('--seed <n>', 'seed of the simulation').default(1).argParser(int('--seed')))
+    .option('--dial <ws-url>', 'lan mode: connect to a CLI listening at this URL instead of listening')
+    .action(async (flags: Flags) => {
+      const token = flags.token ?? randomBytes(16).toString('hex');
+      if (token.length < 16) throw usageError('E_TOKEN', 'the token must have at least 16 characters', { hint: 'pass a longer --token' });
+      if (flags.dial) {
+        const peer = await dialAsSimDevice(flags.dial, token, { profile: flags.profile, seed: flags.seed });
+        process.stderr.write(`virtual iPhone connected to ${flags.dial}\n`);
+        await new Promise<void>((done) => peer.on('close', () => done()));
+        return;
+      }
+      const server = await startSimDevice({ port: flags.port, token, profile: flags.profile, seed: flags.seed });
+      // One line a script can parse: where to connect and with which token.
+      process.stdout.write(`${JSON.stringify({ url: server.url, token })}\n`);
+      await new Promise<void>((done) => {
+        const stop = () => void server.close().then(done);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}
