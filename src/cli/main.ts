@@ -7,6 +7,9 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, isVoiceAecError, VoiceAecError } from '../core/errors.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerCompareGate } from './commands/compare-gate.js';
+import { registerFixtures } from './commands/fixtures.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerScenarios } from './commands/scenarios.js';
 import { registerSimDevice } from './commands/sim-device.js';
@@ -28,6 +31,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerAnalyze(program);
+  registerCompareGate(program);
+  registerFixtures(program);
+  registerReport(program);
   registerScenarios(program);
   registerSimDevice(program);
   return program;
@@ -38,7 +44,8 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv);
-    return ExitCode.pass;
+    // An action may set process.exitCode (run, report --fail-on-acceptance: 1 on a failed check).
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.pass;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version exit 0; any other parse failure is a usage error (commander printed it).

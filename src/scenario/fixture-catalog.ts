@@ -20,7 +20,7 @@ export class FixtureCatalog {
   static async load(dir: string): Promise<FixtureCatalog> {
     const manifest = await loadFixtureManifest(dir);
     const patterns = await loadStreamingPatterns(dir);
-    return new FixtureCatalog(dir, manifest.fixtures, new Map(patterns.map((p) => [p.id, p])));
+    return new FixtureCatalog(dir, manifest.fixtures, new Map(patterns.map((p): [string, StreamingPattern] => [p.id, p])));
   }
 
   entry(id: string): FixtureEntry {

@@ -11,6 +11,7 @@ import { deviceError, inputError, isVoiceAecError } from '../core/errors.js';
 import { analyzeCalibration, analyzeTrial, type CalibrationResult } from '../analysis/analyze-trial.js';
 import { parseSweep, type AnalysisOptions } from '../config/analysis-options.js';
 import type { CellSettings, Scenario } from '../config/scenario.js';
+import { playbackTimeline } from '../config/streaming-pattern.js';
 import { writeJsonAtomic, writeFileAtomic } from '../io/atomic.js';
 import { writeWavFile } from '../io/wav.js';
 import { LIMITS, type DeviceConfig, type EffectiveConfig, type ScheduleEntry } from '../protocol/messages.js';
@@ -351,7 +352,7 @@ export class ScenarioRunner {
       : this.catalog.schedule(cell.settings.pattern, frames, seedFor(this.o.scenario.seed, `${rec.id}.${t.index}`));
     const nearEnd =
       plan.nearEnd && !t.calibration
-        ? { audioId: plan.nearEnd.fixture, atMs: Math.max(0, drainMsOf(schedule, 48_000) + plan.nearEnd.afterDrainMs), levelDbfs: plan.nearEnd.levelDbfs }
+        ? { audioId: plan.nearEnd.fixture, atMs: Math.max(0, playbackTimeline(schedule, 48_000).endMs + plan.nearEnd.afterDrainMs), levelDbfs: plan.nearEnd.levelDbfs }
         : null;
     return {
       type: 'trial' as const,
@@ -372,7 +373,7 @@ export class ScenarioRunner {
     const frames = (await this.catalog.audio(t.fixtureId)).length;
     const msg = this.trialMessage(cell, rec, t, frames);
     const plan = this.o.scenario.trials;
-    const durationMs = plan.preRollMs + drainMsOf(msg.schedule, 48_000) + plan.postRollMs;
+    const durationMs = plan.preRollMs + playbackTimeline(msg.schedule, 48_000).endMs + plan.postRollMs;
     return exchangeTrial(this.session.peer, msg, durationMs + (this.o.trialTimeoutSlackMs ?? LIMITS.replyTimeoutMs));
   }
 
@@ -428,11 +429,4 @@ export class ScenarioRunner {
     );
     await writeJsonAtomic(join(dir, 'metrics.json'), analysis);
   }
-}
-
-/** When the player runs dry for the last time, ms after playback start, for a schedule. */
-export function drainMsOf(schedule: readonly ScheduleEntry[], sampleRate: number): number {
-  let t = 0;
-  for (const c of schedule) t = Math.max(t, c.atMs) + (c.frameCount / sampleRate) * 1000;
-  return t;
 }

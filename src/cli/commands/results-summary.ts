@@ -1,0 +1,34 @@
+/** The few lines `voiceaec run` and `voiceaec report` print about finished results. */
+import chalk from 'chalk';
+import { join } from 'node:path';
+import { deviceLabel, dimsLabel, failedOutcomes, recLabel } from '../../report/format.js';
+import type { Results } from '../../report/results-schema.js';
+import { table } from '../output.js';
+
+export function formatResultsSummary(results: Results, runDir: string | null): string {
+  const lines: string[] = [];
+  for (const r of results.runs) {
+    const dev = deviceLabel(r);
+    lines.push(`${chalk.bold(r.scenario.name)} on ${r.device.simulated ? chalk.yellow(dev) : dev}`);
+  }
+  const rows = [['cell', 'trials', 'recommended gate', 'checks'].map((h) => chalk.dim(h))];
+  for (const c of results.cells) {
+    const mine = results.acceptance.filter((a) => a.run === c.run && a.cell === c.id);
+    const bad = mine.filter((a) => a.status !== 'pass').length;
+    const checks = mine.length === 0 ? chalk.dim('no rules') : bad === 0 ? chalk.green(`pass ${mine.length}`) : chalk.red(`FAIL ${bad}/${mine.length}`);
+    const rec = c.recommendation.status === 'recommended' ? chalk.bold(recLabel(c.recommendation)) : chalk.yellow(recLabel(c.recommendation));
+    rows.push([`${c.id} ${chalk.dim(dimsLabel(c.dims))}`, `${c.counts.analysed}/${c.counts.planned}`, rec, checks]);
+  }
+  lines.push(table(rows));
+  const failed = failedOutcomes(results);
+  for (const f of failed.slice(0, 20)) lines.push(`${f.status === 'fail' ? chalk.red('FAIL') : chalk.yellow('INCONCLUSIVE')} ${f.cell ?? '(no cell)'}: ${f.label} — ${f.message}`);
+  if (failed.length > 20) lines.push(chalk.dim(`… ${failed.length - 20} more in junit.xml`));
+  if (results.acceptance.length > 0) lines.push(results.pass ? chalk.green(`acceptance: all ${results.acceptance.length} checks pass`) : chalk.red(`acceptance: ${failed.length} of ${results.acceptance.length} checks fail`));
+  for (const w of results.warnings) lines.push(`${chalk.yellow('warning')}: ${w}`);
+  if (runDir) lines.push(chalk.dim(`reports: ${join(runDir, 'report.html')} (also results.json, junit.xml, summary.md)`));
+  return lines.join('\n');
+}
+
+export function printResultsSummary(results: Results, runDir: string | null): void {
+  process.stdout.write(`${formatResultsSummary(results, runDir)}\n`);
+}

@@ -1,0 +1,71 @@
+/** Shared wording and number formats of the reports, so HTML, Markdown, JUnit and the CLI agree. */
+import { pct, type CellSummary, type GateStats, type Recommendation } from '../analysis/cell-summary.js';
+import type { Results, RunInfo } from './results-schema.js';
+
+export { pct };
+
+/** Gates every report shows when evaluated: the values practitioners argue about. */
+export const MARK_GATES = [300, 500, 800] as const;
+
+export function dimsLabel(dims: Record<string, string | number | boolean>): string {
+  const e = Object.entries(dims);
+  return e.length === 0 ? '(single cell)' : e.map(([k, v]) => `${k}=${String(v)}`).join(', ');
+}
+
+export function deviceLabel(r: RunInfo): string {
+  const d = r.device;
+  return d.simulated
+    ? `SIMULATED DEVICE — ${d.name} (model ${d.model}, iOS ${d.osVersion} profile)`
+    : `${d.name} — ${d.model}, iOS ${d.osVersion}, harness app ${d.appVersion}`;
+}
+
+export function recLabel(r: Recommendation): string {
+  switch (r.status) {
+    case 'recommended':
+      return `${r.gateMs} ms`;
+    case 'not-enough-trials':
+      return `need ${r.trialsNeeded} trials`;
+    case 'no-gate-meets':
+      return 'none meets target';
+    case 'no-data':
+      return 'no data';
+  }
+}
+
+/** "3/20 (15 %, ≤ 36 %)": leaks over decided trials, rate and upper bound. */
+export function leakCell(g: GateStats | undefined): string {
+  if (!g) return '—';
+  if (g.decided === 0) return 'n/a';
+  return `${g.leaks}/${g.decided} (${pct(g.rate)}, ≤ ${pct(g.upper)})`;
+}
+
+export function intervalText(g: GateStats): string {
+  return g.decided === 0 ? '—' : `${pct(g.lower)}–${pct(g.upper)}`;
+}
+
+export function num(x: number | null | undefined, unit = '', digits = 1): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  const s = x.toFixed(digits).replace(/^-(0(?:\.0+)?)$/, '$1'); // no "-0"
+  return `${s}${unit ? ` ${unit}` : ''}`;
+}
+
+export function gateAt(c: CellSummary, gateMs: number): GateStats | undefined {
+  return c.gates.find((g) => g.gateMs === gateMs);
+}
+
+/** Mark gates that were evaluated, else up to three evenly spaced evaluated gates. */
+export function displayGates(c: CellSummary): number[] {
+  const all = c.gates.map((g) => g.gateMs);
+  const marks = MARK_GATES.filter((m) => all.includes(m));
+  if (marks.length > 0) return [...marks];
+  if (all.length <= 3) return all;
+  return [all[0]!, all[Math.floor(all.length / 2)]!, all[all.length - 1]!];
+}
+
+export function runOf(results: Results, cell: CellSummary): RunInfo | undefined {
+  return results.runs.find((r) => r.id === cell.run);
+}
+
+export function failedOutcomes(results: Results) {
+  return results.acceptance.filter((a) => a.status !== 'pass');
+}

@@ -1,0 +1,491 @@
+/**
+ * report.html: one self-contained file (no network: uPlot and its CSS are inlined, a
+ * Content-Security-Policy forbids every fetch), readable on a laptop and a phone. Tables
+ * are rendered here, so the numbers read without JavaScript; the plots are drawn in the
+ * browser from a JSON block. Pure: data and the uPlot sources in, a string out.
+ */
+import type { AcceptanceOutcome } from '../analysis/acceptance-check.js';
+import type { CellSummary, GateStats } from '../analysis/cell-summary.js';
+import { deviceLabel, dimsLabel, displayGates, failedOutcomes, gateAt, intervalText, leakCell, MARK_GATES, num, pct, recLabel } from './format.js';
+import type { Results } from './results-schema.js';
+import type { TrialView } from './trial-view.js';
+
+export interface HtmlAssets {
+  /** uPlot's IIFE build (node_modules/uplot/dist/uPlot.iife.min.js), read at render time. */
+  uplotJs: string;
+  uplotCss: string;
+}
+
+export interface HtmlInput {
+  results: Results;
+  trials: TrialView[];
+  assets: HtmlAssets;
+}
+
+export function esc(s: string | number | boolean | null | undefined): string {
+  return String(s ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** JSON inside <script>: no "</script>", no line separators that old parsers choke on. */
+function scriptJson(v: unknown): string {
+  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+const CSP = [
+  "default-src 'none'",
+  "script-src 'unsafe-inline'",
+  "style-src 'unsafe-inline'",
+  'img-src data:',
+  "media-src data: file: 'self'",
+  "connect-src 'none'",
+  "font-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+const CSS = `
+:root{--fg:#1b1f24;--muted:#5b6470;--line:#d8dee4;--bg:#fff;--card:#f6f8fa;--bad:#b3261e;--good:#137333;--warn:#8a5a00}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:1180px;margin:0 auto;padding:12px 16px 48px}
+h1{font-size:1.45rem;margin:.3em 0}h2{font-size:1.2rem;margin:1.6em 0 .5em;border-bottom:1px solid var(--line);padding-bottom:.2em}
+h3{font-size:1.05rem;margin:1.2em 0 .4em}
+.badge{display:inline-block;padding:.1em .6em;border-radius:4px;font-weight:700;color:#fff;vertical-align:middle}
+.pass{background:var(--good)}.fail{background:var(--bad)}.inconclusive{background:var(--warn)}
+.sim{background:#ffe8a3;border:2px solid #c58a00;color:#5c3d00;font-weight:700;padding:.6em .8em;border-radius:6px;margin:.5em 0;font-size:1.05rem}
+.device{background:var(--card);border:1px solid var(--line);padding:.5em .8em;border-radius:6px;margin:.5em 0}
+.muted{color:var(--muted)}.small{font-size:.85rem}
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.4em 0}
+table{border-collapse:collapse;font-size:.9rem;min-width:100%}
+th,td{border-bottom:1px solid var(--line);padding:.3em .5em;text-align:left;vertical-align:top;white-space:nowrap}
+td.wrap,th.wrap{white-space:normal;min-width:14em}
+td.cellname{white-space:normal;min-width:10em;max-width:18em;overflow-wrap:break-word}
+th{background:var(--card);font-weight:600}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+tr.differs td{background:#fff4e5}
+.ok{color:var(--good);font-weight:600}.no{color:var(--bad);font-weight:600}.na{color:var(--muted)}
+.answer{font-size:1.05rem}
+.card{border:1px solid var(--line);border-radius:8px;padding:10px 12px;margin:14px 0;background:#fff}
+.rec{font-size:1.05rem;margin:.3em 0}
+.plot{width:100%;min-height:60px;margin:.4em 0}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+@media (max-width:760px){.grid{grid-template-columns:1fr}main{padding:8px 10px 40px}body{font-size:14px}}
+.heat td{text-align:center;min-width:6em}
+.bar{display:inline-block;height:.7em;background:#4a78c2;border-radius:2px;vertical-align:middle;margin-right:.4em}
+button.t{font:inherit;border:1px solid var(--line);background:var(--card);border-radius:4px;padding:0 .4em;cursor:pointer}
+tr.detail>td{background:#fbfcfd;white-space:normal}
+audio{width:260px;max-width:100%;height:34px}
+.audio label{display:inline-flex;flex-wrap:wrap;align-items:center;gap:.4em;margin:.2em 1em .2em 0}
+.u-legend{font-size:12px}.u-legend th{font-weight:500}
+footer{margin-top:3em;color:var(--muted);font-size:.85rem}
+`;
+
+/* The browser side: plots from the JSON block. Plain ES5-style code, no template literals. */
+const CLIENT_JS = String.raw`
+(function () {
+  'use strict';
+  var D = JSON.parse(document.getElementById('voiceaec-data').textContent);
+  var plots = [];
+  var dpr = window.devicePixelRatio || 1;
+  function width(el) { return Math.max(260, Math.floor(el.clientWidth || 600)); }
+  function drawMarks(u, xs, ys) {
+    var ctx = u.ctx, b = u.bbox;
+    ctx.save();
+    ctx.font = Math.round(11 * dpr) + 'px system-ui, sans-serif';
+    ctx.lineWidth = dpr;
+    xs.forEach(function (m, i) {
+      var x = Math.round(u.valToPos(m.v, 'x', true));
+      if (!(x >= b.left && x <= b.left + b.width)) return;
+      ctx.strokeStyle = m.color; ctx.fillStyle = m.color;
+      ctx.setLineDash(m.solid ? [] : [5 * dpr, 4 * dpr]);
+      ctx.beginPath(); ctx.moveTo(x, b.top); ctx.lineTo(x, b.top + b.height); ctx.stroke();
+      if (m.label) ctx.fillText(m.label, x + 3 * dpr, b.top + (12 + 12 * (i % 3)) * dpr);
+    });
+    ys.forEach(function (m) {
+      var y = Math.round(u.valToPos(m.v, 'y', true));
+      if (!(y >= b.top && y <= b.top + b.height)) return;
+      ctx.strokeStyle = m.color; ctx.fillStyle = m.color;
+      ctx.setLineDash([2 * dpr, 3 * dpr]);
+      ctx.beginPath(); ctx.moveTo(b.left, y); ctx.lineTo(b.left + b.width, y); ctx.stroke();
+      if (m.label) ctx.fillText(m.label, b.left + b.width - ctx.measureText(m.label).width - 4 * dpr, y - 3 * dpr);
+    });
+    ctx.restore();
+  }
+  function make(el, h, opts, data, xs, ys) {
+    opts.width = width(el); opts.height = h;
+    opts.legend = { live: false }; // the tables hold the exact numbers; a static legend reads better
+    opts.hooks = { draw: [function (u) { drawMarks(u, xs, ys); }] };
+    var u = new uPlot(opts, data, el);
+    plots.push({ el: el, u: u, h: h });
+    return u;
+  }
+  function gateMarks(rec) {
+    var m = D.marks.map(function (g) { return { v: g, label: g + ' ms', color: '#6b7280' }; });
+    if (rec != null) m.push({ v: rec, label: 'recommended ' + rec + ' ms', color: '#137333', solid: true });
+    return m;
+  }
+  function fmtPct(u, v) { return v == null ? '—' : v.toFixed(1) + ' %'; }
+  function fmtMs(u, v) { return v == null ? '—' : v + ' ms'; }
+  function fmtDb(u, v) { return v == null ? '—' : v.toFixed(1) + ' dB'; }
+  function xRange(lo, hi) { return function (u, min, max) { return [lo, Math.max(hi, max)]; }; }
+
+  function leakChart(el, c) {
+    var maxG = c.gates.length ? c.gates[c.gates.length - 1] : 1000;
+    var series = [
+      { label: 'gate', value: fmtMs },
+      { label: 'leak rate', stroke: '#b3261e', width: 2, points: { show: true, size: 7 }, value: fmtPct },
+      { label: 'upper bound', stroke: 'rgba(179,38,30,.5)', dash: [4, 3], value: fmtPct },
+      { label: 'lower bound', stroke: 'rgba(179,38,30,.5)', dash: [4, 3], value: fmtPct },
+      { label: 'from acoustic end', stroke: '#1f6feb', width: 1.5, dash: [2, 2], points: { show: true, size: 4 }, value: fmtPct }
+    ];
+    var data = [c.gates, c.rate, c.upper, c.lower, c.rateAc];
+    if (c.rms2) { series.push({ label: 'rms2 gate', stroke: '#7b3fb5', width: 1.5, points: { show: true, size: 4 }, value: fmtPct }); data.push(c.rms2); }
+    make(el, 250, {
+      scales: { x: { time: false, range: xRange(0, Math.max(maxG * 1.04, 100)) }, y: { range: [0, 100] } },
+      axes: [{ label: 'gate after drain (ms)' }, { label: 'leak rate (%)' }],
+      series: series,
+      bands: [{ series: [2, 3], fill: 'rgba(179,38,30,.13)' }]
+    }, data, gateMarks(c.rec), [{ v: c.target, label: 'target ' + c.target + ' %', color: '#137333' }]);
+  }
+
+  function residualChart(el, c) {
+    var r = c.res, n = Math.max(r.median.length, r.worst ? r.worst.length : 0);
+    if (n === 0) { el.textContent = 'no residual envelope (no analysed trial)'; return; }
+    var x = [], med = [], worst = [], lo = -3, hi = r.thr + 6;
+    for (var k = 0; k < n; k++) {
+      x.push(k * r.frameMs);
+      var a = k < r.median.length ? r.median[k] : null, b = r.worst && k < r.worst.length ? r.worst[k] : null;
+      med.push(a); worst.push(b);
+      if (a != null) { lo = Math.min(lo, a); hi = Math.max(hi, a); }
+      if (b != null) { lo = Math.min(lo, b); hi = Math.max(hi, b); }
+    }
+    make(el, 250, {
+      scales: { x: { time: false }, y: { range: [Math.floor(lo - 1), Math.ceil(hi + 2)] } },
+      axes: [{ label: 'ms after drain' }, { label: 'dB over noise floor' }],
+      series: [
+        { label: 'ms', value: fmtMs },
+        { label: 'median trial', stroke: '#1f6feb', width: 2, value: fmtDb },
+        { label: 'worst trial' + (r.worstTrial != null ? ' (#' + r.worstTrial + ')' : ''), stroke: '#b3261e', width: 1, value: fmtDb }
+      ]
+    }, [x, med, worst], gateMarks(c.rec), [
+      { v: r.thr, label: 'detector ' + r.thr + ' dB', color: '#b3261e' },
+      { v: 0, label: 'noise floor', color: '#6b7280' }
+    ]);
+  }
+
+  function decode(b64) {
+    if (!b64) return null;
+    var s = atob(b64), out = new Array(s.length);
+    for (var i = 0; i < s.length; i++) out[i] = -s.charCodeAt(i);
+    return out;
+  }
+
+  function trialChart(el, t) {
+    var ref = decode(t.ref), mic = decode(t.mic);
+    if (!ref && !mic) { el.textContent = t.note || 'no audio recorded for this trial'; return; }
+    var n = Math.max(ref ? ref.length : 0, mic ? mic.length : 0), x = [];
+    for (var k = 0; k < n; k++) x.push(k * t.step);
+    function pad(a) { if (!a) return x.map(function () { return null; }); while (a.length < n) a.push(null); return a; }
+    var xs = [];
+    t.ev.forEach(function (e) {
+      if (e[0] === 'chunkAppended' || e[0] === 'micStarted') return;
+      xs.push({ v: e[1], label: e[0] === 'bufferDrained' ? 'drain' : e[0] === 'playbackStarted' ? 'playback' : e[0], color: e[0] === 'error' ? '#b3261e' : '#374151', solid: true });
+    });
+    if (t.acEnd != null) xs.push({ v: t.acEnd, label: 'acoustic end', color: '#1f6feb', solid: true });
+    if (t.drain != null) D.marks.forEach(function (g) { xs.push({ v: t.drain + g, label: '+' + g, color: '#9ca3af' }); });
+    make(el, 230, {
+      scales: { x: { time: false }, y: { range: [-100, 0] } },
+      axes: [{ label: 'ms from first mic sample' }, { label: 'peak dBFS' }],
+      series: [
+        { label: 'ms', value: fmtMs },
+        { label: 'reference (played)', stroke: '#6b7280', width: 1, value: fmtDb },
+        { label: 'mic (before gate)', stroke: '#b3261e', width: 1.2, value: fmtDb }
+      ]
+    }, [x, pad(ref), pad(mic)], xs, []);
+  }
+
+  function audioRow(el, t) {
+    var names = [['ref', 'reference'], ['mic', 'mic (before gate)'], ['gated', 'gated']];
+    names.forEach(function (p) {
+      var src = t.audio[p[0]];
+      if (!src) return;
+      var l = document.createElement('label');
+      l.appendChild(document.createTextNode(p[1] + ' '));
+      var a = document.createElement('audio');
+      a.controls = true; a.preload = 'none'; a.src = src;
+      l.appendChild(a);
+      el.appendChild(l);
+    });
+    if (!el.childNodes.length) el.textContent = 'no audio files';
+  }
+
+  D.cells.forEach(function (c) {
+    var a = document.getElementById(c.key + '-leak'), b = document.getElementById(c.key + '-res');
+    if (a) leakChart(a, c);
+    if (b) residualChart(b, c);
+  });
+
+  document.addEventListener('click', function (ev) {
+    var btn = ev.target && ev.target.closest ? ev.target.closest('button.t') : null;
+    if (!btn) return;
+    var row = document.getElementById('d' + btn.getAttribute('data-t'));
+    if (!row) return;
+    var open = row.hidden;
+    row.hidden = !open;
+    btn.setAttribute('aria-expanded', String(open));
+    if (open && !row.getAttribute('data-drawn')) {
+      row.setAttribute('data-drawn', '1');
+      var t = D.trials[Number(btn.getAttribute('data-t'))];
+      trialChart(row.querySelector('.plot'), t);
+      audioRow(row.querySelector('.audio'), t);
+    }
+  });
+
+  var timer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      plots.forEach(function (p) { if (p.el.offsetParent !== null) p.u.setSize({ width: width(p.el), height: p.h }); });
+    }, 150);
+  });
+  document.documentElement.setAttribute('data-plots', String(plots.length));
+})();
+`;
+
+/* ------------------------------------------------------------------ server-side parts */
+
+const yes = (b: boolean | null) => (b === null ? '<span class="na">n/a</span>' : b ? '<span class="no">leak</span>' : '<span class="ok">clean</span>');
+const statusBadge = (s: 'pass' | 'fail' | 'inconclusive') => `<span class="badge ${s}">${s.toUpperCase()}</span>`;
+
+function checksFor(results: Results, c: CellSummary): { html: string; outcomes: AcceptanceOutcome[] } {
+  const mine = results.acceptance.filter((a) => a.run === c.run && a.cell === c.id);
+  if (mine.length === 0) return { html: '<span class="na">no rules</span>', outcomes: mine };
+  const bad = mine.filter((a) => a.status !== 'pass');
+  return { html: bad.length === 0 ? `<span class="ok">✓ ${mine.length}/${mine.length}</span>` : `<span class="no">✗ ${bad.length} of ${mine.length}</span>`, outcomes: mine };
+}
+
+function header(results: Results): string {
+  const failed = failedOutcomes(results);
+  const verdict = results.acceptance.length === 0 ? '<span class="badge inconclusive">NO RULES</span>' : statusBadge(results.pass ? 'pass' : 'fail');
+  const runs = results.runs.map((r) => {
+    const dev = r.device.simulated
+      ? `<div class="sim" data-simulated="true">⚠ SIMULATED DEVICE — ${esc(r.device.name)} (${esc(r.device.model)}, iOS ${esc(r.device.osVersion)} profile). These numbers describe the virtual iPhone's model, not real hardware.</div>`
+      : `<div class="device" data-simulated="false"><b>${esc(r.device.model)}</b> · iOS ${esc(r.device.osVersion)} · ${esc(r.device.name)} · harness app ${esc(r.device.appVersion)}</div>`;
+    return `${dev}<div class="small muted">run <b>${esc(r.id)}</b> · scenario <b>${esc(r.scenario.name)}</b> (${esc(r.scenario.source)}) · seed ${r.seed} · ${esc(r.startedAt)} → ${esc(r.endedAt ?? 'not finished')} · ${esc(r.status)} · recorded with voiceaec ${esc(r.tool.version)}${r.tool.gitCommit ? ` (${esc(r.tool.gitCommit.slice(0, 12))})` : ''}</div>`;
+  });
+  const summary = results.acceptance.length === 0
+    ? 'The scenario sets no acceptance rules.'
+    : results.pass
+      ? `All ${results.acceptance.length} acceptance checks pass.`
+      : `${failed.length} of ${results.acceptance.length} acceptance checks fail — <a href="#acceptance">see which</a>.`;
+  return `<header><h1>voiceaec — ${esc(results.runs.map((r) => r.scenario.name).join(', '))} ${verdict}</h1>${runs.join('')}<p class="answer">${summary}</p></header>`;
+}
+
+function answerTable(results: Results): string {
+  const cells = results.cells;
+  const gates = [...new Set(cells.flatMap(displayGates))].sort((a, b) => a - b);
+  const multi = results.runs.length > 1;
+  const c0 = cells[0];
+  const rows = cells.map((c, i) => {
+    const checks = checksFor(results, c).html;
+    // Cell and answer first: on a phone they are what fits before the table scrolls.
+    return `<tr>${multi ? `<td>${esc(c.run)}</td>` : ''}<td class="cellname"><a href="#cell-${i}">${esc(c.id)}</a><div class="small muted">${esc(dimsLabel(c.dims))}</div></td><td><b>${esc(recLabel(c.recommendation))}</b></td><td>${checks}</td><td>${esc(recLabel(c.recommendationFromAcousticEnd))}</td><td class="num">${c.counts.analysed}/${c.counts.planned}${c.counts.failed ? ` <span class="no">(${c.counts.failed} failed)</span>` : ''}</td>${gates.map((g) => `<td class="num">${esc(leakCell(gateAt(c, g)))}</td>`).join('')}</tr>`;
+  });
+  const note = c0 ? `<p class="small muted">Recommended gate: the smallest evaluated gate whose leak-rate upper bound (Wilson, ${esc(pct(c0.confidence))} confidence) is ≤ ${esc(pct(c0.targetLeakRate))}. Cells show leaks / decided trials (rate, upper bound). “From acoustic end” measures the gate from the reference's last audible sound instead of the drain event.</p>` : '';
+  return `<section id="answer"><h2>Answer</h2><div class="scroll"><table><thead><tr>${multi ? '<th>run</th>' : ''}<th>cell</th><th>recommended gate</th><th>checks</th><th>from acoustic end</th><th>trials</th>${gates.map((g) => `<th>leaks @ ${g} ms</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${note}${mismatchNotice(cells)}</section>`;
+}
+
+function mismatchNotice(cells: CellSummary[]): string {
+  const bad = cells.filter((c) => c.mismatches.length > 0 || c.configErrors.length > 0);
+  if (bad.length === 0) return '';
+  return `<div class="card"><b class="no">Configuration not honoured</b><ul>${bad.map((c) => `<li><b>${esc(c.id)}</b>: ${esc([...c.mismatches, ...c.configErrors.map((e) => `${e.code}: ${e.message}`)].join('; '))}</li>`).join('')}</ul></div>`;
+}
+
+function acceptanceTable(results: Results): string {
+  if (results.acceptance.length === 0) return '';
+  const fmt = (o: AcceptanceOutcome, v: number | null) => (v === null ? '—' : o.unit === 'ratio' ? pct(v) : `${v}${o.unit === 'ms' || o.unit === 'dB' ? ` ${o.unit}` : ''}`);
+  const sorted = [...results.acceptance].sort((a, b) => Number(a.status === 'pass') - Number(b.status === 'pass'));
+  const rows = sorted.map((o) => `<tr><td>${statusBadge(o.status)}</td><td>${esc(o.cell ?? '(no cell)')}</td><td>${esc(o.label)}</td><td class="num">${esc(fmt(o, o.measured))}</td><td class="num">${esc(fmt(o, o.threshold))}</td><td class="wrap">${esc(o.message)}</td></tr>`);
+  return `<section id="acceptance"><h2>Acceptance</h2><div class="scroll"><table><thead><tr><th>status</th><th>cell</th><th>rule</th><th>measured</th><th>threshold</th><th class="wrap">detail</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
+}
+
+/** Heat maps over the matrix: rows are all dimensions but the last, columns the last. */
+function heatMaps(results: Results): string {
+  const keys = [...new Set(results.cells.flatMap((c) => Object.keys(c.dims)))];
+  if (keys.length < 2 || results.cells.length < 2) return '';
+  const parts: string[] = [];
+  for (const run of results.runs) {
+    const cells = results.cells.filter((c) => c.run === run.id);
+    const colKey = keys[keys.length - 1]!;
+    const rowKeys = keys.slice(0, -1);
+    const rowOf = (c: CellSummary) => rowKeys.map((k) => `${k}=${String(c.dims[k] ?? '—')}`).join(', ');
+    const rows = [...new Set(cells.map(rowOf))];
+    const cols = [...new Set(cells.map((c) => String(c.dims[colKey] ?? '—')))];
+    const find = (r: string, col: string) => cells.find((c) => rowOf(c) === r && String(c.dims[colKey] ?? '—') === col);
+    const recs = cells.filter((c) => c.recommendation.status === 'recommended').map((c) => c.recommendation.gateMs!);
+    const lo = Math.min(...recs), hi = Math.max(...recs);
+    const colour = (c: CellSummary | undefined) => {
+      if (!c) return '#fff';
+      const r = c.recommendation;
+      if (r.status === 'recommended') {
+        const t = hi > lo ? (r.gateMs! - lo) / (hi - lo) : 0;
+        return `hsl(${Math.round(120 - 90 * t)},65%,82%)`;
+      }
+      return r.status === 'not-enough-trials' ? '#eceff3' : '#f6c9c5';
+    };
+    const el = (c: CellSummary | undefined) => {
+      if (!c?.levels.echoLossDb) return '—';
+      return `${c.levels.echoLossLowerBounds > 0 ? '≥ ' : ''}${num(c.levels.echoLossDb.median, 'dB')}`;
+    };
+    const table = (title: string, value: (c: CellSummary | undefined) => string, bg: (c: CellSummary | undefined) => string) =>
+      `<h3>${esc(title)}${results.runs.length > 1 ? ` — ${esc(run.id)}` : ''}</h3><div class="scroll"><table class="heat"><thead><tr><th>${esc(rowKeys.join(' / '))} \\ ${esc(colKey)}</th>${cols.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${rows
+        .map((r) => `<tr><th>${esc(r)}</th>${cols.map((col) => `<td style="background:${bg(find(r, col))}">${esc(value(find(r, col)))}</td>`).join('')}</tr>`)
+        .join('')}</tbody></table></div>`;
+    parts.push(table('Recommended gate', (c) => (c ? recLabel(c.recommendation) : '—'), colour));
+    parts.push(table('Median echo loss during playback', el, () => '#fff'));
+  }
+  return `<section id="matrix"><h2>Matrix</h2><p class="small muted">Green: short recommended gate; red: long or none; grey: not enough trials to claim the target.</p>${parts.join('')}</section>`;
+}
+
+function levelsTable(results: Results): string {
+  const max = Math.max(1, ...results.cells.map((c) => c.levels.echoLossDb?.max ?? 0));
+  const rows = results.cells.map((c, i) => {
+    const e = c.levels.echoLossDb;
+    const bar = e ? `<span class="bar" style="width:${Math.max(2, Math.round((Math.max(0, e.median) / max) * 120))}px"></span>` : '';
+    const erle = c.levels.erleDb;
+    const d = c.levels.delayMs;
+    const src = Object.entries(c.levels.delaySources).map(([k, v]) => `${k} ${v}`).join(', ');
+    return `<tr><td><a href="#cell-${i}">${esc(c.id)}</a></td><td>${bar}${e ? `${c.levels.echoLossLowerBounds > 0 ? '≥ ' : ''}${num(e.median, 'dB')}` : '—'}</td><td class="num">${e ? `${num(e.min)}–${num(e.max)}` : '—'}</td><td class="num">${erle ? `${c.levels.erleLowerBounds > 0 ? '≥ ' : ''}${num(erle.median, 'dB')}` : '—'}</td><td class="num">${c.calibration ? num(c.calibration.rawEchoLossDb, 'dB') : '—'}</td><td class="num">${d ? num(d.median, 'ms', 2) : '—'}</td><td class="small">${esc(src || '—')}</td><td class="num">${num(c.levels.noiseFloorDbfs?.median, 'dBFS')}</td></tr>`;
+  });
+  return `<section id="levels"><h2>Echo loss per cell</h2><p class="small muted">During playback, 300–6700 Hz: reference level minus echo level (3GPP TS 26.132 asks ≥ 46 dB for handsets). ERLE = echo loss minus the raw echo loss of the cell's calibration trial (voice processing bypassed). “≥”: some trials' echo was below the noise floor, so the value is a lower bound.</p><div class="scroll"><table><thead><tr><th>cell</th><th>echo loss (median)</th><th>range</th><th>ERLE</th><th>raw (calibration)</th><th>delay</th><th>delay from</th><th>noise floor</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
+}
+
+function gateTable(c: CellSummary, stats: GateStats[], bargeFrom: 'drain' | 'none'): string {
+  const rows = stats.map((g) => {
+    const b = c.bargeIn.find((x) => x.gateMs === g.gateMs);
+    const near = b?.nearEnd ? `${num(b.nearEnd.firstWordLostMs.median, 'ms', 0)} (worst ${num(b.nearEnd.firstWordLostMs.worst, 'ms', 0)})` : '—';
+    const barge = bargeFrom === 'drain' ? `<td class="num">${g.gateMs} ms</td><td class="num">${b?.deafAfterAudibleEndMs ? num(b.deafAfterAudibleEndMs.median, 'ms', 0) : '—'}</td><td class="num">${near}</td>` : '';
+    const rec = c.recommendation.gateMs === g.gateMs && bargeFrom === 'drain' ? ' style="font-weight:700"' : '';
+    return `<tr${rec}><td class="num">${g.gateMs} ms</td><td class="num">${g.decided ? `${g.leaks}/${g.decided}` : 'n/a'}${g.undecided ? ` <span class="muted small">(+${g.undecided} undecided)</span>` : ''}</td><td class="num">${pct(g.rate)}</td><td class="num">${intervalText(g)}</td><td class="num">${g.meetsTarget ? '<span class="ok">yes</span>' : '<span class="no">no</span>'}</td><td class="num">${g.peakExcessDb ? `${num(g.peakExcessDb.median, 'dB')} / ${num(g.peakExcessDb.worst, 'dB')}` : '—'}</td><td class="num">${g.firstUtterance.decided ? `${g.firstUtterance.leaks}/${g.firstUtterance.decided}` : '—'} · ${g.later.decided ? `${g.later.leaks}/${g.later.decided}` : '—'}</td><td class="num">${g.leaks ? `${g.attributed}/${g.leaks}${g.attributionUnknown ? ` (${g.attributionUnknown} ?)` : ''}` : '—'}</td>${barge}</tr>`;
+  });
+  const bargeHead = bargeFrom === 'drain' ? '<th>muted after drain</th><th>deaf after audible end (median)</th><th>first word lost (near-end)</th>' : '';
+  return `<div class="scroll"><table><thead><tr><th>gate</th><th>leaks</th><th>rate</th><th>${esc(pct(c.confidence))} interval</th><th>≤ target</th><th>peak excess median / worst</th><th>first utterance · later</th><th>echo-attributed</th>${bargeHead}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+}
+
+function configTable(c: CellSummary): string {
+  if (c.config.length === 0) return '<p class="muted">no configuration recorded</p>';
+  const v = (x: string | number | boolean | null) => (x === null ? '<span class="na">—</span>' : esc(String(x)));
+  const rows = c.config.map((r) => `<tr${r.differs ? ' class="differs"' : ''}><td>${esc(r.key)}</td><td>${v(r.requested)}</td><td>${v(r.effective)}</td></tr>`);
+  const errs = c.configErrors.length ? `<p class="no">${esc(c.configErrors.map((e) => `${e.code}: ${e.message}`).join('; '))}</p>` : '';
+  return `<details><summary>Requested versus effective configuration${c.mismatches.length ? ` — <span class="no">${c.mismatches.length} not honoured</span>` : ''}</summary>${errs}<div class="scroll"><table><thead><tr><th>setting</th><th>requested</th><th>effective</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></details>`;
+}
+
+function trialTable(c: CellSummary, tIndex: Map<string, number>): string {
+  const gates = displayGates(c);
+  const cols = gates.map((g) => c.gates.findIndex((x) => x.gateMs === g));
+  const rows = c.trials.map((t) => {
+    const ti = tIndex.get(`${c.run}\u0000${c.id}\u0000${t.index}`);
+    const btn = ti === undefined ? `${t.index}` : `<button class="t" data-t="${ti}" aria-expanded="false">▸ ${t.index}</button>`;
+    const flags = [t.deadMic ? 'dead mic' : '', t.clipped ? 'clipped' : '', t.firstUtterance ? 'first' : ''].filter(Boolean).join(', ');
+    const status = t.status === 'ok' ? (t.source === 'none' ? '<span class="na">no analysis</span>' : 'ok') : `<span class="no">${esc(t.status)}</span>`;
+    const main = `<tr><td>${btn}</td><td>${esc(t.fixtureId)}</td><td>${esc(t.pattern)}</td><td title="${esc(t.reason ?? '')}">${status}</td><td class="num">${num(t.tailLengthMs, 'ms', 0)}</td><td class="num">${num(t.trailingSilenceMs, 'ms', 0)}</td><td class="num">${num(t.peakExcessDb, 'dB')}</td><td class="num">${t.echoLossIsLowerBound ? '≥ ' : ''}${num(t.echoLossDb, 'dB')}</td>${cols.map((k) => `<td>${yes(t.leaks[k] ?? null)}</td>`).join('')}<td class="small">${esc(flags)}</td></tr>`;
+    if (ti === undefined) return main;
+    const reason = t.reason ? `<p class="no small">${esc(t.reason)}</p>` : '';
+    const warn = t.warnings.length ? `<p class="small muted">${esc(t.warnings.join(' · '))}</p>` : '';
+    return `${main}<tr class="detail" id="d${ti}" hidden><td colspan="${9 + cols.length}">${reason}<div class="plot"></div><div class="audio"></div>${warn}</td></tr>`;
+  });
+  return `<details><summary>Trials (${c.trials.length}) — open a trial for its waveforms, events and audio</summary><div class="scroll"><table><thead><tr><th>#</th><th>fixture</th><th>pattern</th><th>status</th><th>tail</th><th>trailing silence</th><th>peak excess</th><th>echo loss</th>${gates.map((g) => `<th>@ ${g} ms</th>`).join('')}<th>flags</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></details>`;
+}
+
+function cellSection(results: Results, c: CellSummary, i: number, tIndex: Map<string, number>): string {
+  const run = results.runs.find((r) => r.id === c.run);
+  const checks = checksFor(results, c);
+  const fails = checks.outcomes.filter((o) => o.status !== 'pass');
+  const failList = fails.length ? `<ul>${fails.map((o) => `<li class="no">${esc(o.label)}: ${esc(o.message)}</li>`).join('')}</ul>` : '';
+  const s = c.trailingSilenceMs;
+  const rms2 = c.rms2
+    ? `<h3>Two-tier RMS gate (rms2, ${c.rms2.thresholdDbfs} dBFS)</h3><p class="rec">${esc(c.rms2.recommendation.message)}</p><p class="small muted">${esc(c.rms2.note)}</p>${gateTable(c, c.rms2.gates, 'none')}`
+    : '';
+  return `<section class="card" id="cell-${i}">
+<h2 style="margin-top:.2em">${esc(c.id)} <span class="small muted">${esc(dimsLabel(c.dims))}${results.runs.length > 1 && run ? ` · ${esc(run.id)}` : ''}</span></h2>
+<p class="rec"><b>Recommended gate: ${esc(recLabel(c.recommendation))}</b> — ${esc(c.recommendation.message)}</p>
+<p class="small">From the reference's acoustic end: <b>${esc(recLabel(c.recommendationFromAcousticEnd))}</b> — ${esc(c.recommendationFromAcousticEnd.message)}.${s ? ` Trailing silence between the last audible sound and the drain: median ${num(s.median, 'ms', 0)} (${num(s.min, '', 0)}–${num(s.max, 'ms', 0)}), free protection the drain-measured gate already has.` : ''}</p>
+<p class="small">Trials: ${c.counts.analysed} analysed of ${c.counts.planned} (${c.counts.failed} failed, ${c.counts.pending} pending, ${c.counts.deadMic} dead mic, ${c.counts.clipped} clipped${c.counts.reanalysed ? `, ${c.counts.reanalysed} re-analysed from audio` : ''}) · checks ${checks.html} · cell ${esc(c.status)}${c.reason ? ` (${esc(c.reason)})` : ''}</p>${failList}
+<div class="grid"><div><h3>Leak rate versus gate</h3><div class="plot" id="cell-${i}-leak"></div></div><div><h3>Residual after drain</h3><div class="plot" id="cell-${i}-res"></div></div></div>
+${gateTable(c, c.gates, 'drain')}
+<p class="small muted">Barge-in cost of a hard gate G: user speech starting at the drain is muted for G; from the agent's last audible sound the mic stays closed for trailing silence + G (“deaf after audible end”). With a near-end talker recording (near-truth.wav), the part of the user's first word inside the muted window is measured.</p>
+${rms2}
+${configTable(c)}
+${c.warnings.length ? `<p class="small muted">${esc(c.warnings.join(' · '))}</p>` : ''}
+${trialTable(c, tIndex)}
+</section>`;
+}
+
+function clientData(results: Results, trials: TrialView[]) {
+  const marks = MARK_GATES.filter((m) => results.cells.some((c) => c.gates.some((g) => g.gateMs === m)));
+  const p100 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
+  const cells = results.cells.map((c, i) => ({
+    key: `cell-${i}`,
+    gates: c.gates.map((g) => g.gateMs),
+    rate: c.gates.map((g) => p100(g.rate)),
+    upper: c.gates.map((g) => (g.decided ? p100(g.upper) : null)),
+    lower: c.gates.map((g) => (g.decided ? p100(g.lower) : null)),
+    rateAc: c.gatesFromAcousticEnd.map((g) => p100(g.rate)),
+    rms2: c.rms2 ? c.rms2.gates.map((g) => p100(g.rate)) : null,
+    target: p100(c.targetLeakRate),
+    rec: c.recommendation.gateMs,
+    res: { frameMs: c.residual.frameMs, thr: c.residual.thresholdDb, median: c.residual.medianDb, worst: c.residual.worst?.excessDb ?? null, worstTrial: c.residual.worst?.trial ?? null },
+  }));
+  const rowOf = new Map(results.cells.flatMap((c) => c.trials.map((t) => [`${c.run}\u0000${c.id}\u0000${t.index}`, t] as const)));
+  const ts = trials.map((t) => {
+    const row = rowOf.get(`${t.run}\u0000${t.cell}\u0000${t.index}`);
+    return { step: t.stepMs, ref: t.refEnv, mic: t.micEnv, ev: t.events.map((e) => [e.type, Math.round(e.tMs * 10) / 10]), drain: row?.drainMs ?? null, acEnd: row?.acousticEndMs ?? null, audio: t.audio, note: t.note };
+  });
+  return { marks, cells, trials: ts };
+}
+
+export function renderHtml(input: HtmlInput): string {
+  const { results, trials, assets } = input;
+  const tIndex = new Map(trials.map((t, i) => [`${t.run}\u0000${t.cell}\u0000${t.index}`, i] as const));
+  const title = `voiceaec — ${results.runs.map((r) => `${r.scenario.name} on ${r.device.simulated ? 'SIMULATED ' : ''}${r.device.model}`).join(', ')}`;
+  const js = assets.uplotJs.replace(/<\/script/gi, '<\\/script');
+  const css = assets.uplotCss.replace(/<\/style/gi, '<\\/style');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="voiceaec ${esc(results.generator.version)} (${esc(results.schema)})">
+<link rel="icon" href="data:,">
+<title>${esc(title)}</title>
+<style>${css}</style>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+${header(results)}
+${answerTable(results)}
+${acceptanceTable(results)}
+${heatMaps(results)}
+${levelsTable(results)}
+<h2>Cells</h2>
+${results.cells.map((c, i) => cellSection(results, c, i, tIndex)).join('\n')}
+<footer>
+<p>Method: leak at gate G = a run of ≥ ${esc(results.runs[0]?.analysis.minDurationMs ?? 30)} ms of post-drain mic frames ${esc(results.runs[0]?.analysis.thresholdDb ?? 6)} dB or more over the noise floor after drain + G (${esc((results.runs[0]?.analysis.bandHz ?? [300, 6700]).join('–'))} Hz, ${esc(results.runs[0]?.analysis.frameMs ?? 10)} ms frames). Intervals are Wilson score intervals. Full numbers: results.json (${esc(results.schema)}); method: docs/analysis.md and docs/reports.md.</p>
+<p>Generated by voiceaec ${esc(results.generator.version)}. ${results.warnings.length ? `Warnings: ${esc(results.warnings.join(' · '))}` : ''}</p>
+</footer>
+</main>
+<script id="voiceaec-data" type="application/json">${scriptJson(clientData(results, trials))}</script>
+<script>${js}</script>
+<script>${CLIENT_JS}</script>
+</body>
+</html>
+`;
+}
+

@@ -1,0 +1,94 @@
+/**
+ * junit.xml: one <testsuite> per run × cell, one <testcase> per acceptance rule applied to
+ * the cell, failing with the measured value and the threshold in the message, so a CI system
+ * shows what failed and by how much. Shape: the common JUnit schema that Jenkins, GitLab,
+ * GitHub test reporters and Azure read (testsuites › testsuite › properties / testcase ›
+ * failure, docs/reports.md). Deterministic: time is 0, the timestamp is the run's start.
+ */
+import type { AcceptanceOutcome } from '../analysis/acceptance-check.js';
+import type { CellSummary } from '../analysis/cell-summary.js';
+import { deviceLabel, dimsLabel, leakCell, recLabel } from './format.js';
+import type { Results, RunInfo } from './results-schema.js';
+
+/** XML 1.0 forbids most control characters even as references: drop them, escape the rest. */
+export function xmlEscape(s: string): string {
+  return s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\n/g, '&#10;');
+}
+
+const attrs = (a: Record<string, string | number>) => Object.entries(a).map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`).join('');
+
+/** ISO 8601 without zone or fraction: the form the Ant/Jenkins schemas accept. */
+function timestamp(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})/.exec(iso);
+  return m ? m[1]! : '1970-01-01T00:00:00';
+}
+
+/** Java-like dotted class name: CI tools group test cases by it. */
+const className = (run: RunInfo, cellId: string) => `voiceaec.${run.scenario.name}.${cellId}`.replace(/[^A-Za-z0-9_.-]/g, '_');
+
+function testcase(o: AcceptanceOutcome, classname: string): string {
+  const head = `    <testcase${attrs({ name: o.label, classname, time: '0' })}`;
+  if (o.status === 'pass') return `${head}>\n      <system-out>${xmlEscape(o.message)}</system-out>\n    </testcase>`;
+  const measured = o.measured === null ? 'not measured' : String(o.measured);
+  const threshold = o.threshold === null ? '—' : String(o.threshold);
+  const body = `${o.message}\nmeasured: ${measured} ${o.unit}\nthreshold: ${threshold} ${o.unit}\nrule: ${JSON.stringify(o.rule)}`;
+  return `${head}>\n      <failure${attrs({ message: o.message, type: o.status === 'fail' ? 'AcceptanceFailure' : 'Inconclusive' })}>${xmlEscape(body)}</failure>\n    </testcase>`;
+}
+
+function cellSummaryText(c: CellSummary): string {
+  const lines = [`cell ${c.id} (${dimsLabel(c.dims)}): ${c.counts.analysed} analysed of ${c.counts.planned} trials, ${c.counts.failed} failed`];
+  lines.push(`recommended gate: ${recLabel(c.recommendation)} — ${c.recommendation.message}`);
+  for (const g of c.gates) lines.push(`gate ${g.gateMs} ms: ${leakCell(g)}`);
+  return lines.join('\n');
+}
+
+export function renderJunit(results: Results): string {
+  const suites: string[] = [];
+  let tests = 0, failures = 0;
+  for (const run of results.runs) {
+    const outcomes = results.acceptance.filter((a) => a.run === run.id);
+    const props = [
+      ['scenario', run.scenario.name],
+      ['device', deviceLabel(run)],
+      ['simulated', String(run.device.simulated)],
+      ['seed', String(run.seed)],
+      ['voiceaec', run.tool.version],
+    ];
+    const properties = `    <properties>\n${props.map(([n, v]) => `      <property${attrs({ name: n!, value: v! })}/>`).join('\n')}\n    </properties>`;
+    const groups: Array<{ name: string; classname: string; outcomes: AcceptanceOutcome[]; out: string }> = [];
+    for (const c of results.cells.filter((x) => x.run === run.id)) {
+      groups.push({ name: `${run.scenario.name} / ${c.id}`, classname: className(run, c.id), outcomes: outcomes.filter((o) => o.cell === c.id), out: cellSummaryText(c) });
+    }
+    // Rules that matched no cell still fail, in a suite of their own.
+    const orphan = outcomes.filter((o) => o.cell === null);
+    if (orphan.length > 0) groups.push({ name: `${run.scenario.name} / acceptance`, classname: className(run, 'acceptance'), outcomes: orphan, out: '' });
+    for (const g of groups) {
+      const f = g.outcomes.filter((o) => o.status !== 'pass').length;
+      tests += g.outcomes.length;
+      failures += f;
+      const cases = g.outcomes.map((o) => testcase(o, g.classname));
+      suites.push(
+        [
+          `  <testsuite${attrs({ name: g.name, tests: g.outcomes.length, failures: f, errors: 0, skipped: 0, time: '0', timestamp: timestamp(run.startedAt), hostname: run.device.name, package: g.classname })}>`,
+          properties,
+          ...cases,
+          `    <system-out>${xmlEscape(g.out)}</system-out>`,
+          '  </testsuite>',
+        ].join('\n'),
+      );
+    }
+  }
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({ name: 'voiceaec', tests, failures, errors: 0, time: '0' })}>`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

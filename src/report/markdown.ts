@@ -1,0 +1,67 @@
+/**
+ * summary.md: the answer in a form a pull-request comment shows well — verdict, device
+ * (simulated or not), one row per cell, the failed rules with their numbers.
+ */
+import { dimsLabel, deviceLabel, displayGates, failedOutcomes, gateAt, leakCell, num, pct, recLabel } from './format.js';
+import type { Results } from './results-schema.js';
+
+/** Pipes and newlines would break a table row. */
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** GitHub rejects comments over 65 536 characters; long matrices are cut with a note. */
+const MAX_ROWS = 200;
+
+export function renderMarkdown(results: Results): string {
+  const out: string[] = [];
+  const failed = failedOutcomes(results);
+  const verdict = results.acceptance.length === 0 ? 'no acceptance rules' : results.pass ? 'PASS' : `FAIL (${failed.length} of ${results.acceptance.length} checks)`;
+  out.push(`## voiceaec: ${results.pass ? '✅' : '❌'} ${verdict}`, '');
+  for (const r of results.runs) {
+    out.push(`**${r.scenario.name}** on ${r.device.simulated ? '⚠️ **' : ''}${deviceLabel(r)}${r.device.simulated ? '**' : ''} · seed ${r.seed} · run \`${r.id}\` (${r.status})`);
+  }
+  out.push('');
+  const target = results.cells[0];
+  if (target) out.push(`Recommended gate: the smallest gate whose leak-rate upper bound (Wilson, ${pct(target.confidence)}) is ≤ ${pct(target.targetLeakRate)}.`, '');
+
+  const cells = results.cells;
+  const gates = [...new Set(cells.flatMap(displayGates))].sort((a, b) => a - b);
+  const multiRun = results.runs.length > 1;
+  out.push(`| ${multiRun ? 'run | ' : ''}cell | trials | recommended gate | from acoustic end | ${gates.map((g) => `leaks @ ${g} ms`).join(' | ')} | echo loss (median) | checks |`);
+  out.push(`|${multiRun ? ' --- |' : ''} --- | ---: | --- | --- | ${gates.map(() => '---:').join(' | ')} | ---: | --- |`);
+  for (const c of cells.slice(0, MAX_ROWS)) {
+    const mine = results.acceptance.filter((a) => a.run === c.run && a.cell === c.id);
+    const bad = mine.filter((a) => a.status !== 'pass').length;
+    const checks = mine.length === 0 ? '—' : bad === 0 ? `✅ ${mine.length}` : `❌ ${bad}/${mine.length}`;
+    const el = c.levels.echoLossDb ? `${c.levels.echoLossLowerBounds > 0 ? '≥ ' : ''}${num(c.levels.echoLossDb.median, 'dB')}` : '—';
+    const row = [
+      ...(multiRun ? [c.run] : []),
+      `${c.id}${Object.keys(c.dims).length > 0 ? ` (${dimsLabel(c.dims)})` : ''}`,
+      `${c.counts.analysed}/${c.counts.planned}${c.counts.failed ? ` (${c.counts.failed} failed)` : ''}`,
+      recLabel(c.recommendation),
+      recLabel(c.recommendationFromAcousticEnd),
+      ...gates.map((g) => leakCell(gateAt(c, g))),
+      el,
+      checks,
+    ];
+    out.push(`| ${row.map(cell).join(' | ')} |`);
+  }
+  if (cells.length > MAX_ROWS) out.push('', `… ${cells.length - MAX_ROWS} more cells in results.json / report.html.`);
+
+  if (failed.length > 0) {
+    out.push('', '### Failed checks', '');
+    for (const f of failed.slice(0, 100)) out.push(`- ${f.status === 'inconclusive' ? '⚠️' : '❌'} \`${f.cell ?? '(no cell)'}\` — ${f.label}: ${cell(f.message)}`);
+    if (failed.length > 100) out.push(`- … ${failed.length - 100} more in junit.xml`);
+  }
+  const notes = cells.filter((c) => c.recommendation.status !== 'recommended').slice(0, 20);
+  if (notes.length > 0) {
+    out.push('', '### Why no gate is recommended', '');
+    for (const c of notes) out.push(`- \`${c.id}\`: ${cell(c.recommendation.message)}`);
+  }
+  const mism = cells.filter((c) => c.mismatches.length > 0 || c.configErrors.length > 0);
+  if (mism.length > 0) {
+    out.push('', '### Configuration not honoured', '');
+    for (const c of mism.slice(0, 50)) out.push(`- \`${c.id}\`: ${cell([...c.mismatches, ...c.configErrors.map((e) => e.code)].join('; '))}`);
+  }
+  out.push('');
+  return out.join('\n');
+}

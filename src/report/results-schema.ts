@@ -1,0 +1,66 @@
+/**
+ * `voiceaec.results/1`: everything `voiceaec report`, `voiceaec run` and `voiceaec
+ * compare-gate --json` say about one or more run directories (docs/reports.md,
+ * docs/results.schema.json generated from this by `npm run schema`). Deterministic: the same
+ * run directory gives the same bytes (no clock, no absolute paths, everything ordered).
+ * Bump RESULTS_SCHEMA when a field changes meaning or disappears; adding fields is minor.
+ */
+import { z } from 'zod';
+import { AcceptanceOutcomeSchema, AcceptanceRuleSchema } from '../analysis/acceptance-check.js';
+import { CellSummarySchema } from '../analysis/cell-summary.js';
+
+export const RESULTS_SCHEMA = 'voiceaec.results/1';
+
+export const RunInfoSchema = z.object({
+  id: z.string().describe('the run directory’s name; cells refer to their run by it'),
+  scenario: z.object({ name: z.string(), source: z.string() }),
+  seed: z.number().int(),
+  tool: z.object({ version: z.string(), gitCommit: z.string().nullable() }).describe('the voiceaec that recorded the run'),
+  device: z.object({
+    kind: z.enum(['sim', 'device', 'manual']),
+    model: z.string(),
+    osVersion: z.string(),
+    appVersion: z.string(),
+    name: z.string(),
+    simulated: z.boolean().describe('true: the virtual iPhone, a model; no claim about real hardware'),
+  }),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  status: z.enum(['running', 'complete', 'aborted']),
+  analysis: z.object({
+    frameMs: z.number(),
+    bandHz: z.tuple([z.number(), z.number()]),
+    thresholdDb: z.number(),
+    minDurationMs: z.number(),
+    gatesMs: z.array(z.number()).describe('gates the run’s metrics.json files hold'),
+  }),
+  acceptance: z.object({
+    targetLeakRate: z.number(),
+    confidence: z.number(),
+    rules: z.array(AcceptanceRuleSchema),
+  }),
+  pass: z.boolean().describe('every acceptance outcome of this run passed'),
+});
+
+export const ResultsSchema = z.object({
+  schema: z.literal(RESULTS_SCHEMA),
+  generator: z.object({ name: z.literal('voiceaec'), version: z.string() }),
+  options: z.object({
+    gatesMs: z.array(z.number()).describe('gates evaluated (requested gates plus those acceptance rules name)'),
+    targetLeakRate: z.number().nullable().describe('override of the scenarios’ target; null: each run’s own'),
+    confidence: z.number().nullable().describe('override of the scenarios’ confidence; null: each run’s own'),
+    reanalyze: z.enum(['auto', 'always', 'never']),
+  }),
+  runs: z.array(RunInfoSchema),
+  cells: z.array(CellSummarySchema),
+  acceptance: z.array(AcceptanceOutcomeSchema),
+  pass: z.boolean().describe('every acceptance outcome of every run passed'),
+  warnings: z.array(z.string()),
+});
+
+export type RunInfo = z.infer<typeof RunInfoSchema>;
+export type Results = z.infer<typeof ResultsSchema>;
+
+export function resultsJsonSchema(): unknown {
+  return z.toJSONSchema(ResultsSchema, { target: 'draft-2020-12' });
+}

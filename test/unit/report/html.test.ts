@@ -1,0 +1,87 @@
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeEnvelope, envelopeBase64 } from '../../../src/report/trial-view.js';
+import { encodeWav } from '../../../src/io/wav.js';
+import { evaluateRun, wavSampleView, writeReports } from '../../../src/scenario/evaluate-run.js';
+import { makeLargeRunDir, makeRunDir } from '../../helpers/run-dir.js';
+
+const small = () =>
+  makeRunDir({
+    scenario: 'quiet-room',
+    cells: [
+      { id: '<img src=x onerror=alert(1)>', dims: { route: 'speaker', mode: 'voiceChat' }, trials: [{ residualMs: 400 }, { residualMs: 450 }] },
+      { id: 'receiver', dims: { route: 'receiver', mode: 'voiceChat' }, trials: [{ residualMs: 100 }, { residualMs: 120 }] },
+    ],
+  });
+
+describe('report.html', () => {
+  it('embeds small runs’ audio as data URIs and links big runs’ WAVs by relative path', async () => {
+    const { dir } = small();
+    const results = await evaluateRun([dir]);
+    const embedded = await writeReports(dir, results, undefined, { embedAudioMaxBytes: 64 << 20 });
+    expect(embedded.audioEmbedded).toBe(true);
+    const a = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(a).toContain('data:audio/wav;base64,UklGR'); // "RIFF"
+    const linked = await writeReports(dir, results, undefined, { embedAudioMaxBytes: 1000 });
+    expect(linked.audioEmbedded).toBe(false);
+    const b = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(b).not.toContain('data:audio/wav');
+    expect(b).toContain('"mic":"cells/receiver/trial-001/mic.wav"');
+    expect(b.length).toBeLessThan(a.length);
+  });
+
+  it('is self-contained, escapes what the run directory says, and labels a simulated device', async () => {
+    const { dir } = small();
+    await writeReports(dir, await evaluateRun([dir]));
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).not.toMatch(/<(script|link|img|iframe|audio)[^>]+(src|href)="(https?:)?\/\//i);
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none';[^"]*connect-src 'none'/);
+    expect(html).toContain('uPlot'); // inlined from node_modules
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html.match(/<\/script>/g)).toHaveLength(3); // data, uPlot, ours: nothing in the data closes a script early
+    expect(html).toMatch(/class="sim" data-simulated="true">⚠ SIMULATED DEVICE/);
+    expect(html).toContain('<h2>Matrix</h2>');
+  });
+
+  it('stores waveform envelopes compactly and losslessly to 1 dB', () => {
+    const x = new Float32Array(48_000);
+    for (let i = 0; i < x.length; i++) x[i] = Math.sin(i / 7) * (i < 24_000 ? 0.5 : 0.001);
+    const env = decodeEnvelope(envelopeBase64(x, 48_000, 10));
+    expect(env).toHaveLength(100);
+    expect(env[0]).toBe(-6);
+    expect(env[99]).toBe(-60);
+  });
+
+  it('reads envelopes straight from PCM16, PCM32 and float WAVs, and through the decoder otherwise', () => {
+    const x = new Float32Array(16_000);
+    for (let i = 0; i < x.length; i++) x[i] = Math.sin(i / 5) * 0.3 * (1 + Math.sin(i / 2000));
+    const want = envelopeBase64(x, 16_000, 10);
+    const other = new Float32Array(x.length).fill(0.9);
+    for (const encoding of ['pcm16', 'pcm24', 'float32'] as const) {
+      const mono = wavSampleView(encodeWav({ sampleRate: 16_000, samples: x }, { encoding }), 'x.wav');
+      const stereo = wavSampleView(encodeWav({ sampleRate: 16_000, channels: [x, other] }, { encoding }), 'x.wav');
+      for (const v of [mono, stereo]) {
+        const got = decodeEnvelope(envelopeBase64(v, v.sampleRate, 10));
+        got.forEach((db, i) => expect(Math.abs(db - decodeEnvelope(want)[i]!), `${encoding} bucket ${i}`).toBeLessThanOrEqual(1));
+      }
+    }
+    expect(() => wavSampleView(new TextEncoder().encode('not a wav at all'), 'bad.wav')).toThrow(/E_WAV_NOT_RIFF|not a RIFF/);
+  });
+
+  it('a 1,000-trial run renders to an HTML file under 15 MB', async () => {
+    const { dir } = makeLargeRunDir({ trials: 1000 });
+    const t0 = performance.now();
+    const results = await evaluateRun([dir]);
+    const w = await writeReports(dir, results);
+    const ms = performance.now() - t0;
+    const size = statSync(join(dir, 'report.html')).size;
+    console.log(`1000-trial report: ${(size / 1e6).toFixed(2)} MB HTML in ${(ms / 1000).toFixed(1)} s (figure only; speed is in bench/report.ts)`);
+    expect(w.htmlBytes).toBe(size);
+    expect(size).toBeLessThan(15e6);
+    expect(results.cells.reduce((n, c) => n + c.counts.analysed, 0)).toBe(1000);
+    expect(w.audioEmbedded).toBe(false); // 2,000 WAVs are far over the embedding budget
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
