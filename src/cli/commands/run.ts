@@ -26,11 +26,12 @@ interface RunFlags {
   repeat?: number;
   seed?: number;
   resume?: string;
+  fixtures?: string;
   ci?: boolean;
   json?: boolean;
 }
 
-const FIXTURES_DIR = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
+const SHIPPED_FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 
 const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);
@@ -49,6 +50,7 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--repeat <n>', 'measured trials per cell (overrides the scenario)').argParser(int('--repeat', 1)))
     .addOption(new Option('--seed <n>', 'seed of the virtual iPhone and the streaming patterns (overrides the scenario)').argParser(int('--seed', 0)))
     .option('--resume <dir>', 'continue a killed or interrupted run in this directory')
+    .option('--fixtures <dir>', 'fixture directory with manifest.json (default: the shipped fixtures; see voiceaec fixtures import)')
     .option('--ci', 'line-oriented progress for logs (default when not a TTY)')
     .option('--json', 'print the final results as JSON')
     .action(async (flags: RunFlags) => {
@@ -97,7 +99,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     scenarioSource: source,
     runDir,
     driver,
-    fixturesDir: FIXTURES_DIR,
+    fixturesDir: flags.fixtures ? resolve(flags.fixtures) : SHIPPED_FIXTURES,
     resume: !!flags.resume,
     toolVersion: toolVersion(),
     gitCommit: gitCommit(),
