@@ -27,9 +27,9 @@ export const AcceptanceOutcomeSchema = z.object({
 export type AcceptanceOutcome = z.infer<typeof AcceptanceOutcomeSchema>;
 
 /** Does a cell match a rule's `where` filter? Values compare as text (YAML may give 48000 or "48000"). */
-export function cellMatches(dims: Record<string, string | number | boolean>, where: Record<string, string | number | boolean> | undefined): boolean {
+export function cellMatches(settings: Record<string, string | number | boolean>, where: Record<string, string | number | boolean> | undefined): boolean {
   if (!where) return true;
-  return Object.entries(where).every(([k, v]) => k in dims && String(dims[k]) === String(v));
+  return Object.entries(where).every(([k, v]) => k in settings && String(settings[k]) === String(v));
 }
 
 export function ruleLabel(r: AcceptanceRule): string {
@@ -131,7 +131,7 @@ export function checkAcceptance(run: string, cells: CellSummary[], rules: Accept
   const out: AcceptanceOutcome[] = [];
   rules.forEach((rule, ruleIndex) => {
     const label = ruleLabel(rule);
-    const matching = cells.filter((c) => c.run === run && cellMatches(c.dims, rule.where));
+    const matching = cells.filter((c) => c.run === run && cellMatches(c.settings, rule.where));
     if (matching.length === 0) {
       const where = rule.where ? ` where ${Object.entries(rule.where).map(([k, v]) => `${k}=${String(v)}`).join(', ')}` : '';
       out.push({ run, cell: null, ruleIndex, rule, label, status: 'fail', measured: null, threshold: null, unit: 'count', message: `rule "${label}"${where} matches no cell: check the dimension names and values` });

@@ -118,6 +118,7 @@ export const CellSummarySchema = z.object({
   run: z.string().describe('id of the run the cell belongs to'),
   id: z.string(),
   dims: z.record(z.string(), DimValue),
+  settings: z.record(z.string(), DimValue).describe('every setting of the cell (base and matrix), as labels; acceptance `where` filters match these'),
   status: z.string(),
   reason: z.string().nullable(),
   configuredGate: z.object({ kind: z.string(), ms: z.number(), thresholdDbfs: z.number() }).nullable(),
@@ -204,6 +205,8 @@ export interface CellInput {
   run: string;
   id: string;
   dims: Record<string, string | number | boolean>;
+  /** Every setting of the cell (base and matrix), as labels. */
+  settings: Record<string, string | number | boolean>;
   status: string;
   reason: string | null;
   configuredGate: { kind: string; ms: number; thresholdDbfs: number } | null;
@@ -580,6 +583,7 @@ export function summarizeCell(c: CellInput, o: SummaryOptions): CellSummary {
     run: c.run,
     id: c.id,
     dims: c.dims,
+    settings: c.settings,
     status: c.status,
     reason: c.reason,
     configuredGate: c.configuredGate,

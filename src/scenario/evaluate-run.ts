@@ -366,6 +366,7 @@ export async function evaluateRun(runDirs: string[], opts: EvaluateOptions = {})
         run: id,
         id: cell.id,
         dims: cell.dims,
+        settings: cell.settings,
         status: cell.status,
         reason: cell.reason,
         configuredGate: cell.requested.gate ? { ...cell.requested.gate } : null,

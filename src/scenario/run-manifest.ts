@@ -32,6 +32,8 @@ export const CellRecordSchema = z
     id: z.string(),
     /** The matrix coordinates of the cell, e.g. { route: 'speaker', mode: 'voiceChat' }. */
     dims: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    /** Every cell setting (matrix or base) as a label: what acceptance `where` filters match. */
+    settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     requested: DeviceConfig,
     effective: EffectiveConfig.nullable(),
     configErrors: z.array(DeviceError),

@@ -10,14 +10,14 @@ import { readFile } from 'node:fs/promises';
 import { deviceError, inputError, isVoiceAecError } from '../core/errors.js';
 import { analyzeCalibration, analyzeTrial, type CalibrationResult } from '../analysis/analyze-trial.js';
 import { parseSweep, type AnalysisOptions } from '../config/analysis-options.js';
-import type { CellSettings, Scenario } from '../config/scenario.js';
+import { DIMENSIONS, type CellSettings, type Scenario } from '../config/scenario.js';
 import { playbackTimeline } from '../config/streaming-pattern.js';
 import { writeJsonAtomic, writeFileAtomic } from '../io/atomic.js';
 import { writeWavFile } from '../io/wav.js';
 import { LIMITS, type DeviceConfig, type EffectiveConfig, type ScheduleEntry } from '../protocol/messages.js';
 import type { DeviceDriver, DeviceSession } from '../device/device-driver.js';
 import { FixtureCatalog } from './fixture-catalog.js';
-import { expandMatrix, type Cell } from './matrix.js';
+import { expandMatrix, valueLabel, type Cell } from './matrix.js';
 import { readManifest, trialDirName, writeManifest } from './run-dir.js';
 import { RUN_SCHEMA, type CellRecord, type RunManifest, type TrialRecord } from './run-manifest.js';
 import { exchangeTrial, type TrialExchange } from './trial-exchange.js';
@@ -100,6 +100,7 @@ function newManifest(o: RunOptions, cells: Cell[], device: RunManifest['device']
     cells: cells.map((c) => ({
       id: c.id,
       dims: c.dims,
+      settings: Object.fromEntries(DIMENSIONS.map((d) => [d, valueLabel(c.settings[d])])),
       requested: deviceConfigFor(c.settings, o.scenario, c.id, o.driver.kind),
       effective: null,
       configErrors: [],

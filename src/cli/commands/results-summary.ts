@@ -11,13 +11,19 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
     const dev = deviceLabel(r);
     lines.push(`${chalk.bold(r.scenario.name)} on ${r.device.simulated ? chalk.yellow(dev) : dev}`);
   }
-  const rows = [['cell', 'trials', 'recommended gate', 'checks'].map((h) => chalk.dim(h))];
+  // The three gates practitioners argue about, when the run evaluated them.
+  const marks = [300, 500, 800].filter((g) => results.cells.some((c) => c.gates.some((x) => x.gateMs === g)));
+  const rows = [['cell', 'trials', ...marks.map((g) => `leaks @${g} ms`), 'recommended gate', 'checks'].map((h) => chalk.dim(h))];
   for (const c of results.cells) {
     const mine = results.acceptance.filter((a) => a.run === c.run && a.cell === c.id);
     const bad = mine.filter((a) => a.status !== 'pass').length;
     const checks = mine.length === 0 ? chalk.dim('no rules') : bad === 0 ? chalk.green(`pass ${mine.length}`) : chalk.red(`FAIL ${bad}/${mine.length}`);
     const rec = c.recommendation.status === 'recommended' ? chalk.bold(recLabel(c.recommendation)) : chalk.yellow(recLabel(c.recommendation));
-    rows.push([`${c.id} ${chalk.dim(dimsLabel(c.dims))}`, `${c.counts.analysed}/${c.counts.planned}`, rec, checks]);
+    const leaks = marks.map((g) => {
+      const x = c.gates.find((y) => y.gateMs === g);
+      return x && x.decided > 0 ? `${x.leaks}/${x.decided} (≤ ${Math.round(x.upper * 100)} %)` : '–';
+    });
+    rows.push([`${c.id} ${chalk.dim(dimsLabel(c.dims))}`, `${c.counts.analysed}/${c.counts.planned}`, ...leaks, rec, checks]);
   }
   lines.push(table(rows));
   const failed = failedOutcomes(results);

@@ -19,7 +19,7 @@ function trial(index: number, a: TrialAnalysis | null, extra: Partial<CellTrialI
 }
 
 function cell(trials: CellTrialInput[], extra: Partial<CellInput> = {}): CellInput {
-  return { run: 'r', id: 'c', dims: { route: 'speaker' }, status: 'done', reason: null, configuredGate: null, config: [], mismatches: [], configErrors: [], calibration: null, trials, warnings: [], ...extra };
+  return { run: 'r', id: 'c', dims: { route: 'speaker' }, settings: { route: 'speaker' }, status: 'done', reason: null, configuredGate: null, config: [], mismatches: [], configErrors: [], calibration: null, trials, warnings: [], ...extra };
 }
 
 /** n trials whose residual lasts tailMs (±spread) at 15 dB over the floor. */

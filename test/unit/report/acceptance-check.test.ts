@@ -14,7 +14,7 @@ function summary(id: string, dims: Record<string, string>, n: number, tailMs: nu
     index: i + 1, dir: `t${i}`, fixtureId: 'f', pattern: 'steady', status: 'ok', reason: null, source: 'metrics', firstUtterance: i === 0, nearEnd: null,
     analysis: withResidual(template, tailEnvelope(frames, tailMs, 15, i + 1), o, { echoLossDb: 40 + i, echoLossIsLowerBound: false, erleDb: null, ...levels }),
   }));
-  const input: CellInput = { run: 'r', id, dims, status: 'done', reason: null, configuredGate: null, config: [], mismatches: [], configErrors: [], calibration: null, trials, warnings: [], ...extra };
+  const input: CellInput = { run: 'r', id, dims, settings: dims, status: 'done', reason: null, configuredGate: null, config: [], mismatches: [], configErrors: [], calibration: null, trials, warnings: [], ...extra };
   return summarizeCell(input, { gatesMs: [0, 300, 500, 800], targetLeakRate: 0.05, confidence: 0.95 });
 }
 
