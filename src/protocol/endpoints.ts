@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { deviceError, type VoiceAecError } from '../core/errors.js';
 import { CloseCode, Peer } from './peer.js';
-import { LIMITS, type HelloMessage, type ReadyMessage } from './messages.js';
+import { LIMITS, type AnyMessage, type HelloMessage, type ReadyMessage } from './messages.js';
 
 const CLIENT = { name: 'voiceaec', version: '0.1.0' };
 
@@ -25,10 +25,11 @@ export async function handshakeAsCli(peer: Peer, token: string, timeoutMs: numbe
   return peer.waitFor((m): m is ReadyMessage => m.type === 'ready' || (m.type === 'error' && m.fatal), timeoutMs, '"ready" after hello');
 }
 
-function openSocket(url: string, timeoutMs: number): Promise<WebSocket> {
+/** Connects and wraps the socket in a Peer in the same tick as 'open', so no early frame is lost. */
+function openPeer(url: string, role: 'cli' | 'device', timeoutMs: number): Promise<Peer> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { maxPayload: LIMITS.maxFrameBytes, handshakeTimeout: timeoutMs });
-    ws.once('open', () => resolve(ws));
+    ws.once('open', () => resolve(new Peer(ws, { role })));
     ws.once('error', (e) =>
       reject(deviceError('E_DEVICE_UNREACHABLE', `cannot connect to the device at ${url} (${e.message})`, { hint: 'is the harness app running and the port forwarded? try `voiceaec doctor`' })),
     );
@@ -37,8 +38,7 @@ function openSocket(url: string, timeoutMs: number): Promise<WebSocket> {
 
 /** Default mode: connect to a listening device. */
 export async function connectToDevice(url: string, token: string, timeoutMs: number = LIMITS.helloTimeoutMs): Promise<{ peer: Peer; ready: ReadyMessage }> {
-  const ws = await openSocket(url, timeoutMs);
-  const peer = new Peer(ws, { role: 'cli' });
+  const peer = await openPeer(url, 'cli', timeoutMs);
   try {
     return { peer, ready: await handshakeAsCli(peer, token, timeoutMs) };
   } catch (e) {
@@ -87,25 +87,34 @@ export function serveAsDevice(opts: {
   onSession: (peer: Peer, hello: HelloMessage) => void;
   onPeerError?: (e: VoiceAecError) => void;
 }): Promise<Listener> {
-  return listen(opts.port, null, (ws) => void acceptHello(new Peer(ws, { role: 'device' }), opts.token, opts.onSession, opts.onPeerError));
+  return listen(opts.port, null, (ws) => acceptHello(new Peer(ws, { role: 'device' }), opts.token, opts.onSession, opts.onPeerError));
 }
 
-async function acceptHello(peer: Peer, token: string, onSession: (peer: Peer, hello: HelloMessage) => void, onPeerError?: (e: VoiceAecError) => void): Promise<void> {
+/**
+ * Device side: the first message must be hello with the run token. The session is attached
+ * synchronously inside the hello's delivery, so messages right behind it reach the session.
+ */
+function acceptHello(peer: Peer, token: string, onSession: (peer: Peer, hello: HelloMessage) => void, onPeerError?: (e: VoiceAecError) => void): void {
   if (onPeerError) peer.on('close', (e) => e && onPeerError(e));
-  try {
-    const first = await peer.waitFor(() => true, LIMITS.helloTimeoutMs, '"hello"');
-    if (first.type !== 'hello') {
-      peer.fail(deviceError('E_PROTO_UNEXPECTED', `expected "hello" first, got "${first.type}"`, { hint: 'a session starts with hello' }), first.id);
-      return;
+  const timer = setTimeout(() => peer.fail(deviceError('E_PROTO_TIMEOUT', `no "hello" within ${LIMITS.helloTimeoutMs} ms`, { hint: 'a session starts with hello' })), LIMITS.helloTimeoutMs);
+  timer.unref();
+  const first = (m: AnyMessage) => {
+    clearTimeout(timer);
+    peer.off('message', first);
+    peer.off('audio', early);
+    if (m.type !== 'hello') {
+      peer.fail(deviceError('E_PROTO_UNEXPECTED', `expected "hello" first, got "${m.type}"`, { hint: 'a session starts with hello' }), m.id);
+    } else if (!tokensEqual(m.token, token)) {
+      peer.fail(deviceError('E_PROTO_TOKEN', 'wrong run token', { hint: 'pass the token the app was launched with' }), m.id, CloseCode.policy);
+    } else {
+      onSession(peer, m);
     }
-    if (!tokensEqual(first.token, token)) {
-      peer.fail(deviceError('E_PROTO_TOKEN', 'wrong run token', { hint: 'pass the token the app was launched with' }), first.id, CloseCode.policy);
-      return;
-    }
-    onSession(peer, first);
-  } catch (e) {
-    peer.fail(e as VoiceAecError);
-  }
+  };
+  const early = () => peer.fail(deviceError('E_PROTO_UNEXPECTED', 'audio before "hello"', { hint: 'a session starts with hello' }));
+  peer.on('message', first);
+  peer.on('audio', early);
+  peer.on('close', () => clearTimeout(timer));
+  peer.release();
 }
 
 /** CLI side, `lan` mode: wait for a device to dial in with `?token=`, then handshake. */
@@ -127,8 +136,7 @@ export function listenForDevice(opts: { port: number; token: string; onDevice: (
 export async function dialCli(url: string, token: string, onSession: (peer: Peer, hello: HelloMessage) => void): Promise<Peer> {
   const u = new URL(url);
   u.searchParams.set('token', token);
-  const ws = await openSocket(u.toString(), LIMITS.helloTimeoutMs);
-  const peer = new Peer(ws, { role: 'device' });
-  void acceptHello(peer, token, onSession);
+  const peer = await openPeer(u.toString(), 'device', LIMITS.helloTimeoutMs);
+  acceptHello(peer, token, onSession);
   return peer;
 }

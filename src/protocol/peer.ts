@@ -41,6 +41,12 @@ export class Peer extends EventEmitter {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly remoteRole: Role;
   private readonly maxFrameBytes: number;
+  /**
+   * Input that arrived before anyone listened. ws can deliver several frames in the same
+   * tick as the handshake, before an awaiting caller has attached its listeners; they wait
+   * here until `release()` (called by waitFor/request, or by whoever attached listeners).
+   */
+  private held: Array<['message', AnyMessage] | ['audio', AudioFrame]> | null = [];
 
   constructor(
     private readonly ws: WebSocket,
@@ -109,6 +115,16 @@ export class Peer extends EventEmitter {
     setTimeout(() => this.ws.terminate(), 2000).unref();
   }
 
+  /** Delivers held input to the listeners attached now, then everything live. */
+  release(): void {
+    const held = this.held;
+    this.held = null;
+    for (const [event, item] of held ?? []) {
+      if (this.closed) return;
+      this.emit(event, item);
+    }
+  }
+
   /** Waits for the first message matching `pred`; rejects on timeout or when the connection closes. */
   waitFor<T extends AnyMessage>(pred: (m: AnyMessage) => m is T, timeoutMs: number, what: string): Promise<T>;
   waitFor(pred: (m: AnyMessage) => boolean, timeoutMs: number, what: string): Promise<AnyMessage>;
@@ -139,6 +155,7 @@ export class Peer extends EventEmitter {
       }, timeoutMs);
       this.on('message', onMessage);
       this.on('close', onClose);
+      this.release();
     });
   }
 
@@ -159,8 +176,11 @@ export class Peer extends EventEmitter {
       if (data.length > this.maxFrameBytes) {
         throw deviceError('E_PROTO_TOO_LARGE', `frame of ${data.length} bytes exceeds the ${this.maxFrameBytes}-byte limit`, { hint: 'send smaller chunks' });
       }
-      if (isBinary) this.emit('audio', decodeAudioFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), this.maxFrameBytes));
-      else this.emit('message', decodeMessage(data.toString('utf8'), this.remoteRole));
+      const item: ['message', AnyMessage] | ['audio', AudioFrame] = isBinary
+        ? ['audio', decodeAudioFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), this.maxFrameBytes)]
+        : ['message', decodeMessage(data.toString('utf8'), this.remoteRole)];
+      if (this.held) this.held.push(item);
+      else this.emit(item[0], item[1]);
     } catch (e) {
       // A listener's own bug must not be reported to the peer as the peer's fault.
       if (!isVoiceAecError(e) || !e.code.startsWith('E_PROTO_')) throw e;
