@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -14,14 +14,18 @@ const BIN = fileURLToPath(new URL('../../bin/voiceaec.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'voiceaec-run-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** results.json without the run's own timestamps, which legitimately differ. */
+/**
+ * results.json without what names the run itself: its start and end times and its id (the
+ * run directory's name, by default a timestamp), which legitimately differ between runs.
+ */
 function stableResults(dir: string): unknown {
+  const id = basename(dir);
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).filter(([k]) => !['startedAt', 'endedAt', 'runDir', 'generatedAt'].includes(k)).map(([k, x]) => [k, strip(x)]));
+      return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'startedAt' && k !== 'endedAt').map(([k, x]) => [k, strip(x)]));
     }
-    return v;
+    return v === id ? '<run>' : v;
   };
   return strip(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')));
 }
@@ -87,6 +91,22 @@ describe('voiceaec run on the virtual iPhone', () => {
     done.forEach((d: string, i: number) => expect(readFileSync(join(killed, d, 'mic.wav')).equals(kept[i]!)).toBe(true));
     expect(stableResults(killed)).toEqual(stableResults(first));
   }, 200_000);
+
+  it('init-order: the VP-first cell shows far worse echo loss and leak rate than the correct one', async () => {
+    const dir = join(tmp, 'init-order');
+    const r = await runCli(['run', '--scenario', 'init-order', '--repeat', '4', '--out', dir, '--ci', '--json'], 120_000);
+    expect([0, 1]).toContain(r.code);
+    const results = JSON.parse(r.stdout);
+    const cell = (id: string) => results.cells.find((c: { id: string }) => c.id === id);
+    const [good, bad] = [cell('correct'), cell('vpFirst')];
+    expect(bad.levels.echoLossDb.median).toBeLessThan(good.levels.echoLossDb.median - 15);
+    const rate = (c: { gates: Array<{ gateMs: number; leaks: number; decided: number }> }, g: number) => {
+      const x = c.gates.find((y) => y.gateMs === g)!;
+      return x.leaks / x.decided;
+    };
+    expect(rate(bad, 800)).toBeGreaterThan(rate(good, 800));
+    expect(rate(bad, 300)).toBe(1);
+  }, 150_000);
 
   it('refuses to overwrite a run directory and names the fix', async () => {
     const r = await runCli(['run', '--scenario', 'quiet-room', '--out', first]);
