@@ -88,7 +88,7 @@ export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
   else if (silence.stuckFraction > 0.02)
     warnings.push(`${r2(silence.stuckFraction * 100)} % of the mic stream is digital silence: dropouts or a gated stream?`);
   const micClip = clipping(t.mic, o.clipThreshold);
-  const refClip = clipping(t.ref, o.clipThreshold);
+  const refClip = clipping(t.ref, o.clipThreshold, 3, m.refExtent ?? [0, 0]);
   const clipReason = (c: ReturnType<typeof clipping>) =>
     c.runs > 0 ? `${c.runs} run(s) of ≥3 samples at full scale, ${r2(c.fraction * 100)} % of samples (peak ${r2(c.peak)})` : null;
 

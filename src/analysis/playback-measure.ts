@@ -5,7 +5,7 @@
  */
 import { powerToDb, round } from '../core/units.js';
 import { decimationFactor, maskedDecimate, minRateForBand } from '../dsp/band-filter.js';
-import { realFft } from '../dsp/fft.js';
+import { realFft, WorkArrays } from '../dsp/fft.js';
 import { gccFftSize, gccPhatSpectra, isSilent, type GccResult } from '../dsp/gcc-phat.js';
 import { framePowers, lastActiveFrame, meanPower, noiseFloor, quietFramesFloor, type NoiseFloor } from '../dsp/levels.js';
 import type { AnalysisOptions } from '../config/analysis-options.js';
@@ -24,11 +24,14 @@ export interface PlaybackMeasure {
   bandRate: number;
   /** Frame length in samples at bandRate. */
   frameLen: number;
+  /** The band-limited inputs at bandRate. Work arrays: valid until the next measurePlayback call. */
   refBand: Float32Array;
   micBand: Float32Array;
   /** Mic band power per frame, grid from sample 0. */
   micFrames: Float64Array;
   drainMs: number | null;
+  /** First and one past the last non-zero reference sample; null for a silent reference. */
+  refExtent: [number, number] | null;
   refBufferStartMs: number | null;
   refBufferEndMs: number | null;
   refAcousticEndMs: number | null;
@@ -42,6 +45,9 @@ export interface PlaybackMeasure {
   levelsAt(delayMs: number | null): { refDb: number | null; micDb: number | null; echoLossDb: number | null; lowerBound: boolean };
   warnings: string[];
 }
+
+/** The spectra and band signals of one call, kept for the next (see WorkArrays). */
+const work = new WorkArrays();
 
 const msOf = (samples: number, fs: number) => (samples * 1000) / fs;
 
@@ -65,24 +71,26 @@ export function measurePlayback(ref: Float32Array, mic: Float32Array, fs: number
   const playbackStartMs = ctx.playbackStartMs ?? refBufferStartMs;
 
   // Acoustic end: broadband frames of the clean reference; a 60 dB range sits far above
-  // its numeric floor, so band limiting would change nothing but the cost.
-  const refFrames = framePowers(ref, frameLen);
+  // its numeric floor, so band limiting would change nothing but the cost. Frames after
+  // the buffer's last non-zero sample are silent and cannot be its end: not computed.
+  const refFrames = framePowers(ref, frameLen, 0, extent ? Math.ceil(extent[1] / frameLen) : 0);
   const lastActive = lastActiveFrame(refFrames, o.acousticEndRangeDb);
   const refAcousticEndMs = lastActive >= 0 ? (lastActive + 1) * o.frameMs : null;
 
-  // One forward FFT per signal feeds everything: GCC-PHAT on the full-rate spectra, and the
-  // band-limited signals, decimated to ≥ 16 kHz by the inverse FFT itself, for all levels.
+  // One forward FFT per signal feeds everything: GCC-PHAT, and the band-limited signals,
+  // decimated to ≥ 16 kHz by the inverse FFT itself, for all levels. Both read only the
+  // bins below the decimated Nyquist, so only those (the first n / factor values) are kept.
   const maxLag = Math.round((o.maxDelayMs * fs) / 1000);
   const minLag = Math.round((o.minDelayMs * fs) / 1000);
   const topHz = Math.max(o.bandHz[1], o.delayBandHz[1]);
   const factor = decimationFactor(fs, minRateForBand(topHz));
   const n = gccFftSize(ref.length, mic.length, minLag, maxLag, factor);
   const plan = realFft(n);
-  const X = plan.forward(ref);
-  const Y = plan.forward(mic);
+  const X = plan.forward(ref, work.float32('X', n / factor));
+  const Y = plan.forward(mic, work.float32('Y', n / factor));
   const bandRate = fs / factor;
-  const refBand = maskedDecimate(X, n, fs, o.bandHz, factor).subarray(0, Math.ceil(ref.length / factor));
-  const micBand = maskedDecimate(Y, n, fs, o.bandHz, factor).subarray(0, Math.ceil(mic.length / factor));
+  const refBand = maskedDecimate(X, n, fs, o.bandHz, factor, work.float32('refBand', Math.ceil(ref.length / factor)));
+  const micBand = maskedDecimate(Y, n, fs, o.bandHz, factor, work.float32('micBand', Math.ceil(mic.length / factor)));
   const frameLenBand = frameLen / factor;
   const micFrames = framePowers(micBand, frameLenBand);
   const refBandFrames = framePowers(refBand, frameLenBand);
@@ -130,7 +138,7 @@ export function measurePlayback(ref: Float32Array, mic: Float32Array, fs: number
   };
 
   return {
-    bandRate, frameLen: frameLenBand, refBand, micBand, micFrames, drainMs, refBufferStartMs, refBufferEndMs, refAcousticEndMs, playbackStartMs,
+    bandRate, frameLen: frameLenBand, refBand, micBand, micFrames, drainMs, refExtent: extent, refBufferStartMs, refBufferEndMs, refAcousticEndMs, playbackStartMs,
     preRollMs, preRollSource, floor, gcc, gccReliable, levelsAt, warnings,
   };
 }

@@ -12,7 +12,7 @@
  * FFT over only the bins below the new Nyquist — decimation for free, since nothing above
  * the band survives the mask anyway.
  */
-import { goodFftSize, isPffftSize, realFft } from './fft.js';
+import { goodFftSize, isPffftSize, realFft, WorkArrays } from './fft.js';
 
 /** Width of each raised-cosine band edge, in octaves (centred on the nominal edge). */
 export const EDGE_TRANSITION_OCTAVES = 1 / 6;
@@ -60,15 +60,16 @@ export function applySpectralMask(x: Float32Array, sampleRate: number, gain: (hz
   const fft = realFft(n);
   const spec = fft.forward(x);
   const binHz = sampleRate / n;
-  // Packed layout: [Re0, ReNyq, Re1, Im1, …]; a real gain scales Re and Im alike.
-  spec[0]! *= gain(0);
-  spec[1]! *= gain(sampleRate / 2);
+  // Packed layout: [Re0, ReNyq, Re1, Im1, …]; a real gain scales Re and Im alike. The
+  // inverse's 1/n is folded into the gain.
+  spec[0]! *= gain(0) / n;
+  spec[1]! *= gain(sampleRate / 2) / n;
   for (let k = 1; k < n / 2; k++) {
-    const g = gain(k * binHz);
+    const g = gain(k * binHz) / n;
     spec[2 * k]! *= g;
     spec[2 * k + 1]! *= g;
   }
-  return fft.inverse(spec).slice(0, x.length);
+  return fft.inverseUnscaled(spec, spec).slice(0, x.length);
 }
 
 /**
@@ -83,6 +84,8 @@ export function bandTopLimit(rate: number): number {
 export function minRateForBand(topHz: number): number {
   return 2 * topHz * 2 ** EDGE_TRANSITION_OCTAVES;
 }
+
+const work = new WorkArrays();
 
 /** Cache of sampled masks: the log-frequency gain is too costly to evaluate per bin per call. */
 const maskCache = new Map<string, Float32Array>();
@@ -126,15 +129,20 @@ export function decimatableFftSize(minSize: number, factor: number): number {
 
 /**
  * From the packed n-point spectrum X of a signal at `sampleRate`, the signal band-limited
- * to `band` and decimated by `factor` (length n / factor). The band must end below the
- * new Nyquist, which bandMask guarantees by clipping its upper edge.
+ * to `band` and decimated by `factor`, written to `output` (its length, at most n / factor,
+ * is the number of samples wanted). Only the first n / factor values of X are read, the
+ * bins below the new Nyquist; the band must end below it, which bandMask guarantees by
+ * clipping its upper edge.
  */
-export function maskedDecimate(X: Float32Array, n: number, sampleRate: number, band: readonly [number, number], factor: number): Float32Array {
+export function maskedDecimate(
+  X: Float32Array, n: number, sampleRate: number, band: readonly [number, number], factor: number, output: Float32Array = new Float32Array(n / factor),
+): Float32Array {
   const m = n / factor;
   const mask = bandMask(n, sampleRate, [band[0], Math.min(band[1], bandTopLimit(sampleRate / factor))]);
-  const S = new Float32Array(m);
-  // An m-point inverse of the first m/2 bins gives x at every factor-th sample, times m/n.
-  const scale = 1 / factor;
+  const S = work.float32('S', m);
+  // The unscaled m-point inverse of the first m/2 bins, weighted by 1/n, is x at every
+  // factor-th sample (m/n for the coarser grid, 1/m for the inverse).
+  const scale = 1 / n;
   S[0] = X[0]! * mask[0]! * scale;
   S[1] = factor === 1 ? X[1]! * mask[n / 2]! * scale : 0;
   for (let k = 1; k < m / 2; k++) {
@@ -142,5 +150,5 @@ export function maskedDecimate(X: Float32Array, n: number, sampleRate: number, b
     S[2 * k] = X[2 * k]! * g;
     S[2 * k + 1] = X[2 * k + 1]! * g;
   }
-  return realFft(m).inverse(S);
+  return realFft(m).inverseUnscaled(S, output);
 }

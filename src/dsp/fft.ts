@@ -9,6 +9,14 @@
  * Spectrum layout ("packed", the same for both backends), for an N-point transform:
  *   [Re X0, Re X(N/2), Re X1, Im X1, Re X2, Im X2, …, Re X(N/2−1), Im X(N/2−1)]
  * forward() is unscaled; inverse() divides by N, so inverse(forward(x)) = x.
+ * inverseUnscaled() skips that division: callers that already weight every bin fold 1/N
+ * into their weights and save a pass over the output (a JS pass over N values costs half as
+ * much as the WASM transform itself).
+ *
+ * `output`, when given, may be the input array itself (the transforms read all of their
+ * input before writing), and may be shorter than `size`: then only its length is written,
+ * the lowest bins of a spectrum or the first samples of a signal, for callers that use no
+ * more (the analysis reads the bins below 8 kHz of a 48 kHz spectrum, a third of it).
  */
 import PFFFT from '@echogarden/pffft-wasm/simd';
 import FFTJS from 'fft.js';
@@ -22,6 +30,8 @@ export interface RealFft {
   forward(input: Float32Array, output?: Float32Array): Float32Array;
   /** Packed spectrum → real signal of length `size`, scaled by 1/size. */
   inverse(spectrum: Float32Array, output?: Float32Array): Float32Array;
+  /** inverse() times size: for callers that fold 1/size into their own spectral weights. */
+  inverseUnscaled(spectrum: Float32Array, output?: Float32Array): Float32Array;
 }
 
 const pffft = await PFFFT();
@@ -89,9 +99,10 @@ class PffftPlan implements RealFft {
     pffft._pffft_transform_ordered(this.setup, this.inPtr, this.outPtr, this.workPtr, direction);
     heap = pffft.HEAPF32;
     const out = output ?? new Float32Array(n);
+    const len = Math.min(out.length, n);
     const outIdx = this.outPtr >> 2;
-    out.set(heap.subarray(outIdx, outIdx + n));
-    if (scale !== 1) for (let i = 0; i < n; i++) out[i]! *= scale;
+    out.set(heap.subarray(outIdx, outIdx + len));
+    if (scale !== 1) for (let i = 0; i < len; i++) out[i]! *= scale;
     return out;
   }
 
@@ -101,6 +112,10 @@ class PffftPlan implements RealFft {
 
   inverse(spectrum: Float32Array, output?: Float32Array): Float32Array {
     return this.run(spectrum, output, PFFFT_BACKWARD, 1 / this.size);
+  }
+
+  inverseUnscaled(spectrum: Float32Array, output?: Float32Array): Float32Array {
+    return this.run(spectrum, output, PFFFT_BACKWARD, 1);
   }
 
   dispose(): void {
@@ -143,7 +158,7 @@ class FftJsPlan implements RealFft {
     const out = output ?? new Float32Array(n);
     out[0] = c[0]!;
     out[1] = c[n]!; // Re X(N/2)
-    for (let k = 1; k < n / 2; k++) {
+    for (let k = 1; k < Math.min(n, out.length) / 2; k++) {
       out[2 * k] = c[2 * k]!;
       out[2 * k + 1] = c[2 * k + 1]!;
     }
@@ -151,6 +166,15 @@ class FftJsPlan implements RealFft {
   }
 
   inverse(spectrum: Float32Array, output?: Float32Array): Float32Array {
+    return this.inverseScaled(spectrum, output, 1);
+  }
+
+  inverseUnscaled(spectrum: Float32Array, output?: Float32Array): Float32Array {
+    return this.inverseScaled(spectrum, output, this.size);
+  }
+
+  /** fft.js scales its inverse by 1/N itself; `scale` multiplies that result. */
+  private inverseScaled(spectrum: Float32Array, output: Float32Array | undefined, scale: number): Float32Array {
     const n = this.size;
     const c = this.complexIn;
     c[0] = spectrum[0]!;
@@ -165,13 +189,38 @@ class FftJsPlan implements RealFft {
       c[2 * (n - k)] = re; // Hermitian symmetry of a real signal's spectrum
       c[2 * (n - k) + 1] = -im;
     }
-    this.impl.inverseTransform(this.complexOut, c); // fft.js scales the inverse by 1/N itself
+    this.impl.inverseTransform(this.complexOut, c);
     const out = output ?? new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.complexOut[2 * i]!;
+    for (let i = 0; i < Math.min(n, out.length); i++) out[i] = this.complexOut[2 * i]! * scale;
     return out;
   }
 
   dispose(): void {}
+}
+
+/**
+ * Work arrays kept from call to call, by name. Filling a freshly allocated megabyte-sized
+ * typed array costs about half a PFFFT transform of the same length more than refilling
+ * one (page faults, zeroing, GC), so kernels that run once per trial keep their
+ * temporaries here. An array is valid until its owner asks for the same name again, is
+ * not cleared, and stays allocated at the size of its last use: only for temporaries that
+ * are fully written and do not escape the call.
+ */
+export class WorkArrays {
+  private readonly f32 = new Map<string, Float32Array>();
+  private readonly f64 = new Map<string, Float64Array>();
+
+  float32(name: string, length: number): Float32Array {
+    let a = this.f32.get(name);
+    if (a?.length !== length) this.f32.set(name, (a = new Float32Array(length)));
+    return a;
+  }
+
+  float64(name: string, length: number): Float64Array {
+    let a = this.f64.get(name);
+    if (a?.length !== length) this.f64.set(name, (a = new Float64Array(length)));
+    return a;
+  }
 }
 
 /** Plans are cached; the least recently used are released beyond this many (WASM memory is not GC'd). */

@@ -7,7 +7,8 @@
  * Sign convention: if y is x delayed by D samples (y[t] = x[t − D]), the estimate is +D.
  */
 import { bandMask, bandTopLimit, decimatableFftSize } from './band-filter.js';
-import { type FftBackendName, goodFftSize, realFft } from './fft.js';
+import { type FftBackendName, goodFftSize, realFft, WorkArrays } from './fft.js';
+import { sumOfSquares } from './levels.js';
 
 export interface GccOptions {
   sampleRate: number;
@@ -37,13 +38,13 @@ export interface GccResult {
 /** Half-width of the direct-sound cluster excluded from the second-peak search, seconds. */
 const DIRECT_CLUSTER_S = 0.0025;
 
+const work = new WorkArrays();
+
 /** Below this energy per sample a signal is silent (≈ −140 dBFS): no estimate, not a guess. */
 const SILENCE_ENERGY_PER_SAMPLE = 1e-14;
 
 export function isSilent(x: Float32Array): boolean {
-  let e = 0;
-  for (let i = 0; i < x.length; i++) e += x[i]! * x[i]!;
-  return e <= SILENCE_ENERGY_PER_SAMPLE * x.length;
+  return sumOfSquares(x) <= SILENCE_ENERGY_PER_SAMPLE * x.length;
 }
 
 /**
@@ -75,7 +76,8 @@ export function gccPhat(x: Float32Array, y: Float32Array, o: GccOptions): GccRes
  * GCC-PHAT from packed n-point spectra X (reference) and Y (delayed copy), computed once
  * by the caller and shared with other uses. With `factor` > 1 the correlation is formed
  * at sampleRate / factor from the bins below that rate's Nyquist (the band must lie
- * below it); lags in and delay out stay in samples at the full rate.
+ * below it), so only the first n / factor values of X and Y are read; lags in and delay
+ * out stay in samples at the full rate.
  */
 export function gccPhatSpectra(X: Float32Array, Y: Float32Array, n: number, o: GccOptions, factor: number): GccResult | null {
   const backend = o.backend ?? 'pffft';
@@ -86,34 +88,39 @@ export function gccPhatSpectra(X: Float32Array, Y: Float32Array, n: number, o: G
   const beta = o.beta ?? 1;
 
   // R = Y·conj(X) / |Y·X|^β over the band. A floor relative to the mean magnitude keeps
-  // near-empty bins from contributing unit-magnitude noise.
-  // |X|·|Y| = sqrt(|X|²·|Y|²): one square root per bin (Math.hypot is several times slower).
-  const mags = new Float64Array(m / 2);
+  // near-empty bins from contributing unit-magnitude noise, so the weights need a first
+  // pass; it forms the cross-spectrum, and |X|·|Y| = |Y·conj(X)| (Math.hypot is several
+  // times slower than the square root).
+  const R = work.float32('R', m);
+  const mags = work.float64('mags', m / 2);
+  R[0] = R[1] = 0;
   let magSum = 0;
   for (let k = 1; k < m / 2; k++) {
     const xr = X[2 * k]!, xi = X[2 * k + 1]!, yr = Y[2 * k]!, yi = Y[2 * k + 1]!;
-    mags[k] = Math.sqrt((xr * xr + xi * xi) * (yr * yr + yi * yi));
+    const cr = yr * xr + yi * xi, ci = yi * xr - yr * xi;
+    R[2 * k] = cr;
+    R[2 * k + 1] = ci;
+    mags[k] = Math.sqrt(cr * cr + ci * ci);
     magSum += mags[k]!;
   }
   const floor = (magSum / (m / 2)) * 1e-3 + 1e-30;
-  const R = new Float32Array(m);
   let gainSum = 0;
   for (let k = 1; k < m / 2; k++) {
     const g = mask[k]!;
-    if (g === 0) continue;
-    const xr = X[2 * k]!, xi = X[2 * k + 1]!, yr = Y[2 * k]!, yi = Y[2 * k + 1]!;
     const w = beta === 0 ? g : beta === 1 ? g / (mags[k]! + floor) : g / Math.pow(mags[k]! + floor, beta);
-    R[2 * k] = (yr * xr + yi * xi) * w;
-    R[2 * k + 1] = (yi * xr - yr * xi) * w;
+    R[2 * k]! *= w;
+    R[2 * k + 1]! *= w;
     gainSum += g;
   }
-  const r = realFft(m, backend).inverse(R);
-  // A perfectly coherent pair peaks at (2/m)·Σg after PHAT: normalise that to 1.
-  const norm = beta === 1 && gainSum > 0 ? m / (2 * gainSum) : 1;
+  // Unscaled inverse: r is m times the correlation. A perfectly coherent pair then peaks
+  // at 2·Σg after PHAT: normalise that to 1.
+  const r = realFft(m, backend).inverseUnscaled(R, R);
+  const norm = beta === 1 && gainSum > 0 ? 1 / (2 * gainSum) : 1 / m;
 
   const lo = Math.ceil(o.minLag / factor);
   const hi = Math.floor(o.maxLag / factor);
-  const at = (lag: number) => Math.abs(r[((lag % m) + m) % m]!) * norm;
+  if (lo <= -m || hi >= m) throw new RangeError(`lags ${o.minLag}…${o.maxLag} exceed the ${n}-point transform: size it with gccFftSize()`);
+  const at = (lag: number) => Math.abs(r[lag < 0 ? lag + m : lag]!) * norm;
   let peakLag = lo;
   let peak = -Infinity;
   for (let lag = lo; lag <= hi; lag++) {

@@ -59,6 +59,25 @@ describe('realFft', () => {
     }
   });
 
+  it.each(['pffft', 'fftjs'] as const)('%s: unscaled inverse, in-place and prefix outputs agree with the full transforms', (backend) => {
+    const n = 2048;
+    const plan = realFft(n, backend);
+    const x = whiteNoise(n - 100, 3);
+    const X = plan.forward(x);
+    const back = plan.inverse(X);
+    const unscaled = plan.inverseUnscaled(X);
+    for (let i = 0; i < n; i++) expect(unscaled[i]! / n).toBeCloseTo(back[i]!, 6);
+    // Output shorter than the transform: only that prefix is written, equal to the full result's.
+    const low = plan.forward(x, new Float32Array(n / 4));
+    expect(Array.from(low)).toEqual(Array.from(X.subarray(0, n / 4)));
+    const head = plan.inverse(X, new Float32Array(300));
+    expect(Array.from(head)).toEqual(Array.from(back.subarray(0, 300)));
+    // Output = input: the transform reads all of its input first.
+    const inPlace = X.slice();
+    plan.inverseUnscaled(inPlace, inPlace);
+    expect(Array.from(inPlace)).toEqual(Array.from(unscaled));
+  });
+
   it('goodFftSize returns the smallest transformable size', () => {
     expect(goodFftSize(100)).toBe(128);
     expect(goodFftSize(481)).toBe(512); // 480 = 2^5·3·5 is too small, 512 is next
