@@ -9,6 +9,7 @@
  * `bufferDrained`, the mic gate arms) and resumes when the next chunk arrives.
  */
 import { z } from 'zod';
+import { uniform } from '../core/random.js';
 import { usageError } from '../core/errors.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and dashes');
@@ -80,17 +81,6 @@ export function parseStreamingPattern(input: unknown, where = 'streaming pattern
   return r.data;
 }
 
-/** mulberry32: a seeded source for the bursty pattern's jitter (not cryptographic). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Times are floored to the microsecond: stable in JSON, and never later than the exact
@@ -121,7 +111,7 @@ export function buildSchedule(pattern: StreamingPattern, frames: number, sampleR
       for (let i = 0; i < n; i++) at[i] = Math.max(0, msOf(startOf(i)) - pattern.leadMs);
       break;
     case 'bursty': {
-      const jitter = seeded(seed);
+      const jitter = uniform(seed);
       let t = 0;
       for (let b = 0; b * pattern.burstChunks < n; b++) {
         const first = b * pattern.burstChunks;

@@ -1,16 +1,8 @@
 /** Seeded randomness for tests and benches: every synthetic case is reproducible. */
+import { uniform } from '../../src/core/random.js';
 
-/** mulberry32: small, fast, good enough for test signals (not cryptographic). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded uniform source (src/core/random.ts). */
+export const rng = uniform;
 
 /** Standard normal samples (Box–Muller) from a seeded uniform source. */
 export function gaussian(seed: number): () => number {
