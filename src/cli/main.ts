@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, isVoiceAecError, VoiceAecError } from '../core/errors.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerSim } from './commands/sim.js';
 import { registerCompareGate } from './commands/compare-gate.js';
 import { registerFixtures } from './commands/fixtures.js';
 import { registerReport } from './commands/report.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRun(program);
   registerAnalyze(program);
+  registerSim(program);
   registerCompareGate(program);
   registerFixtures(program);
   registerReport(program);
