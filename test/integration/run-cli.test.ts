@@ -92,20 +92,23 @@ describe('voiceaec run on the virtual iPhone', () => {
     expect(stableResults(killed)).toEqual(stableResults(first));
   }, 200_000);
 
-  it('init-order: the VP-first cell shows far worse echo loss and leak rate than the correct one', async () => {
+  it('init-order: the VP-first cell shows far worse echo loss and leaks than the correct one', async () => {
     const dir = join(tmp, 'init-order');
-    const r = await runCli(['run', '--scenario', 'init-order', '--repeat', '4', '--out', dir, '--ci', '--json'], 120_000);
+    const r = await runCli(['run', '--scenario', 'init-order', '--repeat', '6', '--out', dir, '--ci', '--json'], 120_000);
     expect([0, 1]).toContain(r.code);
     const results = JSON.parse(r.stdout);
     const cell = (id: string) => results.cells.find((c: { id: string }) => c.id === id);
     const [good, bad] = [cell('correct'), cell('vpFirst')];
     expect(bad.levels.echoLossDb.median).toBeLessThan(good.levels.echoLossDb.median - 15);
-    const rate = (c: { gates: Array<{ gateMs: number; leaks: number; decided: number }> }, g: number) => {
-      const x = c.gates.find((y) => y.gateMs === g)!;
-      return x.leaks / x.decided;
-    };
-    expect(rate(bad, 800)).toBeGreaterThan(rate(good, 800));
-    expect(rate(bad, 300)).toBe(1);
+    type Gate = { gateMs: number; leaks: number; decided: number; peakExcessDb: { median: number } };
+    const at = (c: { gates: Gate[] }, g: number) => c.gates.find((y) => y.gateMs === g)!;
+    // Right at the drain nothing cancels or suppresses the VP-first echo: every trial leaks,
+    // and far louder. Later gates converge in a quiet room, where only the late reverberant
+    // tail is left, which the canceller barely removes either (docs/virtual-iphone.md).
+    expect(at(bad, 0).leaks).toBe(at(bad, 0).decided);
+    expect(at(bad, 0).leaks / at(bad, 0).decided).toBeGreaterThanOrEqual(at(good, 0).leaks / at(good, 0).decided);
+    expect(at(bad, 0).peakExcessDb.median).toBeGreaterThan(at(good, 0).peakExcessDb.median + 15);
+    expect(at(bad, 300).peakExcessDb.median).toBeGreaterThan(at(good, 300).peakExcessDb.median);
   }, 150_000);
 
   it('refuses to overwrite a run directory and names the fix', async () => {
