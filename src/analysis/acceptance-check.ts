@@ -48,6 +48,8 @@ export function ruleLabel(r: AcceptanceRule): string {
       return `clipped trials ≤ ${r.max}`;
     case 'failedTrials':
       return `failed trials ≤ ${r.max}`;
+    case 'deviceCrashes':
+      return `device crashes ≤ ${r.max}`;
     case 'configHonoured':
       return 'requested configuration honoured';
   }
@@ -110,6 +112,11 @@ function evaluate(r: AcceptanceRule, c: CellSummary): Eval {
         r.metric === 'deadMicTrials' ? [c.counts.deadMic, 'dead-mic'] : r.metric === 'clippedTrials' ? [c.counts.clipped, 'clipped'] : [c.counts.failed, 'failed'];
       const status = cmpMax(n, r.max);
       return { status, measured: n, threshold: r.max, unit: 'trials', message: `${n} ${what} trial${n === 1 ? '' : 's'} of ${c.counts.planned} ${status === 'pass' ? '≤' : '>'} max ${r.max}` };
+    }
+    case 'deviceCrashes': {
+      const n = c.counts.deviceCrashes;
+      const status = cmpMax(n, r.max);
+      return { status, measured: n, threshold: r.max, unit: 'count', message: `the device dropped the connection ${n} time${n === 1 ? '' : 's'} ${status === 'pass' ? '≤' : '>'} max ${r.max}${c.reason ? ` (${c.reason})` : ''}` };
     }
     case 'configHonoured': {
       const problems = [...c.mismatches, ...c.configErrors.map((e) => `${e.code}: ${e.message}`)];

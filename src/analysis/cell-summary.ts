@@ -135,6 +135,7 @@ export const CellSummarySchema = z.object({
     deadMic: z.number().int(),
     clipped: z.number().int(),
     firstUtterance: z.number().int(),
+    deviceCrashes: z.number().int().describe('times the device dropped the connection (a crashed app), teardown included'),
   }),
   targetLeakRate: z.number(),
   confidence: z.number(),
@@ -213,6 +214,8 @@ export interface CellInput {
   config: ConfigRow[];
   mismatches: string[];
   configErrors: Array<{ code: string; message: string }>;
+  /** Connection drops (crashed app) during the cell; absent in runs recorded before it existed. */
+  deviceCrashes?: number;
   calibration: CellSummary['calibration'];
   /** Measured trials (index ≥ 1); the calibration trial is summarised in `calibration`. */
   trials: CellTrialInput[];
@@ -600,6 +603,7 @@ export function summarizeCell(c: CellInput, o: SummaryOptions): CellSummary {
       deadMic: analysed.length - live.length,
       clipped: analysed.filter((t) => t.analysis!.flags.micClipping.flag || t.analysis!.flags.referenceClipping.flag).length,
       firstUtterance: analysed.filter((t) => t.firstUtterance).length,
+      deviceCrashes: c.deviceCrashes ?? 0,
     },
     targetLeakRate: o.targetLeakRate,
     confidence: o.confidence,

@@ -17,6 +17,8 @@ export const AcceptanceRuleSchema = z.discriminatedUnion('metric', [
   z.object({ metric: z.literal('deadMicTrials'), max: z.number().int().min(0), where: CellFilter.optional() }).strict(),
   z.object({ metric: z.literal('clippedTrials'), max: z.number().int().min(0), where: CellFilter.optional() }).strict(),
   z.object({ metric: z.literal('failedTrials'), max: z.number().int().min(0), where: CellFilter.optional() }).strict(),
+  /** Connection drops of the device during a cell: a crashed harness app, teardown included. */
+  z.object({ metric: z.literal('deviceCrashes'), max: z.number().int().min(0), where: CellFilter.optional() }).strict(),
   /** The device must honour the requested configuration (route, mode, VP). */
   z.object({ metric: z.literal('configHonoured'), where: CellFilter.optional() }).strict(),
 ]);

@@ -373,6 +373,7 @@ export async function evaluateRun(runDirs: string[], opts: EvaluateOptions = {})
         config: configRows(cell),
         mismatches: cell.mismatches,
         configErrors: cell.configErrors,
+        deviceCrashes: cell.deviceCrashes,
         calibration: cal?.cal
           ? { delayMs: cal.cal.delayMs === null ? null : round(cal.cal.delayMs, 2), rawEchoLossDb: cal.cal.rawEchoLossDb === null ? null : round(cal.cal.rawEchoLossDb, 2), rawEchoLossIsLowerBound: cal.cal.rawEchoLossIsLowerBound, source: cal.source }
           : null,

@@ -39,6 +39,8 @@ export const CellRecordSchema = z
     configErrors: z.array(DeviceError),
     /** Requested settings the device did not honour, as "route: speaker → receiver". */
     mismatches: z.array(z.string()),
+    /** Times the device dropped the connection during the cell (a crashed app), teardown included. */
+    deviceCrashes: z.number().int().min(0),
     status: z.enum(['pending', 'running', 'done', 'abandoned', 'unsupported']),
     reason: z.string().nullable(),
     trials: z.array(TrialRecordSchema),

@@ -105,6 +105,7 @@ function newManifest(o: RunOptions, cells: Cell[], device: RunManifest['device']
       effective: null,
       configErrors: [],
       mismatches: [],
+      deviceCrashes: 0,
       status: 'pending',
       reason: null,
       trials: [
@@ -276,6 +277,7 @@ export class ScenarioRunner {
         t.status = 'failed';
         t.reason = e.toLine();
         consecutiveFailures++;
+        if (!this.session?.peer.isOpen) rec.deviceCrashes++;
         this.o.onProgress?.({ type: 'warning', message: `${rec.id} trial ${t.index}: ${e.toLine()}; relaunching the device` });
         if (consecutiveFailures < plan.maxConsecutiveFailures) {
           // The app crashed or the link dropped: relaunch, reconfigure, go on.
@@ -328,6 +330,7 @@ export class ScenarioRunner {
     } catch (e) {
       if (!isVoiceAecError(e)) throw e;
       this.noteCell(rec, `teardown: ${e.code} (the app crashed or hung; relaunched)`);
+      rec.deviceCrashes++;
       await this.connect();
     }
   }

@@ -156,6 +156,7 @@ export function makeRunDir(spec: SynthRun): { dir: string; manifest: RunManifest
       effective: c.effective === null ? null : effectiveConfig(requested, c.effective ?? {}),
       configErrors: [],
       mismatches: c.mismatches ?? [],
+      deviceCrashes: 0,
       status: 'done',
       reason: null,
       trials,
@@ -257,7 +258,7 @@ export function makeLargeRunDir(spec: LargeRunSpec): { dir: string; manifest: Ru
       trials.push({ index, calibration: false, dir: rel, fixtureId: `tts-${index % 7}`, pattern: index % 3 ? 'steady' : 'bursty', status: 'ok', reason: null, attempts: 1 });
     }
     const requested = { ...deviceConfig(), route: cd.dims.route as DeviceConfig['route'], mode: cd.dims.mode as DeviceConfig['mode'] };
-    return { id: cd.id, dims: cd.dims, settings: cd.dims, requested, effective: effectiveConfig(requested), configErrors: [], mismatches: [], status: 'done', reason: null, trials };
+    return { id: cd.id, dims: cd.dims, settings: cd.dims, requested, effective: effectiveConfig(requested), configErrors: [], mismatches: [], deviceCrashes: 0, status: 'done', reason: null, trials };
   });
   const manifest = RunManifestSchema.parse({
     ...baseManifest({ scenario: 'large', acceptance: { rules: [{ metric: 'leakRateUpper', gateMs: 800, max: 0.05 }, { metric: 'echoLossDb', min: 20 }] } }, o),

@@ -76,6 +76,7 @@ describe('runner with a failing device', () => {
       expect(speaker.status).toBe('done');
       expect(speaker.trials.map((t) => t.status)).toEqual(['ok', 'ok', 'failed', 'ok']);
       expect(speaker.trials[2]!.reason).toMatch(/E_DEVICE_DISCONNECTED/);
+      expect(speaker.deviceCrashes).toBe(1);
       expect(m.cells.find((c) => c.id === 'receiver')!.trials.every((t) => t.status === 'ok')).toBe(true);
       expect(warnings.join('\n')).toMatch(/relaunching/);
       expect(JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')).status).toBe('complete');
