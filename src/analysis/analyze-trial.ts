@@ -32,6 +32,11 @@ export interface TrialInput extends PlaybackContext {
   micInfo: StreamInfo;
   /** Notes from loading (resampling, channel choice) carried into the report. */
   warnings: string[];
+  /**
+   * When a near-end talker (barge-in) starts, ms from sample 0: leak verdicts stop there,
+   * because the user's speech is not echo; gates opening later are undecided.
+   */
+  nearEndStartMs?: number | null;
 }
 
 const r2 = (x: number) => round(x, 2);
@@ -95,7 +100,11 @@ export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
   // Residual after the drain on a grid anchored at the drain, so gate edges fall on frame edges.
   const drainSample = (drainMs * m.bandRate) / 1000;
   const post = framePowers(m.micBand, m.frameLen, drainSample);
-  const excess = excessOverFloorDb(post, m.floor.power);
+  const residualDb = excessOverFloorDb(post, m.floor.power);
+  const nearEndFrame = t.nearEndStartMs == null ? null : Math.max(0, Math.floor((t.nearEndStartMs - drainMs) / o.frameMs + 1e-9));
+  // Verdicts see only the frames before the user talks; the envelope reported stays whole.
+  const excess = nearEndFrame === null ? residualDb : residualDb.subarray(0, nearEndFrame);
+  if (nearEndFrame !== null) warnings.push(`near-end talker from ${r2(t.nearEndStartMs! - drainMs)} ms after the drain: leak verdicts stop there`);
   const cfg: DetectorConfig = { thresholdDb: o.detector.thresholdDb, minFrames: Math.max(1, Math.ceil(o.detector.minDurationMs / o.frameMs - 1e-9)) };
   const tail = tailFrames(excess, cfg) * o.frameMs;
   let peakAll = -Infinity;
@@ -119,7 +128,9 @@ export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
     };
   });
   const undecided = gates.filter((g) => g.leak === null).map((g) => g.gateMs);
-  if (undecided.length > 0 && !deadReason)
+  if (undecided.length > 0 && !deadReason && nearEndFrame !== null)
+    warnings.push(`gate(s) ${undecided.join(', ')} ms open too close to or after the near-end talker's onset: undecided`);
+  else if (undecided.length > 0 && !deadReason)
     warnings.push(`too little mic audio after gate(s) ${undecided.join(', ')} ms to decide: record a longer post-roll`);
   if (deadReason) warnings.push('dead mic: leak verdicts withheld');
 
@@ -156,7 +167,7 @@ export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
     },
     residual: {
       frameMs: o.frameMs,
-      excessDb: Array.from(excess, (e) => r2(e)),
+      excessDb: Array.from(residualDb, (e) => r2(e)),
       tailLengthMs: tail,
       peakExcessDb: Number.isFinite(peakAll) ? r2(peakAll) : null,
     },

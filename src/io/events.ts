@@ -28,6 +28,8 @@ export interface TrialTiming {
   drainMs: number | null;
   drainCount: number;
   playbackStartMs: number | null;
+  /** Onset of a near-end talker (barge-in trials; written by the runner): leak verdicts stop there. */
+  nearEndStartMs: number | null;
   events: TimedEvent[];
 }
 
@@ -64,10 +66,12 @@ export function parseEvents(text: string, name: string): TrialTiming {
   });
   const drains = events.filter((e) => e.type === 'bufferDrained');
   const start = events.find((e) => e.type === 'playbackStarted');
+  const nearEnd = events.find((e) => e.type === 'nearEndStarted');
   return {
     drainMs: drains.length > 0 ? drains[drains.length - 1]!.tMs : null,
     drainCount: drains.length,
     playbackStartMs: start ? start.tMs : null,
+    nearEndStartMs: nearEnd ? nearEnd.tMs : null,
     events,
   };
 }

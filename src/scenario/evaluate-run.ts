@@ -186,6 +186,7 @@ async function reanalyse(dir: string, stored: TrialAnalysis | null, events: Time
       preRollMs: stored?.timing.preRollSource === 'option' ? stored.timing.preRollMs : null,
       delayMs: stored?.delay.source === 'option' ? stored.delay.ms : null,
       calibration: cal, refInfo: s.refInfo, micInfo: s.micInfo, warnings: s.warnings,
+      nearEndStartMs: events?.find((e) => e.type === 'nearEndStarted')?.tMs ?? null,
     },
     o,
   );

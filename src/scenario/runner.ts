@@ -262,13 +262,13 @@ export class ScenarioRunner {
       }
       t.attempts++;
       try {
-        const x = await this.play(cell, rec, t);
+        const { exchange: x, nearEndStartMs } = await this.playRecorded(cell, rec, t);
         const trialDir = join(this.o.runDir, t.dir);
         await this.writeTrial(trialDir, x);
         if (t.calibration) {
           cal = await this.writeCalibration(trialDir, x);
         }
-        await this.writeMetrics(trialDir, x, cal);
+        await this.writeMetrics(trialDir, x, cal, nearEndStartMs);
         t.status = x.ok ? 'ok' : 'failed';
         t.reason = x.ok ? null : `${x.error?.code ?? 'E_TRIAL'}: ${x.error?.message ?? 'the device reported a failed trial'}`;
         consecutiveFailures = x.ok ? 0 : consecutiveFailures + 1;
@@ -372,13 +372,34 @@ export class ScenarioRunner {
     };
   }
 
+  /**
+   * Plays a trial to keep: the exchange, plus the near-end talker's onset (ms from the
+   * first mic sample) as an event of the runner's own, so every later analysis of the
+   * trial stops its leak verdicts there.
+   */
+  private async playRecorded(cell: Cell, rec: CellRecord, t: TrialRecord): Promise<{ exchange: TrialExchange; nearEndStartMs: number | null }> {
+    const { exchange, message } = await this.playMessage(cell, rec, t);
+    const nearEndStartMs = message.nearEnd ? this.o.scenario.trials.preRollMs + message.nearEnd.atMs : null;
+    if (nearEndStartMs !== null) {
+      const origin = BigInt(exchange.events.find((e) => e.type === 'micStarted')?.hostTimeNs ?? '0');
+      const hostTimeNs = (origin + BigInt(Math.round(nearEndStartMs * 1e6))).toString();
+      exchange.events.push({ type: 'nearEndStarted', tMs: nearEndStartMs, hostTimeNs, source: 'runner', levelDbfs: message.nearEnd!.levelDbfs });
+      exchange.events.sort((a, b) => a.tMs - b.tMs);
+    }
+    return { exchange, nearEndStartMs };
+  }
+
   private async play(cell: Cell, rec: CellRecord, t: TrialRecord): Promise<TrialExchange> {
+    return (await this.playMessage(cell, rec, t)).exchange;
+  }
+
+  private async playMessage(cell: Cell, rec: CellRecord, t: TrialRecord): Promise<{ exchange: TrialExchange; message: ReturnType<ScenarioRunner['trialMessage']> }> {
     if (!this.session?.peer.isOpen) throw deviceError('E_DEVICE_DISCONNECTED', 'the device is not connected', { hint: 'it is relaunched before the next trial' });
     const frames = (await this.catalog.audio(t.fixtureId)).length;
     const msg = this.trialMessage(cell, rec, t, frames);
     const plan = this.o.scenario.trials;
     const durationMs = plan.preRollMs + playbackTimeline(msg.schedule, 48_000).endMs + plan.postRollMs;
-    return exchangeTrial(this.session.peer, msg, durationMs + (this.o.trialTimeoutSlackMs ?? LIMITS.replyTimeoutMs));
+    return { exchange: await exchangeTrial(this.session.peer, msg, durationMs + (this.o.trialTimeoutSlackMs ?? LIMITS.replyTimeoutMs)), message: msg };
   }
 
   private async writeTrial(dir: string, x: TrialExchange): Promise<void> {
@@ -408,7 +429,7 @@ export class ScenarioRunner {
     }
   }
 
-  private async writeMetrics(dir: string, x: TrialExchange, cal: CalibrationResult | null): Promise<void> {
+  private async writeMetrics(dir: string, x: TrialExchange, cal: CalibrationResult | null, nearEndStartMs: number | null): Promise<void> {
     if (!x.ok || !x.streams.play || !x.streams.mic) return;
     const drains = x.events.filter((e) => e.type === 'bufferDrained');
     const start = x.events.find((e) => e.type === 'playbackStarted');
@@ -428,6 +449,7 @@ export class ScenarioRunner {
         refInfo: info('ref.wav', x.streams.play),
         micInfo: info('mic.wav', x.streams.mic),
         warnings: [],
+        nearEndStartMs,
       },
       this.analysis,
     );

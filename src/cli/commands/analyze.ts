@@ -130,6 +130,7 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
 
   let drainMs: number | null = null;
   let playbackStartMs: number | null = null;
+  let nearEndStartMs: number | null = null;
   let drainSource: 'events' | 'option' | 'reference' = 'reference';
   if (flags.events) {
     const timing = await readEventsFile(flags.events);
@@ -140,6 +141,7 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
     }
     if (timing.drainCount > 1) warnings.push(`${timing.drainCount} bufferDrained events (underruns?): the last one is the end of the turn`);
     playbackStartMs = timing.playbackStartMs;
+    nearEndStartMs = timing.nearEndStartMs;
   } else if (flags.drainAtMs !== undefined) {
     drainMs = flags.drainAtMs;
     drainSource = 'option';
@@ -156,7 +158,7 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
     {
       ref: ref.samples, mic: mic.samples, sampleRate: fs, drainMs, drainSource, playbackStartMs,
       preRollMs: flags.preRollMs ?? null, delayMs: flags.delayMs ?? null, calibration,
-      refInfo: ref.info, micInfo: mic.info, warnings,
+      refInfo: ref.info, micInfo: mic.info, warnings, nearEndStartMs,
     },
     options,
   );

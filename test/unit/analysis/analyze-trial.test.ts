@@ -110,4 +110,25 @@ describe('analyzeTrial', () => {
     expect(b0.leak).toBe(true);
     expect(b0.attribution!.attributed).toBe(false);
   });
+
+  it('stops leak verdicts at a near-end talker\'s onset: user speech is not echo', () => {
+    // A residual of 150 ms, then the "user" from 400 ms after the drain (a loud burst).
+    const t = makeTrial({ residualMs: 150, residualDb: 15, echoGainDb: -60, t60: 0.05 });
+    const userStart = Math.round(((t.drainMs + 400) * t.fs) / 1000);
+    for (let i = userStart; i < userStart + t.fs / 2; i++) t.mic[i]! += 0.05 * Math.sin(i * 0.07);
+    const plain = analyzeTrial(input(t, { drainMs: t.drainMs, drainSource: 'option', preRollMs: t.preRollMs }), o);
+    const barge = analyzeTrial(input(t, { drainMs: t.drainMs, drainSource: 'option', preRollMs: t.preRollMs, nearEndStartMs: t.drainMs + 400 }), o);
+    const verdict = (a: typeof plain, g: number) => a.gates.find((x) => x.gateMs === g)!.leak;
+    // Without the onset the user's speech reads as a leak at every gate before it.
+    expect(verdict(plain, 300)).toBe(true);
+    expect(verdict(barge, 0)).toBe(true);
+    expect(verdict(barge, 200)).toBe(false);
+    expect(verdict(barge, 300)).toBe(false);
+    expect(verdict(barge, 400)).toBeNull();
+    expect(verdict(barge, 800)).toBeNull();
+    expect(barge.residual.tailLengthMs).toBeLessThanOrEqual(160);
+    // The reported envelope still shows the user.
+    expect(Math.max(...barge.residual.excessDb.slice(45, 60))).toBeGreaterThan(20);
+    expect(barge.warnings.join(' ')).toMatch(/near-end talker/);
+  });
 });
