@@ -3,6 +3,7 @@
  * from a stream named by numbers (the phone's seed, a purpose tag, a trial counter…), so
  * the same sequence of calls gives bit-identical output.
  */
+import { uniform } from '../core/random.js';
 
 /** Hash of 32-bit integers (murmur3 finaliser per word): independent streams from related seeds. */
 export function mixSeed(...parts: number[]): number {
@@ -28,17 +29,7 @@ export const STREAM = {
   comfortNoise: 4,
 } as const;
 
-/** mulberry32: uniform in [0, 1). Small and fast; not cryptographic. */
-export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { uniform };
 
 /** Fills `out` with standard normal samples (Box–Muller, both outputs used). */
 export function fillGaussian(out: Float32Array | Float64Array, seed: number): void {
