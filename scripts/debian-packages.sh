@@ -4,8 +4,9 @@
 # The list is scripts/debian-packages.txt. Runs from `npm test` (pretest); a no-op when everything is present.
 set -euo pipefail
 need=()
-list="$(dirname "$0")/debian-packages.txt"
-for pkg in $(grep -v "^#" "$list"); do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+# With arguments: those packages instead of the list (scripts/generate-fixtures.sh uses this).
+if [ $# -gt 0 ]; then wanted=("$@"); else mapfile -t wanted < <(grep -v '^#' "$(dirname "$0")/debian-packages.txt"); fi
+for pkg in "${wanted[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
   echo "E_ENV_DEBIAN: missing Debian packages: ${need[*]} — install them with apt-get (as root) and rerun" >&2

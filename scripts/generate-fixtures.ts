@@ -22,7 +22,7 @@ import {
   FIXTURE_MANIFEST_SCHEMA, FIXTURE_SAMPLE_RATE, loadFixtureManifest, sha256Hex, SIGNALS_SET, SPEECH_SET, writeFixtureManifest,
   type FixtureEntry, type FixtureManifest,
 } from '../src/fixtures/manifest.js';
-import { DEFAULT_FIXTURE_TARGET, prepareFixture, type PreparedFixture } from '../src/fixtures/prepare-fixture.js';
+import { DEFAULT_FIXTURE_TARGET, fixtureEntry, prepareFixture, type PreparedFixture } from '../src/fixtures/prepare-fixture.js';
 import { SIGNAL_RECIPE_VERSION, standardSignals } from '../src/fixtures/standard-signals.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -86,26 +86,6 @@ function synthesize(u: Utterance, work: string): string {
   return wav;
 }
 
-function entryOf(
-  base: Pick<FixtureEntry, 'id' | 'set' | 'kind' | 'path' | 'text' | 'voice' | 'engine' | 'engineVersion' | 'licence'>,
-  p: PreparedFixture,
-  sha256: string,
-): FixtureEntry {
-  return {
-    ...base,
-    sampleRate: FIXTURE_SAMPLE_RATE,
-    frames: p.frames,
-    durationMs: p.durationMs,
-    loudnessLufs: p.loudnessLufs,
-    truePeakDbtp: p.truePeakDbtp,
-    acousticEndMs: p.acousticEndMs,
-    trailingSilenceMs: p.trailingSilenceMs,
-    trimmedMs: p.trimmedMs,
-    sha256,
-    licence: base.licence,
-  };
-}
-
 async function writeFixture(out: string, path: string, p: PreparedFixture): Promise<string> {
   await writeFileAtomic(join(out, ...path.split('/')), p.wav);
   return sha256Hex(p.wav);
@@ -124,7 +104,7 @@ async function generate(out: string, previous: FixtureManifest | null): Promise<
       const p = await prepareFixture(mono.samples, mono.sampleRate, { target, normalization: 'limit', name: u.id });
       const path = `speech/${u.id}.wav`;
       const sha = await writeFixture(out, path, p);
-      speech.push(entryOf({ id: u.id, set: SPEECH_SET, kind: 'speech', path, text: u.text, voice: u.voice, engine: u.engine, engineVersion, licence: pkg.licence }, p, sha));
+      speech.push(fixtureEntry({ id: u.id, set: SPEECH_SET, kind: 'speech', path, text: u.text, voice: u.voice, engine: u.engine, engineVersion, licence: pkg.licence }, p, sha));
       console.log(`${u.id.padEnd(24)} ${(p.durationMs / 1000).toFixed(2)} s  ${p.loudnessLufs} LUFS  ${p.truePeakDbtp} dBTP  end ${p.acousticEndMs} ms  trimmed ${p.trimmedMs} ms${p.limitedDb > 0 ? `  limited ${p.limitedDb} dB` : ''}`);
     }
   } finally {
@@ -136,7 +116,7 @@ async function generate(out: string, previous: FixtureManifest | null): Promise<
     const p = await prepareFixture(s.samples, FIXTURE_SAMPLE_RATE, { target, normalization: 'gain-only', name: s.id });
     const path = `signals/${s.id}.wav`;
     const sha = await writeFixture(out, path, p);
-    signals.push(entryOf({ id: s.id, set: SIGNALS_SET, kind: 'signal', path, text: null, voice: null, engine: 'voiceaec', engineVersion: SIGNAL_RECIPE_VERSION, licence: SIGNAL_LICENCE }, p, sha));
+    signals.push(fixtureEntry({ id: s.id, set: SIGNALS_SET, kind: 'signal', path, text: null, voice: null, engine: 'voiceaec', engineVersion: SIGNAL_RECIPE_VERSION, licence: SIGNAL_LICENCE }, p, sha));
     console.log(`${s.id.padEnd(24)} ${(p.durationMs / 1000).toFixed(2)} s  ${p.loudnessLufs} LUFS  ${p.truePeakDbtp} dBTP`);
   }
   const others = (previous?.fixtures ?? []).filter((f) => f.set !== SPEECH_SET && f.set !== SIGNALS_SET);
