@@ -4,7 +4,6 @@
  * with --debug) and an exit code from DESIGN §3.
  */
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
 import { ExitCode, isVoiceAecError, VoiceAecError } from '../core/errors.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerSim } from './commands/sim.js';
@@ -15,15 +14,15 @@ import { registerRun } from './commands/run.js';
 import { registerScenarios } from './commands/scenarios.js';
 import { registerSimDevice } from './commands/sim-device.js';
 import { printError } from './output.js';
+import { toolVersion } from './version.js';
 
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('voiceaec')
     .description('Measure how much of a voice agent\'s own speech leaks back through the iPhone mic path, per gate duration.')
-    .version(pkg.version)
+    .version(toolVersion())
     .option('--debug', 'print stack traces with errors')
     // Commander's own parse errors follow the one-line rule too: code, problem, what to do.
     .configureOutput({

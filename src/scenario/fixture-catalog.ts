@@ -4,7 +4,7 @@
  */
 import { inputError } from '../core/errors.js';
 import { buildSchedule, type StreamingPattern } from '../config/streaming-pattern.js';
-import { loadFixtureAudio, loadFixtureManifest, type FixtureEntry } from '../fixtures/manifest.js';
+import { FIXTURE_SAMPLE_RATE, loadFixtureAudio, loadFixtureManifest, type FixtureEntry } from '../fixtures/manifest.js';
 import { loadStreamingPatterns } from '../fixtures/streaming-patterns.js';
 import type { ScheduleEntry } from '../protocol/messages.js';
 
@@ -45,7 +45,7 @@ export class FixtureCatalog {
   }
 
   schedule(patternId: string, frames: number, seed: number): ScheduleEntry[] {
-    return buildSchedule(this.pattern(patternId), frames, 48_000, seed);
+    return buildSchedule(this.pattern(patternId), frames, FIXTURE_SAMPLE_RATE, seed);
   }
 
   audio(id: string): Promise<Float32Array> {

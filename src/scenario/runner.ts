@@ -21,7 +21,11 @@ import { expandMatrix, valueLabel, type Cell } from './matrix.js';
 import { readManifest, trialDirName, writeManifest } from './run-dir.js';
 import { RUN_SCHEMA, type CellRecord, type RunManifest, type TrialRecord } from './run-manifest.js';
 import { exchangeTrial, type TrialExchange } from './trial-exchange.js';
+import { FIXTURE_SAMPLE_RATE } from '../fixtures/manifest.js';
 import { seedFor } from './seed.js';
+
+/** Fixtures are 48 kHz; the runner asks the device for the same rate. */
+const RATE = FIXTURE_SAMPLE_RATE;
 
 export type RunProgress =
   | { type: 'connected'; device: RunManifest['device'] }
@@ -62,7 +66,7 @@ export function deviceConfigFor(settings: CellSettings, scenario: Scenario, cell
     teardownOrder: settings.teardownOrder,
     activation: settings.activation,
     ioBufferMs: settings.ioBufferMs,
-    sampleRate: 48_000,
+    sampleRate: RATE,
     volume: settings.volume,
     voiceProcessing: settings.voiceProcessing,
     gate: settings.gate,
@@ -170,10 +174,8 @@ export class ScenarioRunner {
     }
     for (const c of cells) {
       const rec = this.manifest.cells.find((r) => r.id === c.id)!;
-      for (const t of rec.trials.filter((t) => !t.calibration)) {
-        const list = fixtureLists.get(c.id)!;
-        t.fixtureId = list[(t.index - 1) % list.length]!.id;
-      }
+      const list = fixtureLists.get(c.id)!;
+      for (const t of rec.trials) if (!t.calibration) t.fixtureId = list[(t.index - 1) % list.length]!.id;
     }
     await writeManifest(this.o.runDir, this.manifest);
 
@@ -217,10 +219,10 @@ export class ScenarioRunner {
     const samples = await this.catalog.audio(fixtureId);
     const peer = this.session!.peer;
     const streamId = this.streamId++;
-    const reply = peer.request({ type: 'loadAudio', audioId: fixtureId, streamId, sampleRate: 48_000, frames: samples.length }, 'audioLoaded');
+    const reply = peer.request({ type: 'loadAudio', audioId: fixtureId, streamId, sampleRate: RATE, frames: samples.length }, 'audioLoaded');
     const chunk = 16_384;
     for (let from = 0, seq = 0; from < samples.length; from += chunk, seq++) {
-      peer.sendAudio({ kind: 'fixture', format: 'f32', channels: 1, streamId, sequence: seq, hostTimeNs: 0n, sampleRate: 48_000, samples: samples.subarray(from, from + chunk) });
+      peer.sendAudio({ kind: 'fixture', format: 'f32', channels: 1, streamId, sequence: seq, hostTimeNs: 0n, sampleRate: RATE, samples: samples.subarray(from, from + chunk) });
     }
     await reply;
     this.uploaded.add(fixtureId);
@@ -247,8 +249,7 @@ export class ScenarioRunner {
       await writeManifest(this.o.runDir, this.manifest);
       return;
     }
-    const calibration = await this.loadCalibration(rec);
-    let cal = calibration;
+    let cal = await this.loadCalibration(rec);
     let consecutiveFailures = 0;
     const firstPending = rec.trials.findIndex((t) => t.status === 'pending');
     // A resumed cell replays what was played since the last engine start, unrecorded, so the
@@ -262,13 +263,13 @@ export class ScenarioRunner {
       }
       t.attempts++;
       try {
-        const { exchange: x, nearEndStartMs } = await this.playRecorded(cell, rec, t);
+        const x = await this.play(cell, rec, t);
         const trialDir = join(this.o.runDir, t.dir);
         await this.writeTrial(trialDir, x);
         if (t.calibration) {
           cal = await this.writeCalibration(trialDir, x);
         }
-        await this.writeMetrics(trialDir, x, cal, nearEndStartMs);
+        await this.writeMetrics(trialDir, x, cal);
         t.status = x.ok ? 'ok' : 'failed';
         t.reason = x.ok ? null : `${x.error?.code ?? 'E_TRIAL'}: ${x.error?.message ?? 'the device reported a failed trial'}`;
         consecutiveFailures = x.ok ? 0 : consecutiveFailures + 1;
@@ -356,7 +357,7 @@ export class ScenarioRunner {
       : this.catalog.schedule(cell.settings.pattern, frames, seedFor(this.o.scenario.seed, `${rec.id}.${t.index}`));
     const nearEnd =
       plan.nearEnd && !t.calibration
-        ? { audioId: plan.nearEnd.fixture, atMs: Math.max(0, playbackTimeline(schedule, 48_000).endMs + plan.nearEnd.afterDrainMs), levelDbfs: plan.nearEnd.levelDbfs }
+        ? { audioId: plan.nearEnd.fixture, atMs: Math.max(0, playbackTimeline(schedule, RATE).endMs + plan.nearEnd.afterDrainMs), levelDbfs: plan.nearEnd.levelDbfs }
         : null;
     return {
       type: 'trial' as const,
@@ -373,33 +374,23 @@ export class ScenarioRunner {
   }
 
   /**
-   * Plays a trial to keep: the exchange, plus the near-end talker's onset (ms from the
-   * first mic sample) as an event of the runner's own, so every later analysis of the
-   * trial stops its leak verdicts there.
+   * Plays one trial. A near-end talker's onset (ms from the first mic sample) is added as
+   * an event of the runner's own, so every analysis of the trial stops its leak verdicts there.
    */
-  private async playRecorded(cell: Cell, rec: CellRecord, t: TrialRecord): Promise<{ exchange: TrialExchange; nearEndStartMs: number | null }> {
-    const { exchange, message } = await this.playMessage(cell, rec, t);
-    const nearEndStartMs = message.nearEnd ? this.o.scenario.trials.preRollMs + message.nearEnd.atMs : null;
-    if (nearEndStartMs !== null) {
-      const origin = BigInt(exchange.events.find((e) => e.type === 'micStarted')?.hostTimeNs ?? '0');
-      const hostTimeNs = (origin + BigInt(Math.round(nearEndStartMs * 1e6))).toString();
-      exchange.events.push({ type: 'nearEndStarted', tMs: nearEndStartMs, hostTimeNs, source: 'runner', levelDbfs: message.nearEnd!.levelDbfs });
-      exchange.events.sort((a, b) => a.tMs - b.tMs);
-    }
-    return { exchange, nearEndStartMs };
-  }
-
   private async play(cell: Cell, rec: CellRecord, t: TrialRecord): Promise<TrialExchange> {
-    return (await this.playMessage(cell, rec, t)).exchange;
-  }
-
-  private async playMessage(cell: Cell, rec: CellRecord, t: TrialRecord): Promise<{ exchange: TrialExchange; message: ReturnType<ScenarioRunner['trialMessage']> }> {
     if (!this.session?.peer.isOpen) throw deviceError('E_DEVICE_DISCONNECTED', 'the device is not connected', { hint: 'it is relaunched before the next trial' });
     const frames = (await this.catalog.audio(t.fixtureId)).length;
     const msg = this.trialMessage(cell, rec, t, frames);
     const plan = this.o.scenario.trials;
-    const durationMs = plan.preRollMs + playbackTimeline(msg.schedule, 48_000).endMs + plan.postRollMs;
-    return { exchange: await exchangeTrial(this.session.peer, msg, durationMs + (this.o.trialTimeoutSlackMs ?? LIMITS.replyTimeoutMs)), message: msg };
+    const durationMs = plan.preRollMs + playbackTimeline(msg.schedule, RATE).endMs + plan.postRollMs;
+    const x = await exchangeTrial(this.session.peer, msg, durationMs + (this.o.trialTimeoutSlackMs ?? LIMITS.replyTimeoutMs));
+    if (msg.nearEnd) {
+      const tMs = plan.preRollMs + msg.nearEnd.atMs;
+      const origin = BigInt(x.events.find((e) => e.type === 'micStarted')?.hostTimeNs ?? '0');
+      x.events.push({ type: 'nearEndStarted', tMs, hostTimeNs: (origin + BigInt(Math.round(tMs * 1e6))).toString(), source: 'runner', levelDbfs: msg.nearEnd.levelDbfs });
+      x.events.sort((a, b) => a.tMs - b.tMs);
+    }
+    return x;
   }
 
   private async writeTrial(dir: string, x: TrialExchange): Promise<void> {
@@ -429,10 +420,11 @@ export class ScenarioRunner {
     }
   }
 
-  private async writeMetrics(dir: string, x: TrialExchange, cal: CalibrationResult | null, nearEndStartMs: number | null): Promise<void> {
+  private async writeMetrics(dir: string, x: TrialExchange, cal: CalibrationResult | null): Promise<void> {
     if (!x.ok || !x.streams.play || !x.streams.mic) return;
     const drains = x.events.filter((e) => e.type === 'bufferDrained');
     const start = x.events.find((e) => e.type === 'playbackStarted');
+    const nearEnd = x.events.find((e) => e.type === 'nearEndStarted');
     const ms = (s: Float32Array) => (s.length / x.sampleRate) * 1000;
     const info = (path: string, s: Float32Array) => ({ path, sampleRate: x.sampleRate, channels: 1, channelUsed: 0, durationMs: ms(s), resampledTo: null });
     const analysis = analyzeTrial(
@@ -449,7 +441,7 @@ export class ScenarioRunner {
         refInfo: info('ref.wav', x.streams.play),
         micInfo: info('mic.wav', x.streams.mic),
         warnings: [],
-        nearEndStartMs,
+        nearEndStartMs: nearEnd?.tMs ?? null,
       },
       this.analysis,
     );

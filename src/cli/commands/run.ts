@@ -15,6 +15,7 @@ import { defaultRunDir, readManifest } from '../../scenario/run-dir.js';
 import { ScenarioRunner, type RunProgress } from '../../scenario/runner.js';
 import { loadScenario } from '../../scenario/scenario-file.js';
 import { gitCommit, toolVersion } from '../version.js';
+import { intArg } from '../option-parsers.js';
 import { printWarning } from '../output.js';
 import { printResultsSummary } from './results-summary.js';
 
@@ -33,12 +34,6 @@ interface RunFlags {
 
 const SHIPPED_FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 
-const int = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw usageError('E_OPTION', `${name} "${v}" is not an integer ≥ ${min}`, { hint: `give ${name} as a whole number` });
-  return n;
-};
-
 export function registerRun(program: Command): void {
   program
     .command('run')
@@ -47,8 +42,8 @@ export function registerRun(program: Command): void {
     .option('--device <sim|ws-url|lan[:port]>', 'sim: the virtual iPhone; ws://host:port: a listening harness app; lan: wait for the device to dial in', 'sim')
     .option('--token <token>', 'run token the harness app was launched with (ws-url devices; default $VOICEAEC_TOKEN)')
     .option('--out <dir>', 'run directory (default reports/<UTC time>-<scenario>)')
-    .addOption(new Option('--repeat <n>', 'measured trials per cell (overrides the scenario)').argParser(int('--repeat', 1)))
-    .addOption(new Option('--seed <n>', 'seed of the virtual iPhone and the streaming patterns (overrides the scenario)').argParser(int('--seed', 0)))
+    .addOption(new Option('--repeat <n>', 'measured trials per cell (overrides the scenario)').argParser(intArg('--repeat', 1, 10_000)))
+    .addOption(new Option('--seed <n>', 'seed of the virtual iPhone and the streaming patterns (overrides the scenario)').argParser(intArg('--seed', 0, 2 ** 32 - 1)))
     .option('--resume <dir>', 'continue a killed or interrupted run in this directory')
     .option('--fixtures <dir>', 'fixture directory with manifest.json (default: the shipped fixtures; see voiceaec fixtures import)')
     .option('--ci', 'line-oriented progress for logs (default when not a TTY)')

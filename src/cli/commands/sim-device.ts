@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { type Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { dialAsSimDevice, startSimDevice } from '../../sim/device-server.js';
+import { intArg } from '../option-parsers.js';
 
 interface Flags {
   port: number;
@@ -12,20 +13,14 @@ interface Flags {
   dial?: string;
 }
 
-const int = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535 * 65_536) throw usageError('E_OPTION', `${name} "${v}" is not a valid integer`, { hint: `give ${name} as a whole number` });
-  return n;
-};
-
 export function registerSimDevice(program: Command): void {
   program
     .command('sim-device')
     .description('serve the virtual iPhone (protocol v1) on 127.0.0.1, or dial a CLI in lan mode; runs until killed')
-    .addOption(new Option('--port <n>', 'port to listen on (0: a free one)').default(8765).argParser(int('--port')))
+    .addOption(new Option('--port <n>', 'port to listen on (0: a free one)').default(8765).argParser(intArg('--port', 0, 65_535)))
     .option('--token <token>', 'run token clients must present (default: a random one, printed)')
     .option('--profile <id>', 'device profile at launch', 'iphone16-ios18')
-    .addOption(new Option('--seed <n>', 'seed of the simulation').default(1).argParser(int('--seed')))
+    .addOption(new Option('--seed <n>', 'seed of the simulation').default(1).argParser(intArg('--seed', 0, 2 ** 32 - 1)))
     .option('--dial <ws-url>', 'lan mode: connect to a CLI listening at this URL instead of listening')
     .action(async (flags: Flags) => {
       const token = flags.token ?? randomBytes(16).toString('hex');
