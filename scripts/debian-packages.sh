@@ -5,7 +5,7 @@
 set -euo pipefail
 need=()
 # With arguments: those packages instead of the list (scripts/generate-fixtures.sh uses this).
-if [ $# -gt 0 ]; then wanted=("$@"); else mapfile -t wanted < <(grep -v '^#' "$(dirname "$0")/debian-packages.txt"); fi
+if [ $# -gt 0 ]; then wanted=("$@"); else mapfile -t wanted < <(grep -Ev '^[[:space:]]*(#|$)' "$(dirname "$0")/debian-packages.txt"); fi
 for pkg in "${wanted[@]}"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then

@@ -15,14 +15,13 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isVoiceAecError } from '../src/core/errors.js';
 import { writeFileAtomic } from '../src/io/atomic.js';
 import { readWavFile, selectChannel } from '../src/io/wav.js';
 import {
-  FIXTURE_MANIFEST_SCHEMA, FIXTURE_SAMPLE_RATE, loadFixtureManifest, sha256Hex, SIGNALS_SET, SPEECH_SET, writeFixtureManifest,
+  FIXTURE_MANIFEST_SCHEMA, FIXTURE_SAMPLE_RATE, fixtureFilePath, loadFixtureManifestIfPresent, SHIPPED_SETS, SIGNALS_SET, SPEECH_SET, writeFixtureManifest,
   type FixtureEntry, type FixtureManifest,
 } from '../src/fixtures/manifest.js';
-import { DEFAULT_FIXTURE_TARGET, fixtureEntry, prepareFixture, type PreparedFixture } from '../src/fixtures/prepare-fixture.js';
+import { DEFAULT_FIXTURE_TARGET, fixtureEntry, prepareFixture } from '../src/fixtures/prepare-fixture.js';
 import { SIGNAL_RECIPE_VERSION, standardSignals } from '../src/fixtures/standard-signals.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -86,11 +85,6 @@ function synthesize(u: Utterance, work: string): string {
   return wav;
 }
 
-async function writeFixture(out: string, path: string, p: PreparedFixture): Promise<string> {
-  await writeFileAtomic(join(out, ...path.split('/')), p.wav);
-  return sha256Hex(p.wav);
-}
-
 async function generate(out: string, previous: FixtureManifest | null): Promise<FixtureManifest> {
   const target = DEFAULT_FIXTURE_TARGET;
   const work = mkdtempSync(join(tmpdir(), 'voiceaec-tts-'));
@@ -102,9 +96,9 @@ async function generate(out: string, previous: FixtureManifest | null): Promise<
       const wav = await readWavFile(synthesize(u, work));
       const mono = selectChannel(wav, 'mix');
       const p = await prepareFixture(mono.samples, mono.sampleRate, { target, normalization: 'limit', name: u.id });
-      const path = `speech/${u.id}.wav`;
-      const sha = await writeFixture(out, path, p);
-      speech.push(fixtureEntry({ id: u.id, set: SPEECH_SET, kind: 'speech', path, text: u.text, voice: u.voice, engine: u.engine, engineVersion, licence: pkg.licence }, p, sha));
+      const entry = fixtureEntry({ id: u.id, set: SPEECH_SET, kind: 'speech', path: `speech/${u.id}.wav`, text: u.text, voice: u.voice, engine: u.engine, engineVersion, licence: pkg.licence }, p);
+      await writeFileAtomic(fixtureFilePath(out, entry), p.wav);
+      speech.push(entry);
       console.log(`${u.id.padEnd(24)} ${(p.durationMs / 1000).toFixed(2)} s  ${p.loudnessLufs} LUFS  ${p.truePeakDbtp} dBTP  end ${p.acousticEndMs} ms  trimmed ${p.trimmedMs} ms${p.limitedDb > 0 ? `  limited ${p.limitedDb} dB` : ''}`);
     }
   } finally {
@@ -114,12 +108,12 @@ async function generate(out: string, previous: FixtureManifest | null): Promise<
   for (const s of standardSignals(FIXTURE_SAMPLE_RATE)) {
     // Gain only: a limiter would alter the waveform a measurement relies on.
     const p = await prepareFixture(s.samples, FIXTURE_SAMPLE_RATE, { target, normalization: 'gain-only', name: s.id });
-    const path = `signals/${s.id}.wav`;
-    const sha = await writeFixture(out, path, p);
-    signals.push(fixtureEntry({ id: s.id, set: SIGNALS_SET, kind: 'signal', path, text: null, voice: null, engine: 'voiceaec', engineVersion: SIGNAL_RECIPE_VERSION, licence: SIGNAL_LICENCE }, p, sha));
+    const entry = fixtureEntry({ id: s.id, set: SIGNALS_SET, kind: 'signal', path: `signals/${s.id}.wav`, text: null, voice: null, engine: 'voiceaec', engineVersion: SIGNAL_RECIPE_VERSION, licence: SIGNAL_LICENCE }, p);
+    await writeFileAtomic(fixtureFilePath(out, entry), p.wav);
+    signals.push(entry);
     console.log(`${s.id.padEnd(24)} ${(p.durationMs / 1000).toFixed(2)} s  ${p.loudnessLufs} LUFS  ${p.truePeakDbtp} dBTP`);
   }
-  const others = (previous?.fixtures ?? []).filter((f) => f.set !== SPEECH_SET && f.set !== SIGNALS_SET);
+  const others = (previous?.fixtures ?? []).filter((f) => !SHIPPED_SETS.has(f.set));
   return { schema: FIXTURE_MANIFEST_SCHEMA, target, fixtures: [...speech, ...signals, ...others] };
 }
 
@@ -137,21 +131,12 @@ function removeStale(out: string, manifest: FixtureManifest): void {
   }
 }
 
-async function loadIfPresent(dir: string): Promise<FixtureManifest | null> {
-  try {
-    return await loadFixtureManifest(dir);
-  } catch (e) {
-    if (isVoiceAecError(e) && e.code === 'E_FIXTURE_MANIFEST' && /no such file/.test(e.message)) return null;
-    throw e;
-  }
-}
-
 async function main(argv: string[]): Promise<number> {
   const check = argv.includes('--check');
   const outAt = argv.indexOf('--out');
   const committed = join(REPO, 'fixtures');
   const out = check ? mkdtempSync(join(tmpdir(), 'voiceaec-fixtures-check-')) : outAt >= 0 ? argv[outAt + 1]! : committed;
-  const previous = await loadIfPresent(check ? committed : out);
+  const previous = await loadFixtureManifestIfPresent(check ? committed : out);
   const manifest = await generate(out, previous);
   if (!check) {
     await writeFixtureManifest(out, manifest);

@@ -81,7 +81,6 @@ export function parseStreamingPattern(input: unknown, where = 'streaming pattern
   return r.data;
 }
 
-
 /**
  * Times are floored to the microsecond: stable in JSON, and never later than the exact
  * value, so a chunk due exactly when the playhead reaches it is not made late by rounding.

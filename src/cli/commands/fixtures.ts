@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../../core/errors.js';
-import { importFixtures } from '../../fixtures/import-fixtures.js';
+import { importFixtures, type ImportOptions } from '../../fixtures/import-fixtures.js';
 import { FIXTURE_MANIFEST_FILE, loadFixtureManifest, type FixtureEntry } from '../../fixtures/manifest.js';
 import { verifyFixtures } from '../../fixtures/verify-fixtures.js';
 import { printWarning, table } from '../output.js';
@@ -23,18 +23,8 @@ interface VerifyFlags {
   json?: boolean;
 }
 
-interface ImportFlags {
-  dir: string;
-  set: string;
-  normalize?: boolean;
-  id?: string;
-  text?: string;
-  voice?: string;
-  engine?: string;
-  licence?: string;
-  force?: boolean;
-  json?: boolean;
-}
+/** What commander hands the action: ImportOptions, with `--normalize` absent unless given. */
+type ImportFlags = Omit<ImportOptions, 'normalize'> & { normalize?: boolean; json?: boolean };
 
 const shorten = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
@@ -108,14 +98,11 @@ export function registerFixtures(program: Command): void {
     .option('--licence <licence>', 'the recordings\' licence, recorded in the manifest')
     .option('--force', 'replace fixtures of the same id')
     .option('--json', 'print the new manifest entries as JSON')
-    .action(async (source: string, flags: ImportFlags) => {
+    .action(async (source: string, { json, ...flags }: ImportFlags) => {
       const dir = resolve(flags.dir);
-      const imported = await importFixtures(source, {
-        dir, set: flags.set, normalize: !!flags.normalize, id: flags.id, text: flags.text, voice: flags.voice, engine: flags.engine,
-        licence: flags.licence, force: !!flags.force,
-      });
+      const imported = await importFixtures(source, { ...flags, dir, normalize: !!flags.normalize });
       for (const i of imported) for (const w of i.warnings) printWarning(w);
-      if (flags.json) {
+      if (json) {
         process.stdout.write(`${JSON.stringify(imported.map((i) => i.entry), null, 2)}\n`);
         return;
       }
