@@ -3,7 +3,6 @@ import chalk from 'chalk';
 import { type Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ExitCode, usageError } from '../../core/errors.js';
 import { ScenarioSchema } from '../../config/scenario.js';
 import type { DeviceDriver } from '../../device/device-driver.js';
@@ -16,6 +15,7 @@ import { ScenarioRunner, type RunProgress } from '../../scenario/runner.js';
 import { loadScenario } from '../../scenario/scenario-file.js';
 import { gitCommit, toolVersion } from '../version.js';
 import { intArg } from '../option-parsers.js';
+import { SHIPPED_FIXTURES_DIR } from './fixtures.js';
 import { printWarning } from '../output.js';
 import { printResultsSummary } from './results-summary.js';
 
@@ -31,8 +31,6 @@ interface RunFlags {
   ci?: boolean;
   json?: boolean;
 }
-
-const SHIPPED_FIXTURES = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 
 export function registerRun(program: Command): void {
   program
@@ -94,7 +92,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     scenarioSource: source,
     runDir,
     driver,
-    fixturesDir: flags.fixtures ? resolve(flags.fixtures) : SHIPPED_FIXTURES,
+    fixturesDir: flags.fixtures ? resolve(flags.fixtures) : SHIPPED_FIXTURES_DIR,
     resume: !!flags.resume,
     toolVersion: toolVersion(),
     gitCommit: gitCommit(),
