@@ -234,7 +234,7 @@ const r1 = (x: number) => round(x, 1);
 const r2 = (x: number) => round(x, 2);
 const r4 = (x: number) => round(x, 4);
 
-export function median(xs: number[]): number {
+function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
@@ -246,7 +246,7 @@ function spread(xs: Array<number | null | undefined>): Spread | null {
   return { n: v.length, median: r2(median(v)), min: r2(Math.min(...v)), max: r2(Math.max(...v)) };
 }
 
-export function rateOf(leaks: number, decided: number, confidence: number): Rate {
+function rateOf(leaks: number, decided: number, confidence: number): Rate {
   const w = wilsonInterval(leaks, decided, confidence);
   return { leaks, decided, rate: decided === 0 ? null : r4(w.rate), lower: r4(w.lower), upper: r4(w.upper) };
 }
@@ -298,12 +298,17 @@ function detectorOf(a: TrialAnalysis): DetectorConfig {
 /** Gate frame as analyzeTrial places it: the first frame at or after the gate edge. */
 const gateFrame = (gateMs: number, frameMs: number) => Math.max(0, Math.ceil(gateMs / frameMs - 1e-9));
 
+/** The verdict at drain + gateMs decided on the stored residual envelope (no echo attribution there). */
+function envelopeVerdict(a: TrialAnalysis, gateMs: number): Verdict {
+  const v = gateVerdict(a.residual.excessDb, detectorOf(a), gateFrame(gateMs, a.residual.frameMs));
+  return { leak: a.flags.deadMic.flag ? null : v.leak, peakExcessDb: v.peakExcessDb === null ? null : r2(v.peakExcessDb), attributed: null };
+}
+
 /** The verdict at a gate measured from the drain: the stored result when there is one, else the envelope's. */
 export function verdictAt(a: TrialAnalysis, gateMs: number): Verdict {
   const stored = a.gates.find((g) => g.gateMs === gateMs);
   if (stored) return { leak: stored.leak, peakExcessDb: stored.peakExcessDb, attributed: stored.attribution ? stored.attribution.attributed : null };
-  const v = gateVerdict(a.residual.excessDb, detectorOf(a), gateFrame(gateMs, a.residual.frameMs));
-  return { leak: a.flags.deadMic.flag ? null : v.leak, peakExcessDb: v.peakExcessDb === null ? null : r2(v.peakExcessDb), attributed: null };
+  return envelopeVerdict(a, gateMs);
 }
 
 /** drain − acoustic end: audio-free time at the end of the TTS buffer ("free protection"). */
@@ -320,10 +325,7 @@ export function trailingSilenceMs(a: TrialAnalysis): number | null {
 export function verdictFromAcousticEnd(a: TrialAnalysis, gateMs: number): Verdict {
   const s = trailingSilenceMs(a) ?? 0;
   const g = gateMs - s;
-  if (g >= 0) {
-    const v = gateVerdict(a.residual.excessDb, detectorOf(a), gateFrame(g, a.residual.frameMs));
-    return { leak: a.flags.deadMic.flag ? null : v.leak, peakExcessDb: v.peakExcessDb === null ? null : r2(v.peakExcessDb), attributed: null };
-  }
+  if (g >= 0) return envelopeVerdict(a, g);
   const at0 = verdictAt(a, 0);
   return at0.leak === true ? { ...at0, attributed: null } : { leak: null, peakExcessDb: null, attributed: null };
 }

@@ -7,6 +7,11 @@ export { pct };
 /** Gates every report shows when evaluated: the values practitioners argue about. */
 export const MARK_GATES = [300, 500, 800] as const;
 
+/** The mark gates some cell of the results evaluated. */
+export function markGates(results: Results): number[] {
+  return MARK_GATES.filter((m) => results.cells.some((c) => c.gates.some((g) => g.gateMs === m)));
+}
+
 export function dimsLabel(dims: Record<string, string | number | boolean>): string {
   const e = Object.entries(dims);
   return e.length === 0 ? '(single cell)' : e.map(([k, v]) => `${k}=${String(v)}`).join(', ');
@@ -62,10 +67,12 @@ export function displayGates(c: CellSummary): number[] {
   return [all[0]!, all[Math.floor(all.length / 2)]!, all[all.length - 1]!];
 }
 
-export function runOf(results: Results, cell: CellSummary): RunInfo | undefined {
-  return results.runs.find((r) => r.id === cell.run);
-}
-
 export function failedOutcomes(results: Results) {
   return results.acceptance.filter((a) => a.status !== 'pass');
+}
+
+/** The acceptance outcomes of one cell, and how many of them did not pass. */
+export function cellOutcomes(results: Results, cell: CellSummary) {
+  const outcomes = results.acceptance.filter((a) => a.run === cell.run && a.cell === cell.id);
+  return { outcomes, bad: outcomes.filter((a) => a.status !== 'pass').length };
 }

@@ -6,7 +6,7 @@
  */
 import type { AcceptanceOutcome } from '../analysis/acceptance-check.js';
 import type { CellSummary, GateStats } from '../analysis/cell-summary.js';
-import { deviceLabel, dimsLabel, displayGates, failedOutcomes, gateAt, intervalText, leakCell, MARK_GATES, num, pct, recLabel } from './format.js';
+import { cellOutcomes, deviceLabel, dimsLabel, displayGates, failedOutcomes, gateAt, intervalText, leakCell, markGates, num, pct, recLabel } from './format.js';
 import type { Results } from './results-schema.js';
 import type { TrialView } from './trial-view.js';
 
@@ -22,7 +22,7 @@ export interface HtmlInput {
   assets: HtmlAssets;
 }
 
-export function esc(s: string | number | boolean | null | undefined): string {
+function esc(s: string | number | boolean | null | undefined): string {
   return String(s ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -263,10 +263,9 @@ const yes = (b: boolean | null) => (b === null ? '<span class="na">n/a</span>' :
 const statusBadge = (s: 'pass' | 'fail' | 'inconclusive') => `<span class="badge ${s}">${s.toUpperCase()}</span>`;
 
 function checksFor(results: Results, c: CellSummary): { html: string; outcomes: AcceptanceOutcome[] } {
-  const mine = results.acceptance.filter((a) => a.run === c.run && a.cell === c.id);
+  const { outcomes: mine, bad } = cellOutcomes(results, c);
   if (mine.length === 0) return { html: '<span class="na">no rules</span>', outcomes: mine };
-  const bad = mine.filter((a) => a.status !== 'pass');
-  return { html: bad.length === 0 ? `<span class="ok">✓ ${mine.length}/${mine.length}</span>` : `<span class="no">✗ ${bad.length} of ${mine.length}</span>`, outcomes: mine };
+  return { html: bad === 0 ? `<span class="ok">✓ ${mine.length}/${mine.length}</span>` : `<span class="no">✗ ${bad} of ${mine.length}</span>`, outcomes: mine };
 }
 
 function header(results: Results): string {
@@ -427,7 +426,7 @@ ${trialTable(c, tIndex)}
 }
 
 function clientData(results: Results, trials: TrialView[]) {
-  const marks = MARK_GATES.filter((m) => results.cells.some((c) => c.gates.some((g) => g.gateMs === m)));
+  const marks = markGates(results);
   const p100 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
   const cells = results.cells.map((c, i) => ({
     key: `cell-${i}`,

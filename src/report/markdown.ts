@@ -2,7 +2,7 @@
  * summary.md: the answer in a form a pull-request comment shows well — verdict, device
  * (simulated or not), one row per cell, the failed rules with their numbers.
  */
-import { dimsLabel, deviceLabel, displayGates, failedOutcomes, gateAt, leakCell, num, pct, recLabel } from './format.js';
+import { cellOutcomes, dimsLabel, deviceLabel, displayGates, failedOutcomes, gateAt, leakCell, num, pct, recLabel } from './format.js';
 import type { Results } from './results-schema.js';
 
 /** Pipes and newlines would break a table row. */
@@ -29,8 +29,7 @@ export function renderMarkdown(results: Results): string {
   out.push(`| ${multiRun ? 'run | ' : ''}cell | trials | recommended gate | from acoustic end | ${gates.map((g) => `leaks @ ${g} ms`).join(' | ')} | echo loss (median) | checks |`);
   out.push(`|${multiRun ? ' --- |' : ''} --- | ---: | --- | --- | ${gates.map(() => '---:').join(' | ')} | ---: | --- |`);
   for (const c of cells.slice(0, MAX_ROWS)) {
-    const mine = results.acceptance.filter((a) => a.run === c.run && a.cell === c.id);
-    const bad = mine.filter((a) => a.status !== 'pass').length;
+    const { outcomes: mine, bad } = cellOutcomes(results, c);
     const checks = mine.length === 0 ? '—' : bad === 0 ? `✅ ${mine.length}` : `❌ ${bad}/${mine.length}`;
     const el = c.levels.echoLossDb ? `${c.levels.echoLossLowerBounds > 0 ? '≥ ' : ''}${num(c.levels.echoLossDb.median, 'dB')}` : '—';
     const row = [

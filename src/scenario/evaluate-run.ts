@@ -10,16 +10,17 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { inputError, isVoiceAecError, type VoiceAecError } from '../core/errors.js';
-import { round } from '../core/units.js';
+import { inputError, isVoiceAecError } from '../core/errors.js';
+import { powerToDb, round } from '../core/units.js';
 import { analyzeTrial, analyzeCalibration, type CalibrationResult } from '../analysis/analyze-trial.js';
 import { checkAcceptance } from '../analysis/acceptance-check.js';
 import { summarizeCell, type CellInput, type CellSummary, type CellTrialInput, type ConfigRow, type NearEndTrack } from '../analysis/cell-summary.js';
 import { TrialAnalysisSchema, type StreamInfo, type TrialAnalysis } from '../analysis/trial-result.js';
 import type { AnalysisOptions } from '../config/analysis-options.js';
+import { framePowers } from '../dsp/levels.js';
 import { resample } from '../dsp/resample.js';
 import { writeFileAtomic } from '../io/atomic.js';
-import { parseEvents, type TimedEvent } from '../io/events.js';
+import { parseEvents, type TrialTiming } from '../io/events.js';
 import { decodeWav, selectChannel } from '../io/wav.js';
 import { renderHtml, type HtmlAssets } from '../report/html.js';
 import { renderJunit } from '../report/junit.js';
@@ -45,7 +46,7 @@ export interface EvaluateOptions {
 /* ------------------------------------------------------------------ run directory checks */
 
 /** The run directory exists, is a directory and holds a valid manifest: else one E_RUNDIR_* error. */
-export async function readRunDir(dir: string): Promise<RunManifest> {
+async function readRunDir(dir: string): Promise<RunManifest> {
   const st = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
   if (st instanceof Error) {
     throw inputError('E_RUNDIR_NOT_FOUND', `${dir}: no such run directory`, { hint: 'give the directory `voiceaec run` wrote (reports/<time>-<scenario>)', cause: st });
@@ -79,7 +80,7 @@ async function readText(p: string): Promise<string | null> {
   }
 }
 
-const why = (e: unknown) => (isVoiceAecError(e) ? (e as VoiceAecError).toLine() : e instanceof Error ? e.message : String(e));
+const why = (e: unknown) => (isVoiceAecError(e) ? e.toLine() : e instanceof Error ? e.message : String(e));
 
 /** Gates named by acceptance rules: evaluated even if nobody asked for them. */
 function ruleGates(m: RunManifest): number[] {
@@ -142,14 +143,20 @@ interface Streams {
   warnings: string[];
 }
 
+/**
+ * io/wav.ts readWavFile names the file by its full path in errors and warnings; these end up
+ * in results.json, which must not depend on where the run directory is, so the trial's
+ * audio is named by its file name alone.
+ */
 async function readWav(path: string) {
+  const name = basename(path);
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (e) {
-    throw inputError('E_FILE_NOT_FOUND', `${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { hint: 'the trial audio is missing' });
+    throw inputError('E_FILE_NOT_FOUND', `${name}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { hint: 'the trial audio is missing' });
   }
-  return decodeWav(bytes, basename(path));
+  return decodeWav(bytes, name);
 }
 
 async function loadStreams(dir: string, channel: number | 'mix'): Promise<Streams> {
@@ -172,21 +179,19 @@ async function loadStreams(dir: string, channel: number | 'mix'): Promise<Stream
 }
 
 /** Re-run the analysis with new gates, with the inputs the runner used (events, pre-roll, delay option, calibration). */
-async function reanalyse(dir: string, stored: TrialAnalysis | null, events: TimedEvent[] | null, cal: CalibrationResult | null, o: AnalysisOptions): Promise<TrialAnalysis> {
+async function reanalyse(dir: string, stored: TrialAnalysis | null, timing: TrialTiming | null, cal: CalibrationResult | null, o: AnalysisOptions): Promise<TrialAnalysis> {
   const s = await loadStreams(dir, stored?.input.mic.channelUsed ?? 0);
-  const drains = events?.filter((e) => e.type === 'bufferDrained') ?? [];
-  const start = events?.find((e) => e.type === 'playbackStarted');
-  let drainMs: number | null = drains.length > 0 ? drains[drains.length - 1]!.tMs : null;
+  let drainMs = timing?.drainMs ?? null;
   let drainSource: 'events' | 'option' | 'reference' = drainMs !== null ? 'events' : 'reference';
   if (drainMs === null && stored && stored.timing.drainSource !== 'reference') [drainMs, drainSource] = [stored.timing.drainMs, stored.timing.drainSource];
   return analyzeTrial(
     {
       ref: s.ref, mic: s.mic, sampleRate: s.sampleRate, drainMs, drainSource,
-      playbackStartMs: start?.tMs ?? stored?.timing.playbackStartMs ?? null,
+      playbackStartMs: timing?.playbackStartMs ?? stored?.timing.playbackStartMs ?? null,
       preRollMs: stored?.timing.preRollSource === 'option' ? stored.timing.preRollMs : null,
       delayMs: stored?.delay.source === 'option' ? stored.delay.ms : null,
       calibration: cal, refInfo: s.refInfo, micInfo: s.micInfo, warnings: s.warnings,
-      nearEndStartMs: events?.find((e) => e.type === 'nearEndStarted')?.tMs ?? null,
+      nearEndStartMs: timing?.nearEndStartMs ?? null,
     },
     o,
   );
@@ -197,15 +202,8 @@ async function nearEndTrack(dir: string): Promise<NearEndTrack | null> {
   const path = join(dir, 'near-truth.wav');
   if (!(await exists(path))) return null;
   const w = await readWav(path);
-  const x = selectChannel(w, 0).samples;
   const per = Math.max(1, Math.round(w.sampleRate / 100));
-  const levels: number[] = [];
-  for (let a = 0; a + per <= x.length; a += per) {
-    let e = 0;
-    for (let i = a; i < a + per; i++) e += x[i]! * x[i]!;
-    levels.push(round(10 * Math.log10(Math.max(e / per, 1e-20)), 2));
-  }
-  return { frameMs: 10, levelsDbfs: levels };
+  return { frameMs: 10, levelsDbfs: Array.from(framePowers(selectChannel(w, 0).samples, per), (p) => round(powerToDb(p), 2)) };
 }
 
 interface ScenarioHints {
@@ -225,16 +223,16 @@ async function loadTrial(
   const dir = join(runDir, t.dir);
   const warnings: string[] = [];
   const evText = await readText(join(dir, 'events.jsonl'));
-  let events: TimedEvent[] | null = null;
+  let timing: TrialTiming | null = null;
   if (evText !== null && evText.trim() !== '') {
     try {
-      events = parseEvents(evText, `${t.dir}/events.jsonl`).events;
+      timing = parseEvents(evText, `${t.dir}/events.jsonl`);
     } catch (e) {
       warnings.push(why(e));
     }
   }
   const restarted = hints.restartEngineEvery !== null && t.index > 1 && (t.index - 1) % hints.restartEngineEvery === 0;
-  const firstUtterance = t.index === firstIndex || restarted || !!events?.some((e) => e.type === 'engineStarted');
+  const firstUtterance = t.index === firstIndex || restarted || !!timing?.events.some((e) => e.type === 'engineStarted');
   const base = { index: t.index, dir: t.dir, fixtureId: t.fixtureId, pattern: t.pattern, status: t.status, reason: t.reason, firstUtterance, warnings };
   if (t.status !== 'ok') return { ...base, analysis: null, source: 'none', nearEnd: null };
 
@@ -255,7 +253,7 @@ async function loadTrial(
   let source: CellTrialInput['source'] = stored ? 'metrics' : 'none';
   if (wantAudio) {
     try {
-      analysis = await reanalyse(dir, stored, events, cal, { ...o, gatesMs: gates });
+      analysis = await reanalyse(dir, stored, timing, cal, { ...o, gatesMs: gates });
       source = 'reanalysed';
     } catch (e) {
       warnings.push(`could not re-analyse from audio: ${why(e)}${stored ? '; gates decided on the stored residual envelope' : ''}`);
@@ -286,7 +284,7 @@ function flatten(o: unknown, prefix = '', out: Map<string, Scalar> = new Map()):
 }
 
 /** Requested and effective settings side by side, under the requested names. */
-export function configRows(cell: CellRecord): ConfigRow[] {
+function configRows(cell: CellRecord): ConfigRow[] {
   const req = flatten(cell.requested);
   const eff = flatten(cell.effective);
   if (eff.has('voiceProcessingEnabled')) {
@@ -412,7 +410,7 @@ export const DEFAULT_EMBED_AUDIO_BYTES = 4 * 1024 * 1024;
 
 let assets: HtmlAssets | null = null;
 /** uPlot's build and CSS, read from node_modules at render time (never copied into the repo). */
-export function loadHtmlAssets(): HtmlAssets {
+function loadHtmlAssets(): HtmlAssets {
   assets ??= {
     uplotJs: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
     uplotCss: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
@@ -521,10 +519,9 @@ export interface WrittenReports {
 
 /**
  * Write results.json, report.html, junit.xml and summary.md into the run directory, each
- * atomically. Results of several runs are cut down to this directory's run. The manifest
- * parameter is accepted for callers that hold one; everything needed is already in `results`.
+ * atomically. Results of several runs are cut down to this directory's run.
  */
-export async function writeReports(runDir: string, allResults: Results, _manifest?: RunManifest, o: ReportOptions = {}): Promise<WrittenReports> {
+export async function writeReports(runDir: string, allResults: Results, o: ReportOptions = {}): Promise<WrittenReports> {
   const id = allResults.runs.length === 1 ? allResults.runs[0]!.id : basename(resolve(runDir));
   const results = onlyRun(allResults, id);
   if (results.runs.length === 0) throw inputError('E_RUNDIR_RESULTS', `the results hold no run named ${id}`, { hint: 'evaluate this run directory before writing its reports' });

@@ -52,7 +52,7 @@ export interface SynthRun {
   cells: SynthCell[];
 }
 
-export function deviceConfig(gate: GateConfig = { kind: 'none', ms: 0, thresholdDbfs: -50 }): DeviceConfig {
+function deviceConfig(gate: GateConfig = { kind: 'none', ms: 0, thresholdDbfs: -50 }): DeviceConfig {
   return {
     category: 'playAndRecord', mode: 'voiceChat', options: ['defaultToSpeaker'], route: 'speaker', engine: 'avaudioengine', initOrder: 'correct',
     renderMode: 'realtime', teardownOrder: 'correct', activation: 'app', ioBufferMs: 10, sampleRate: 48_000, volume: 0.8,
@@ -60,14 +60,14 @@ export function deviceConfig(gate: GateConfig = { kind: 'none', ms: 0, threshold
   };
 }
 
-export function effectiveConfig(req: DeviceConfig, over: Partial<EffectiveConfig> = {}): EffectiveConfig {
+function effectiveConfig(req: DeviceConfig, over: Partial<EffectiveConfig> = {}): EffectiveConfig {
   return {
     route: req.route, mode: req.mode, engine: req.engine, renderMode: req.renderMode, sampleRate: req.sampleRate, ioBufferMs: req.ioBufferMs,
     outputLatencyMs: 20, inputLatencyMs: 10, voiceProcessingEnabled: req.voiceProcessing.enabled, gate: req.gate, volume: req.volume, ...over,
   };
 }
 
-export function baseManifest(spec: Omit<SynthRun, 'cells'>, analysis: AnalysisOptions): Omit<RunManifest, 'cells'> {
+function baseManifest(spec: Omit<SynthRun, 'cells'>, analysis: AnalysisOptions): Omit<RunManifest, 'cells'> {
   return {
     schema: 'voiceaec.run/1',
     tool: { name: 'voiceaec', version: '0.1.0-test', gitCommit: null },
@@ -86,7 +86,7 @@ const wav = (fs: number, x: Float32Array) => encodeWav({ sampleRate: fs, samples
 const info = (path: string, fs: number, n: number) => ({ path, sampleRate: fs, channels: 1, channelUsed: 0 as const, durationMs: (n * 1000) / fs, resampledTo: null });
 
 /** events.jsonl as the runner writes it: type, tMs and host time, with micStarted as the origin. */
-export function eventsJsonl(playbackStartMs: number, drainMs: number, extra: Array<{ type: string; tMs: number }> = []): string {
+function eventsJsonl(playbackStartMs: number, drainMs: number, extra: Array<{ type: string; tMs: number }> = []): string {
   const origin = 5_000_000_000n;
   const ev = (type: string, tMs: number) => JSON.stringify({ type, tMs, hostTimeNs: String(origin + BigInt(Math.round(tMs * 1e6))) });
   return [ev('micStarted', 0), ev('playbackStarted', playbackStartMs), ...extra.map((e) => ev(e.type, e.tMs)), ev('bufferDrained', drainMs)].join('\n') + '\n';

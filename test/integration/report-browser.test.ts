@@ -36,7 +36,7 @@ beforeAll(async () => {
     ],
     acceptance: { rules: [{ metric: 'leakRateUpper', gateMs: 800, max: 0.5 }, { metric: 'configHonoured' }] },
   });
-  await writeReports(dir, await evaluateRun([dir]), undefined, { embedAudioMaxBytes: 64 << 20 });
+  await writeReports(dir, await evaluateRun([dir]), { embedAudioMaxBytes: 64 << 20 });
   url = pathToFileURL(join(dir, 'report.html')).href;
   mkdirSync(SHOTS, { recursive: true });
   ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'voiceaec-chromium-')), { executablePath: CHROMIUM, headless: true, args: ARGS });

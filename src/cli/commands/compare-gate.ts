@@ -24,7 +24,7 @@ interface CompareFlags {
 }
 
 /** "0.05", "5%" or "5 %" → 0.05, inside (0, 1). */
-export const fraction = (flag: string) => (v: string) => {
+const fraction = (flag: string) => (v: string) => {
   const m = /^\s*(\d*\.?\d+)\s*(%?)\s*$/.exec(v);
   const x = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
   if (!(x > 0 && x < 1)) throw usageError('E_OPTION', `${flag} "${v}" is not a fraction between 0 and 1`, { hint: `give e.g. ${flag} 0.05 or ${flag} 5%` });

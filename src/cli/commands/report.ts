@@ -6,7 +6,7 @@
  */
 import { type Command, Option } from 'commander';
 import { ExitCode, usageError } from '../../core/errors.js';
-import { evaluateRun, writeReports } from '../../scenario/evaluate-run.js';
+import { DEFAULT_EMBED_AUDIO_BYTES, evaluateRun, writeReports } from '../../scenario/evaluate-run.js';
 import { reanalyzeMode } from './compare-gate.js';
 import { printResultsSummary } from './results-summary.js';
 
@@ -16,6 +16,8 @@ interface ReportFlags {
   failOnAcceptance?: boolean;
   json?: boolean;
 }
+
+const MB = 1024 * 1024;
 
 const megabytes = (v: string) => {
   const n = Number(v);
@@ -28,13 +30,13 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('render results.json, report.html, junit.xml and summary.md of a run directory')
     .argument('<run-dir>', 'a run directory written by voiceaec run')
-    .addOption(new Option('--embed-audio-max-mb <mb>', 'embed the trials’ audio in report.html when it totals at most this; else link the WAVs').default(4).argParser(megabytes))
+    .addOption(new Option('--embed-audio-max-mb <mb>', 'embed the trials’ audio in report.html when it totals at most this; else link the WAVs').default(DEFAULT_EMBED_AUDIO_BYTES / MB).argParser(megabytes))
     .option('--reanalyze <auto|always|never>', 'auto: re-analyse from the audio only trials whose metrics lack a gate', 'auto')
     .option('--fail-on-acceptance', 'exit 1 when an acceptance check fails (default: 0 once the reports are written)')
     .option('--json', 'print the results instead of the summary')
     .action(async (dir: string, flags: ReportFlags) => {
       const results = await evaluateRun([dir], { reanalyze: reanalyzeMode(flags.reanalyze) });
-      await writeReports(dir, results, undefined, { embedAudioMaxBytes: Math.round(flags.embedAudioMaxMb * 1024 * 1024) });
+      await writeReports(dir, results, { embedAudioMaxBytes: Math.round(flags.embedAudioMaxMb * MB) });
       if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else printResultsSummary(results, dir);
       if (flags.failOnAcceptance && !results.pass) process.exitCode = ExitCode.acceptanceFailed;

@@ -1,7 +1,7 @@
 /** The few lines `voiceaec run` and `voiceaec report` print about finished results. */
 import chalk from 'chalk';
 import { join } from 'node:path';
-import { deviceLabel, dimsLabel, failedOutcomes, recLabel } from '../../report/format.js';
+import { cellOutcomes, deviceLabel, dimsLabel, failedOutcomes, gateAt, markGates, recLabel } from '../../report/format.js';
 import type { Results } from '../../report/results-schema.js';
 import { table } from '../output.js';
 
@@ -12,15 +12,14 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
     lines.push(`${chalk.bold(r.scenario.name)} on ${r.device.simulated ? chalk.yellow(dev) : dev}`);
   }
   // The three gates practitioners argue about, when the run evaluated them.
-  const marks = [300, 500, 800].filter((g) => results.cells.some((c) => c.gates.some((x) => x.gateMs === g)));
+  const marks = markGates(results);
   const rows = [['cell', 'trials', ...marks.map((g) => `leaks @${g} ms`), 'recommended gate', 'checks'].map((h) => chalk.dim(h))];
   for (const c of results.cells) {
-    const mine = results.acceptance.filter((a) => a.run === c.run && a.cell === c.id);
-    const bad = mine.filter((a) => a.status !== 'pass').length;
+    const { outcomes: mine, bad } = cellOutcomes(results, c);
     const checks = mine.length === 0 ? chalk.dim('no rules') : bad === 0 ? chalk.green(`pass ${mine.length}`) : chalk.red(`FAIL ${bad}/${mine.length}`);
     const rec = c.recommendation.status === 'recommended' ? chalk.bold(recLabel(c.recommendation)) : chalk.yellow(recLabel(c.recommendation));
     const leaks = marks.map((g) => {
-      const x = c.gates.find((y) => y.gateMs === g);
+      const x = gateAt(c, g);
       return x && x.decided > 0 ? `${x.leaks}/${x.decided} (≤ ${Math.round(x.upper * 100)} %)` : '–';
     });
     rows.push([`${c.id} ${chalk.dim(dimsLabel(c.dims))}`, `${c.counts.analysed}/${c.counts.planned}`, ...leaks, rec, checks]);

@@ -19,11 +19,11 @@ describe('report.html', () => {
   it('embeds small runs’ audio as data URIs and links big runs’ WAVs by relative path', async () => {
     const { dir } = small();
     const results = await evaluateRun([dir]);
-    const embedded = await writeReports(dir, results, undefined, { embedAudioMaxBytes: 64 << 20 });
+    const embedded = await writeReports(dir, results, { embedAudioMaxBytes: 64 << 20 });
     expect(embedded.audioEmbedded).toBe(true);
     const a = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(a).toContain('data:audio/wav;base64,UklGR'); // "RIFF"
-    const linked = await writeReports(dir, results, undefined, { embedAudioMaxBytes: 1000 });
+    const linked = await writeReports(dir, results, { embedAudioMaxBytes: 1000 });
     expect(linked.audioEmbedded).toBe(false);
     const b = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(b).not.toContain('data:audio/wav');
