@@ -28,7 +28,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { RESULTS_SCHEMA, type Results, type RunInfo } from '../report/results-schema.js';
 import { envelopeBase64, envelopeStepMs, type SampleView, type TrialView } from '../report/trial-view.js';
 import { readManifest } from './run-dir.js';
-import type { CellRecord, RunManifest, TrialRecord } from './run-manifest.js';
+import { restartsEngine, type CellRecord, type RunManifest, type TrialRecord } from './run-manifest.js';
 
 const require = createRequire(import.meta.url);
 const pkg = require('../../package.json') as { version: string };
@@ -231,7 +231,7 @@ async function loadTrial(
       warnings.push(why(e));
     }
   }
-  const restarted = hints.restartEngineEvery !== null && t.index > 1 && (t.index - 1) % hints.restartEngineEvery === 0;
+  const restarted = restartsEngine(t.index, hints.restartEngineEvery);
   const firstUtterance = t.index === firstIndex || restarted || !!timing?.events.some((e) => e.type === 'engineStarted');
   const base = { index: t.index, dir: t.dir, fixtureId: t.fixtureId, pattern: t.pattern, status: t.status, reason: t.reason, firstUtterance, warnings };
   if (t.status !== 'ok') return { ...base, analysis: null, source: 'none', nearEnd: null };

@@ -72,6 +72,11 @@ export const RunManifestSchema = z
   })
   .strict();
 
+/** Does measured trial `index` start on a freshly restarted engine (trials.restartEngineEvery)? */
+export function restartsEngine(index: number, every: number | null): boolean {
+  return every !== null && index > 1 && (index - 1) % every === 0;
+}
+
 export type TrialRecord = z.infer<typeof TrialRecordSchema>;
 export type CellRecord = z.infer<typeof CellRecordSchema>;
 export type RunManifest = z.infer<typeof RunManifestSchema>;

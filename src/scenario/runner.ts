@@ -19,7 +19,7 @@ import type { DeviceDriver, DeviceSession } from '../device/device-driver.js';
 import { FixtureCatalog } from './fixture-catalog.js';
 import { expandMatrix, valueLabel, type Cell } from './matrix.js';
 import { readManifest, trialDirName, writeManifest } from './run-dir.js';
-import { RUN_SCHEMA, type CellRecord, type RunManifest, type TrialRecord } from './run-manifest.js';
+import { restartsEngine, RUN_SCHEMA, type CellRecord, type RunManifest, type TrialRecord } from './run-manifest.js';
 import { exchangeTrial, type TrialExchange } from './trial-exchange.js';
 import { FIXTURE_SAMPLE_RATE } from '../fixtures/manifest.js';
 import { seedFor } from './seed.js';
@@ -258,7 +258,7 @@ export class ScenarioRunner {
 
     for (const [pos, t] of rec.trials.entries()) {
       if (t.status !== 'pending') continue;
-      if (plan.restartEngineEvery && !t.calibration && t.index > 1 && (t.index - 1) % plan.restartEngineEvery === 0) {
+      if (!t.calibration && restartsEngine(t.index, plan.restartEngineEvery)) {
         await this.restartEngine(rec);
       }
       t.attempts++;
