@@ -4,6 +4,7 @@
  * modes the harness exists to expose (docs/virtual-iphone.md §Failure modes). Pure: a
  * config and a device profile in, a verdict out.
  */
+import { round } from '../core/units.js';
 import type { DeviceConfig, DeviceError, EffectiveConfig } from '../protocol/messages.js';
 import type { DeviceProfile, Route, RouteAcoustics } from './device-profiles.js';
 import { SPEED_OF_SOUND_M_S } from './room.js';
@@ -66,7 +67,7 @@ export function documentedEchoDelayMs(profile: DeviceProfile, route: Route, ioBu
  * outranks it). Otherwise the default route: speaker with defaultToSpeaker/videoChat, else
  * the receiver. Wired headphones are always plugged in the virtual lab.
  */
-export function resolveRoute(config: DeviceConfig): Route {
+function resolveRoute(config: DeviceConfig): Route {
   const opts = new Set(config.options);
   const speakerDefault = opts.has('defaultToSpeaker') || config.mode === 'videoChat';
   const fallback: Route = speakerDefault ? 'speaker' : 'receiver';
@@ -135,14 +136,12 @@ export function resolveSession(config: DeviceConfig, profile: DeviceProfile): Se
     engine: config.engine,
     renderMode: config.renderMode,
     sampleRate: config.sampleRate,
-    ioBufferMs: round3(ioBufferMs),
-    outputLatencyMs: round3(behaviour.outputLatencyMs),
-    inputLatencyMs: round3(behaviour.inputLatencyMs),
+    ioBufferMs: round(ioBufferMs, 3),
+    outputLatencyMs: round(behaviour.outputLatencyMs, 3),
+    inputLatencyMs: round(behaviour.inputLatencyMs, 3),
     voiceProcessingEnabled: vpRequested,
     gate: config.gate,
     volume: config.volume,
   };
   return { ok: true, effective, errors, behaviour };
 }
-
-const round3 = (x: number) => Math.round(x * 1000) / 1000;

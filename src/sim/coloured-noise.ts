@@ -9,12 +9,13 @@
  * FFT). Room noise and comfort noise are two stretches at independent offsets. This keeps
  * the per-trial cost of noise at a copy.
  */
-import { bandPassGain } from '../dsp/band-filter.js';
+import { uniform } from '../core/random.js';
+import { bandPassGain, bandTopLimit } from '../dsp/band-filter.js';
 import { goodFftSize, realFft } from '../dsp/fft.js';
-import { fillGaussian, uniform } from './seeded-random.js';
+import { fillGaussian } from './seeded-random.js';
 
 /** Band in which noise levels are stated: the analysis band (docs/analysis.md). */
-export const NOISE_LEVEL_BAND_HZ: readonly [number, number] = [300, 6700];
+const NOISE_LEVEL_BAND_HZ: readonly [number, number] = [300, 6700];
 /** Below this the spectrum is flat: a power law would put unbounded energy near DC. */
 const LOW_CORNER_HZ = 20;
 /** Length of a bank's realisation, s: longer than any trial, so a stretch never meets itself. */
@@ -28,8 +29,8 @@ export interface NoiseComponent {
 }
 
 /** Amplitude spectrum (per bin, bins 0 … n/2) of the sum of components at `rate`. */
-export function noiseAmplitudes(n: number, rate: number, components: readonly NoiseComponent[]): Float64Array {
-  const band = bandPassGain(NOISE_LEVEL_BAND_HZ[0], Math.min(NOISE_LEVEL_BAND_HZ[1], rate / 2 / 2 ** (1 / 6)));
+function noiseAmplitudes(n: number, rate: number, components: readonly NoiseComponent[]): Float64Array {
+  const band = bandPassGain(NOISE_LEVEL_BAND_HZ[0], Math.min(NOISE_LEVEL_BAND_HZ[1], bandTopLimit(rate)));
   const power = new Float64Array(n / 2 + 1);
   const shape = new Float64Array(n / 2 + 1);
   for (const c of components) {
@@ -48,7 +49,7 @@ export function noiseAmplitudes(n: number, rate: number, components: readonly No
 }
 
 /** `length` samples of noise with the summed spectrum of `components`, drawn from `seed`. */
-export function colouredNoise(length: number, rate: number, components: readonly NoiseComponent[], seed: number): Float32Array {
+function colouredNoise(length: number, rate: number, components: readonly NoiseComponent[], seed: number): Float32Array {
   const n = goodFftSize(length);
   const amp = noiseAmplitudes(n, rate, components);
   const spec = new Float32Array(n);

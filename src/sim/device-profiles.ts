@@ -6,14 +6,15 @@
  * §Device profiles.
  */
 import type { z } from 'zod';
-import type { Engine as EngineSchema, GateKind as GateKindSchema, Route as RouteSchema, SessionMode as SessionModeSchema } from '../protocol/messages.js';
+import { type Engine as EngineSchema, type GateKind as GateKindSchema, Route as RouteSchema, type SessionMode as SessionModeSchema } from '../protocol/messages.js';
 
 export type Route = z.infer<typeof RouteSchema>;
 export type SessionMode = z.infer<typeof SessionModeSchema>;
 export type Engine = z.infer<typeof EngineSchema>;
 export type GateKind = z.infer<typeof GateKindSchema>;
 
-export const ROUTES: readonly Route[] = ['speaker', 'receiver', 'wired', 'bluetoothHFP', 'bluetoothA2DP'];
+/** Every route of the protocol: each profile models them all (`routes` below). */
+export const ROUTES: readonly Route[] = RouteSchema.options;
 
 export interface RouteAcoustics {
   /** Output latency without the IO buffer (what AVAudioSession.outputLatency reports), ms. */

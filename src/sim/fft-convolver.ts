@@ -1,5 +1,8 @@
 /** Linear convolution with one fixed impulse response, its spectrum cached per FFT size. */
-import { goodFftSize, realFft } from '../dsp/fft.js';
+import { goodFftSize, realFft, WorkArrays } from '../dsp/fft.js';
+
+/** The signal's spectrum, a trial long: kept from call to call (it never leaves apply). */
+const work = new WorkArrays();
 
 export class FftConvolver {
   private readonly spectra = new Map<number, Float32Array>();
@@ -17,14 +20,14 @@ export class FftConvolver {
       if (this.spectra.size >= 4) this.spectra.clear();
       this.spectra.set(n, H);
     }
-    const P = plan.forward(x);
+    const P = plan.forward(x, work.float32('P', n));
     multiplyPacked(P, H);
-    return plan.inverse(P).slice(0, outLength);
+    return plan.inverse(P, new Float32Array(outLength));
   }
 }
 
 /** a ← a · b for two spectra in the packed layout of src/dsp/fft.ts. */
-export function multiplyPacked(a: Float32Array, b: Float32Array): void {
+function multiplyPacked(a: Float32Array, b: Float32Array): void {
   a[0]! *= b[0]!;
   a[1]! *= b[1]!;
   for (let k = 2; k < a.length; k += 2) {

@@ -8,7 +8,7 @@
  * linear phase, so delays are kept exactly.
  */
 import { decimatableFftSize, decimationFactor } from '../dsp/band-filter.js';
-import { goodFftSize, realFft } from '../dsp/fft.js';
+import { goodFftSize, realFft, WorkArrays } from '../dsp/fft.js';
 
 export interface InternalRate {
   /** Configured (device) rate. */
@@ -20,11 +20,17 @@ export interface InternalRate {
 }
 
 /** Lowest internal rate: carries the 0–7 kHz of wideband voice. */
-export const MIN_INTERNAL_RATE = 16_000;
+const MIN_INTERNAL_RATE = 16_000;
 /** Pass band ends at this fraction of the internal rate (7.04 kHz at 16 kHz); raised-cosine to 0 at Nyquist. */
 const PASS_FRACTION = 0.44;
 /** Zero padding against circular wrap of the mask's short impulse response. */
 const PAD_S = 0.05;
+/**
+ * Spectra of a trial's length, a megabyte at 48 kHz, run through here up to five times per
+ * trial: kept from call to call. Transforms write only the part kept (the bins below the
+ * internal Nyquist, the samples returned), so nothing else is allocated.
+ */
+const work = new WorkArrays();
 
 export function internalRate(deviceRate: number): InternalRate {
   const factor = decimationFactor(deviceRate, MIN_INTERNAL_RATE);
@@ -45,17 +51,17 @@ export function toInternal(x: Float32Array, ir: InternalRate): Float32Array {
   if (d === 1) return x.slice();
   const n = decimatableFftSize(x.length + Math.ceil(PAD_S * ir.deviceRate), d);
   const m = n / d;
-  const X = realFft(n).forward(x);
-  const S = new Float32Array(m);
+  // Only the bins below the internal Nyquist are read: the first m values of the spectrum.
+  const X = realFft(n).forward(x, work.float32('X', m));
+  const S = work.float32('S', m);
   S[0] = X[0]! / d;
-  // S[1] (Nyquist of m) stays 0: the mask is 0 there.
+  S[1] = 0; // Nyquist of m: the mask is 0 there
   for (let k = 1; k < m / 2; k++) {
     const g = maskGain(k, m) / d;
-    if (g === 0) continue;
     S[2 * k] = X[2 * k]! * g;
     S[2 * k + 1] = X[2 * k + 1]! * g;
   }
-  return realFft(m).inverse(S).slice(0, Math.ceil(x.length / d));
+  return realFft(m).inverse(S, new Float32Array(Math.ceil(x.length / d)));
 }
 
 /**
@@ -80,14 +86,16 @@ export function toDevice(y: Float32Array, ir: InternalRate, outLength: number): 
   }
   const m = goodFftSize(Math.max(y.length, Math.ceil(outLength / d)) + Math.ceil(PAD_S * ir.rate));
   const n = m * d;
-  const Y = realFft(m).forward(y);
-  const Z = new Float32Array(n);
+  const Y = realFft(m).forward(y, work.float32('Y', m));
+  // Only Z[0] and Z[2 … m − 1] are ever written; Z[1] (the Nyquist) and the bins from m/2
+  // up keep the zeros they were allocated with. The array is named per factor, so one of a
+  // given length n is always used with the same m = n / d.
+  const Z = work.float32(`Z/${d}`, n);
   Z[0] = Y[0]! * d;
   for (let k = 1; k < m / 2; k++) {
     const g = maskGain(k, m) * d;
-    if (g === 0) continue;
     Z[2 * k] = Y[2 * k]! * g;
     Z[2 * k + 1] = Y[2 * k + 1]! * g;
   }
-  return realFft(n).inverse(Z).slice(0, outLength);
+  return realFft(n).inverse(Z, new Float32Array(outLength));
 }

@@ -78,7 +78,7 @@ export function imageSources(dims: Vec3, source: Vec3, receiver: Vec3, beta: num
 }
 
 /** Broadband wall reflection coefficient giving the preset's mid-band T60 by Eyring's formula. */
-export function wallBeta(preset: RoomPreset): number {
+function wallBeta(preset: RoomPreset): number {
   const [x, y, z] = preset.dimsM;
   const volume = x * y * z;
   const surface = 2 * (x * y + y * z + x * z);
@@ -87,7 +87,7 @@ export function wallBeta(preset: RoomPreset): number {
   return Math.sqrt(1 - alpha);
 }
 
-export function sourcePosition(preset: RoomPreset, path: RoomPath): Vec3 {
+function sourcePosition(preset: RoomPreset, path: RoomPath): Vec3 {
   const m = preset.micM;
   if (path.kind === 'talker') return [m[0] + preset.talkerOffsetM[0], m[1] + preset.talkerOffsetM[1], m[2] + preset.talkerOffsetM[2]];
   const d = path.sourceDistanceM;

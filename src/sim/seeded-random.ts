@@ -29,8 +29,6 @@ export const STREAM = {
   comfortNoise: 4,
 } as const;
 
-export { uniform };
-
 /** Fills `out` with standard normal samples (Box–Muller, both outputs used). */
 export function fillGaussian(out: Float32Array | Float64Array, seed: number): void {
   const u = uniform(seed);

@@ -5,7 +5,7 @@
  * Everything it produces is a model (docs/virtual-iphone.md), never a measurement.
  */
 import { deviceError } from '../core/errors.js';
-import type { DeviceConfig, DeviceError, EffectiveConfig, EventName, TrialMessage } from '../protocol/messages.js';
+import { type DeviceConfig, type DeviceError, type EffectiveConfig, Engine as EngineSchema, type EventName, GateKind as GateKindSchema, SessionMode as SessionModeSchema, type TrialMessage } from '../protocol/messages.js';
 import { type EngineBehaviour, resolveSession } from './audio-session.js';
 import { NoiseBank } from './coloured-noise.js';
 import { deviceProfile, type DeviceProfile, type Engine, type GateKind, type Route, ROUTES, type SessionMode } from './device-profiles.js';
@@ -48,10 +48,7 @@ export interface SimTrialResult {
   events: SimEvent[];
 }
 
-export const DEFAULT_ROOM = 'quiet-room';
-const MODES: SessionMode[] = ['voiceChat', 'videoChat', 'default', 'measurement', 'spokenAudio'];
-const ENGINES: Engine[] = ['avaudioengine', 'audiounit'];
-const GATES: GateKind[] = ['none', 'hard', 'rms2'];
+const DEFAULT_ROOM = 'quiet-room';
 
 /** A configured engine: everything a trial needs that only configure changes. */
 interface ActiveEngine {
@@ -94,8 +91,9 @@ export class VirtualPhone {
     this.info = { model: profile.model, osVersion: profile.osVersion, appVersion: profile.appVersion, name: profile.name, simulated: true };
   }
 
+  /** The model covers every route, session mode, engine and gate of the protocol. */
   capabilities(): { routes: Route[]; modes: SessionMode[]; engines: Engine[]; gates: GateKind[]; groundTruth: true } {
-    return { routes: [...ROUTES], modes: [...MODES], engines: [...ENGINES], gates: [...GATES], groundTruth: true };
+    return { routes: [...ROUTES], modes: [...SessionModeSchema.options], engines: [...EngineSchema.options], gates: [...GateKindSchema.options], groundTruth: true };
   }
 
   /** TTS fixtures, near-end speech and measured RIRs, at their own rate. */

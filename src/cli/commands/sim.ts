@@ -1,26 +1,19 @@
 /** `voiceaec sim …`: look inside the virtual iPhone's model. `sim rir` writes a room's impulse response. */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { octaveBandReverb } from '../../dsp/schroeder.js';
 import { writeWavFile } from '../../io/wav.js';
 import { roomResponse, type RoomPath } from '../../sim/room.js';
 import { ROOM_PRESETS, roomPreset } from '../../sim/room-presets.js';
+import { intArg } from '../option-parsers.js';
 
 interface RirFlags {
   room: string;
-  rate: string;
-  seed: string;
+  rate: number;
+  seed: number;
   path: string;
   distance: string;
   out: string;
-}
-
-function integer(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw usageError('E_OPTION', `${flag} "${text}" is not an integer from ${min} to ${max}`, { hint: `give ${flag} as a whole number` });
-  }
-  return n;
 }
 
 export function registerSim(program: Command): void {
@@ -29,16 +22,15 @@ export function registerSim(program: Command): void {
     .command('rir')
     .description('write the room impulse response the virtual iPhone uses for a room preset (32-bit float WAV, 1-m free-field units)')
     .requiredOption('--room <preset>', `room preset: ${Object.keys(ROOM_PRESETS).join(', ')}`)
-    .option('--rate <hz>', 'sample rate (the trial\'s configured rate)', '48000')
-    .option('--seed <n>', 'the virtual iPhone\'s seed: the diffuse tail is drawn from it', '1')
+    .addOption(new Option('--rate <hz>', 'sample rate (the trial\'s configured rate)').default(48_000).argParser(intArg('--rate', 8000, 96_000)))
+    .addOption(new Option('--seed <n>', 'the virtual iPhone\'s seed: the diffuse tail is drawn from it').default(1).argParser(intArg('--seed', 0, 2 ** 32 - 1)))
     .option('--path <echo|talker>', 'echo: from a loudspeaker to the phone\'s mic, direct sound left out (the device profile adds it); talker: from the near-end talker, direct sound included', 'echo')
     .option('--distance <m>', 'echo path: loudspeaker-to-mic distance (0.1 the phone\'s speaker, 1.0 the Bluetooth A2DP speaker)', '0.1')
     .requiredOption('--out <file>', 'WAV file to write')
     .action(async (flags: RirFlags) => {
       const preset = roomPreset(flags.room);
       if (!preset) throw usageError('E_SIM_ROOM', `no room preset "${flags.room}"`, { hint: `use one of ${Object.keys(ROOM_PRESETS).join(', ')}` });
-      const rate = integer('--rate', flags.rate, 8000, 96_000);
-      const seed = integer('--seed', flags.seed, 0, 2 ** 32 - 1);
+      const { rate, seed } = flags;
       const distance = Number(flags.distance);
       if (!(distance >= 0.05 && distance <= 1.5)) throw usageError('E_OPTION', `--distance "${flags.distance}" is not between 0.05 and 1.5 m`, { hint: 'the loudspeaker must stay inside the room: 0.1 for the phone, 1.0 for a Bluetooth speaker' });
       if (flags.path !== 'echo' && flags.path !== 'talker') throw usageError('E_OPTION', `--path "${flags.path}" is neither echo nor talker`, { hint: 'use --path echo or --path talker' });
