@@ -10,7 +10,7 @@ import { gccFftSize, gccPhat } from '../src/dsp/gcc-phat.js';
 import { integratedLoudness, truePeakDbtp } from '../src/fixtures/loudness-meter.js';
 import { whiteNoise } from '../test/helpers/random.js';
 import { fractionalDelay } from '../test/helpers/synth.js';
-import { makeTrial } from '../test/helpers/trial.js';
+import { makeTrial, trialInput } from '../test/helpers/trial.js';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -28,11 +28,7 @@ function time(fn: () => void, reps: number, warmUps = 1): number {
   return median(t);
 }
 
-const rows: string[] = [];
-const line = (s: string) => {
-  rows.push(s);
-  console.log(s);
-};
+const line = (s: string) => console.log(s);
 
 line('## FFT: real forward + inverse round trip (ms)');
 for (const n of [4096, 65_536, 1 << 20]) {
@@ -63,14 +59,11 @@ line('\n## Trial analysis throughput (one core, 6 s trial: 0.5 s pre-roll, 3.5 s
 for (const fs of [48_000, 16_000]) {
   const tr = makeTrial({ fs, speechS: 3.5, preRollMs: 500, postRollMs: 2000, delaySamples: Math.round(fs * 0.02), residualMs: 300 });
   const durS = tr.ref.length / fs;
-  const info = { path: null, sampleRate: fs, channels: 1, channelUsed: 0 as const, durationMs: durS * 1000, resampledTo: null };
+  const input = trialInput(tr.ref, tr.mic, fs);
   let fiveGatesMs = 0;
   for (const gates of [[0, 300, 500, 800, 1500], Array.from({ length: 41 }, (_, i) => i * 50)]) {
     const o = resolveAnalysisOptions({ gatesMs: gates });
-    const ms = time(() => analyzeTrial({
-      ref: tr.ref, mic: tr.mic, sampleRate: fs, drainMs: null, drainSource: 'reference', playbackStartMs: null, preRollMs: null,
-      delayMs: null, calibration: null, refInfo: info, micInfo: info, warnings: [],
-    }, o), 25, 15);
+    const ms = time(() => analyzeTrial(input, o), 25, 15);
     if (gates.length === 5) fiveGatesMs = ms;
     line(`${fs / 1000} kHz, ${gates.length} gates: ${ms.toFixed(2)} ms per trial = ${((durS * 1000) / ms).toFixed(0)}× real time (target ≥ 1000×)`);
   }

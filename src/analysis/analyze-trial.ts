@@ -5,10 +5,11 @@
  */
 import { inputError } from '../core/errors.js';
 import { powerToDb, round } from '../core/units.js';
+import { WorkArrays } from '../dsp/fft.js';
 import { clipping, digitalSilence, excessOverFloorDb, framePowers } from '../dsp/levels.js';
 import { normalizedXcorr } from '../dsp/normalized-xcorr.js';
 import type { AnalysisOptions } from '../config/analysis-options.js';
-import { gateVerdict, tailFrames, type DetectorConfig } from './leak-detector.js';
+import { detectorConfig, gateFrame, gateVerdict, tailFrames } from './leak-detector.js';
 import { measurePlayback, type PlaybackContext } from './playback-measure.js';
 import { ANALYSIS_SCHEMA, type GateResult, type StreamInfo, type TrialAnalysis } from './trial-result.js';
 
@@ -39,12 +40,15 @@ export interface TrialInput extends PlaybackContext {
   nearEndStartMs?: number | null;
 }
 
+/** The band signals of measurePlayback, refilled by each call below: none of their results holds them. */
+const bands = new WorkArrays();
+
 const r2 = (x: number) => round(x, 2);
 const r2n = (x: number | null) => (x === null ? null : round(x, 2));
 
 /** The calibration pair: delay and raw echo loss with voice processing bypassed. */
 export function analyzeCalibration(ref: Float32Array, mic: Float32Array, sampleRate: number, o: AnalysisOptions): CalibrationResult {
-  const m = measurePlayback(ref, mic, sampleRate, { drainMs: null, playbackStartMs: null, preRollMs: null }, o);
+  const m = measurePlayback(ref, mic, sampleRate, { drainMs: null, playbackStartMs: null, preRollMs: null }, o, bands);
   const warnings = m.warnings.map((w) => `calibration: ${w}`);
   const delayMs = m.gcc && m.gccReliable ? (m.gcc.delay * 1000) / sampleRate : null;
   if (m.gcc === null) warnings.push('calibration: no delay estimate (silent reference or mic)');
@@ -55,7 +59,7 @@ export function analyzeCalibration(ref: Float32Array, mic: Float32Array, sampleR
 
 export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
   const fs = t.sampleRate;
-  const m = measurePlayback(t.ref, t.mic, fs, t, o);
+  const m = measurePlayback(t.ref, t.mic, fs, t, o, bands);
   const warnings = [...t.warnings, ...m.warnings];
   if (m.drainMs === null) {
     throw inputError('E_REF_SILENT', 'the reference is silent, so there is no playback end to measure the gate from', {
@@ -101,19 +105,19 @@ export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
   const drainSample = (drainMs * m.bandRate) / 1000;
   const post = framePowers(m.micBand, m.frameLen, drainSample);
   const residualDb = excessOverFloorDb(post, m.floor.power);
-  const nearEndFrame = t.nearEndStartMs == null ? null : Math.max(0, Math.floor((t.nearEndStartMs - drainMs) / o.frameMs + 1e-9));
-  // Verdicts see only the frames before the user talks; the envelope reported stays whole.
+  // Verdicts see only the frames that end by the near-end onset; the envelope reported stays whole.
+  const nearEndMs = t.nearEndStartMs ?? null;
+  const nearEndFrame = nearEndMs === null ? null : Math.max(0, Math.floor((nearEndMs - drainMs) / o.frameMs + 1e-9));
   const excess = nearEndFrame === null ? residualDb : residualDb.subarray(0, nearEndFrame);
-  if (nearEndFrame !== null) warnings.push(`near-end talker from ${r2(t.nearEndStartMs! - drainMs)} ms after the drain: leak verdicts stop there`);
-  const cfg: DetectorConfig = { thresholdDb: o.detector.thresholdDb, minFrames: Math.max(1, Math.ceil(o.detector.minDurationMs / o.frameMs - 1e-9)) };
+  if (nearEndMs !== null) warnings.push(`near-end talker from ${r2(nearEndMs - drainMs)} ms after the drain: leak verdicts stop there`);
+  const cfg = detectorConfig(o.detector.thresholdDb, o.detector.minDurationMs, o.frameMs);
   const tail = tailFrames(excess, cfg) * o.frameMs;
   let peakAll = -Infinity;
   for (const e of excess) peakAll = Math.max(peakAll, e);
   if (post.length === 0) warnings.push('the mic ends at the drain: nothing after playback to analyse');
 
   const gates: GateResult[] = o.gatesMs.map((gateMs) => {
-    const g = Math.ceil(gateMs / o.frameMs - 1e-9);
-    const v = gateVerdict(excess, cfg, g);
+    const v = gateVerdict(excess, cfg, gateFrame(gateMs, o.frameMs));
     const leak = deadReason ? null : v.leak;
     let attribution: GateResult['attribution'] = null;
     if (leak) attribution = attribute(m.micBand, m.refBand, drainSample + (gateMs * m.bandRate) / 1000, delayMs, m.bandRate, o);

@@ -15,6 +15,16 @@ export interface DetectorConfig {
   minFrames: number;
 }
 
+/** The detector configured in ms: runs of at least ⌈minDurationMs / frameMs⌉ frames (≥ 1). */
+export function detectorConfig(thresholdDb: number, minDurationMs: number, frameMs: number): DetectorConfig {
+  return { thresholdDb, minFrames: Math.max(1, Math.ceil(minDurationMs / frameMs - 1e-9)) };
+}
+
+/** First frame a gate of `gateMs` evaluates: the first frame at or after the gate edge, ⌈G / frame⌉. */
+export function gateFrame(gateMs: number, frameMs: number): number {
+  return Math.max(0, Math.ceil(gateMs / frameMs - 1e-9));
+}
+
 export interface Run {
   /** First frame of the run. */
   start: number;
@@ -51,7 +61,7 @@ export interface GateVerdict {
   evaluatedFrames: number;
 }
 
-/** Verdict for a gate that opens at frame `gateFrame` (= ⌈G / frame⌉). */
+/** Verdict for a gate that opens at frame `gateFrame` (see gateFrame()). */
 export function gateVerdict(excessDb: ArrayLike<number>, cfg: DetectorConfig, gateFrame: number): GateVerdict {
   const evaluatedFrames = Math.max(0, excessDb.length - gateFrame);
   let peak = -Infinity;

@@ -71,36 +71,38 @@ export function goodFftSize(minSize: number, backend: FftBackendName = 'pffft'):
   return goodSizes[lo]!;
 }
 
+/** A PFFFT plan's WASM memory: the setup (twiddles) and aligned input, output and work buffers. */
+interface PffftMemory {
+  setup: number;
+  inPtr: number;
+  outPtr: number;
+  workPtr: number;
+}
+
 class PffftPlan implements RealFft {
   readonly backend = 'pffft' as const;
-  private readonly setup: number;
-  private readonly inPtr: number;
-  private readonly outPtr: number;
-  private readonly workPtr: number;
+  /** Null once the cache has released it; the next transform allocates it again. */
+  private mem: PffftMemory | null;
 
   constructor(readonly size: number) {
     if (!isPffftSize(size)) throw new RangeError(`PFFFT cannot transform size ${size}: use goodFftSize()`);
-    this.setup = pffft._pffft_new_setup(size, PFFFT_REAL);
-    const bytes = size * 4;
-    this.inPtr = pffft._pffft_aligned_malloc(bytes);
-    this.outPtr = pffft._pffft_aligned_malloc(bytes);
-    // A work buffer avoids PFFFT's stack allocation, which overflows the WASM stack for large N.
-    this.workPtr = pffft._pffft_aligned_malloc(bytes);
+    this.mem = allocate(size);
   }
 
   private run(input: Float32Array, output: Float32Array | undefined, direction: number, scale: number): Float32Array {
     const n = this.size;
     if (input.length > n) throw new RangeError(`FFT input of ${input.length} samples exceeds plan size ${n}`);
+    const { setup, inPtr, outPtr, workPtr } = this.mem ?? this.reacquire();
     // HEAPF32 must be re-read after every allocation: the WASM heap may have grown.
     let heap = pffft.HEAPF32;
-    const inIdx = this.inPtr >> 2;
+    const inIdx = inPtr >> 2;
     heap.set(input, inIdx);
     if (input.length < n) heap.fill(0, inIdx + input.length, inIdx + n);
-    pffft._pffft_transform_ordered(this.setup, this.inPtr, this.outPtr, this.workPtr, direction);
+    pffft._pffft_transform_ordered(setup, inPtr, outPtr, workPtr, direction);
     heap = pffft.HEAPF32;
     const out = output ?? new Float32Array(n);
     const len = Math.min(out.length, n);
-    const outIdx = this.outPtr >> 2;
+    const outIdx = outPtr >> 2;
     out.set(heap.subarray(outIdx, outIdx + len));
     if (scale !== 1) for (let i = 0; i < len; i++) out[i]! *= scale;
     return out;
@@ -118,12 +120,34 @@ class PffftPlan implements RealFft {
     return this.run(spectrum, output, PFFFT_BACKWARD, 1);
   }
 
-  dispose(): void {
-    pffft._pffft_destroy_setup(this.setup);
-    pffft._pffft_aligned_free(this.inPtr);
-    pffft._pffft_aligned_free(this.outPtr);
-    pffft._pffft_aligned_free(this.workPtr);
+  /** A plan held by a caller past its eviction: same setup again, back in the cache. */
+  private reacquire(): PffftMemory {
+    const mem = (this.mem = allocate(this.size));
+    admit(`pffft:${this.size}`, this);
+    return mem;
   }
+
+  /** Frees the WASM memory (the cache calls this on eviction); the plan stays usable. */
+  release(): void {
+    const mem = this.mem;
+    if (!mem) return;
+    this.mem = null;
+    pffft._pffft_destroy_setup(mem.setup);
+    pffft._pffft_aligned_free(mem.inPtr);
+    pffft._pffft_aligned_free(mem.outPtr);
+    pffft._pffft_aligned_free(mem.workPtr);
+  }
+}
+
+function allocate(size: number): PffftMemory {
+  const bytes = size * 4;
+  return {
+    setup: pffft._pffft_new_setup(size, PFFFT_REAL),
+    inPtr: pffft._pffft_aligned_malloc(bytes),
+    outPtr: pffft._pffft_aligned_malloc(bytes),
+    // A work buffer avoids PFFFT's stack allocation, which overflows the WASM stack for large N.
+    workPtr: pffft._pffft_aligned_malloc(bytes),
+  };
 }
 
 interface FftJsInstance {
@@ -195,7 +219,8 @@ class FftJsPlan implements RealFft {
     return out;
   }
 
-  dispose(): void {}
+  /** Nothing to free: the arrays are the garbage collector's. */
+  release(): void {}
 }
 
 /**
@@ -223,25 +248,34 @@ export class WorkArrays {
   }
 }
 
-/** Plans are cached; the least recently used are released beyond this many (WASM memory is not GC'd). */
+/**
+ * Plans are cached by backend and size. WASM memory is not garbage collected, so beyond
+ * this many plans the least recently fetched one releases its memory. Holding a plan is
+ * safe all the same: a released plan allocates its memory again on its next transform (an
+ * identical setup, so identical results) and re-enters the cache. A plan has memory
+ * exactly while it is in the cache, so at most this many are allocated at once.
+ */
 const MAX_CACHED_PLANS = 24;
-const cache = new Map<string, PffftPlan | FftJsPlan>();
+type Plan = PffftPlan | FftJsPlan;
+const cache = new Map<string, Plan>();
+
+/** Makes `plan` the most recent cache entry under `key` (backend:size), releasing whatever it displaces. */
+function admit(key: string, plan: Plan): void {
+  const previous = cache.get(key);
+  if (previous !== plan) previous?.release(); // another plan object for the same size, fetched while this one was released
+  cache.delete(key);
+  cache.set(key, plan);
+  if (cache.size > MAX_CACHED_PLANS) {
+    const [oldestKey, oldest] = cache.entries().next().value as [string, Plan];
+    cache.delete(oldestKey);
+    oldest.release();
+  }
+}
 
 /** A cached plan for an N-point real FFT. */
 export function realFft(size: number, backend: FftBackendName = 'pffft'): RealFft {
   const key = `${backend}:${size}`;
-  const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
-  const plan = backend === 'pffft' ? new PffftPlan(size) : new FftJsPlan(size);
-  cache.set(key, plan);
-  if (cache.size > MAX_CACHED_PLANS) {
-    const [oldestKey, oldest] = cache.entries().next().value as [string, PffftPlan | FftJsPlan];
-    cache.delete(oldestKey);
-    oldest.dispose();
-  }
+  const plan = cache.get(key) ?? (backend === 'pffft' ? new PffftPlan(size) : new FftJsPlan(size));
+  admit(key, plan);
   return plan;
 }

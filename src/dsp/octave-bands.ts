@@ -4,8 +4,6 @@
  */
 import { applySpectralMask, bandPassGain, highPassGain } from './band-filter.js';
 
-export { applySpectralMask, bandPassGain, EDGE_TRANSITION_OCTAVES, highPassGain } from './band-filter.js';
-
 /** Octave band centres (Hz) reported by ISO 3382 room-acoustic measurements. */
 export const OCTAVE_CENTRES_HZ: readonly number[] = [125, 250, 500, 1000, 2000, 4000];
 

@@ -2,7 +2,7 @@
  * Sample-rate conversion by libsamplerate (Secret Rabbit Code) compiled to WASM,
  * @alexanderolsen/libsamplerate-js. Its sinc converters keep the signal aligned (an
  * impulse at t lands at t·ratio), which the delay measurement depends on.
- * Measured here on a 6 s clip 48→16 kHz: fastest 142×, medium 66×, best 22× real time
+ * On a 6 s clip 48→16 kHz: fastest ~100×, medium ~55×, best ~19× real time (docs/dsp.md)
  * — too slow for the analysis hot path, so it only runs when input rates differ.
  */
 import srcPkg from '@alexanderolsen/libsamplerate-js';

@@ -13,6 +13,9 @@ export interface EncodeWavOptions {
 
 const MAX_RIFF_BODY = 0xffffffff;
 
+/** Bytes 2..15 of every KSDATAFORMAT_SUBTYPE_* GUID; bytes 0..1 carry the plain format tag. */
+export const KSDATAFORMAT_GUID_TAIL: readonly number[] = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
+
 export function encodeWav(audio: MultiChannelAudio | MonoAudio, options: EncodeWavOptions): Uint8Array {
   const channels = 'samples' in audio ? [audio.samples] : audio.channels;
   const { sampleRate } = audio;
@@ -61,7 +64,7 @@ export function encodeWav(audio: MultiChannelAudio | MonoAudio, options: EncodeW
     dv.setUint16(38, bits, true); // wValidBitsPerSample
     dv.setUint32(40, 0, true); // dwChannelMask 0: channels carry no speaker positions (mic arrays, stems)
     dv.setUint16(44, tag, true); // SubFormat GUID = tag + fixed KSDATAFORMAT tail
-    out.set([0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71], 46);
+    out.set(KSDATAFORMAT_GUID_TAIL, 46);
     at = 60;
   }
   ascii(at, 'data');

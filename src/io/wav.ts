@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { MonoAudio, MultiChannelAudio } from '../core/audio.js';
 import { inputError, isVoiceAecError, type VoiceAecError } from '../core/errors.js';
+import { KSDATAFORMAT_GUID_TAIL } from './wav-encode.js';
 
 export { encodeWav, writeWavFile, type EncodeWavOptions, type WavEncoding } from './wav-encode.js';
 
@@ -29,8 +30,6 @@ export const MAX_WAV_FILE_BYTES = 2 * 1024 ** 3;
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
-/** Bytes 2..15 of every KSDATAFORMAT_SUBTYPE_* GUID; bytes 0..1 carry the plain format tag. */
-const GUID_TAIL = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71];
 
 const HINT_REEXPORT = 're-export the recording as 16-bit or 32-bit float PCM WAV';
 const HINT_CONVERT =
@@ -162,7 +161,7 @@ function parseFmt(dv: DataView, at: number, size: number, name: string): Fmt {
     }
     validBitsPerSample = dv.getUint16(at + 18, true);
     code = dv.getUint16(at + 24, true);
-    if (GUID_TAIL.some((b, i) => dv.getUint8(at + 26 + i) !== b)) {
+    if (KSDATAFORMAT_GUID_TAIL.some((b, i) => dv.getUint8(at + 26 + i) !== b)) {
       throw fail('E_WAV_UNSUPPORTED', name, 'uses an extensible SubFormat GUID other than PCM or IEEE float', HINT_REEXPORT);
     }
   }

@@ -4,6 +4,7 @@
  * exact fractional delays, FFT convolution and decaying-noise rooms. All seeded.
  */
 import { goodFftSize, realFft } from '../../src/dsp/fft.js';
+import { FftConvolver } from '../../src/sim/fft-convolver.js';
 import { gaussian, rng } from './random.js';
 
 /** Two-pole resonator coefficients for a formant at f Hz with bandwidth bw Hz. */
@@ -73,22 +74,9 @@ export function pseudoSpeech(durationS: number, fs: number, seed: number, peak =
   return out.slice(0, end);
 }
 
-/** Linear convolution via FFT; output length x.length + h.length − 1. */
+/** Linear convolution via FFT (the virtual iPhone's convolver); output length x.length + h.length − 1. */
 export function convolve(x: Float32Array, h: Float32Array): Float32Array {
-  const len = x.length + h.length - 1;
-  const n = goodFftSize(len);
-  const plan = realFft(n);
-  const X = plan.forward(x);
-  const H = plan.forward(h);
-  const P = new Float32Array(n);
-  P[0] = X[0]! * H[0]!;
-  P[1] = X[1]! * H[1]!;
-  for (let k = 1; k < n / 2; k++) {
-    const a = X[2 * k]!, b = X[2 * k + 1]!, c = H[2 * k]!, d = H[2 * k + 1]!;
-    P[2 * k] = a * c - b * d;
-    P[2 * k + 1] = a * d + b * c;
-  }
-  return plan.inverse(P).slice(0, len);
+  return new FftConvolver(h).apply(x, x.length + h.length - 1);
 }
 
 /**

@@ -3,6 +3,8 @@
  * post-roll silence; mic = echo of the reference through a room (delay, gain) + noise
  * floor + a residual burst of known level and length right after the drain.
  */
+import type { TrialInput } from '../../src/analysis/analyze-trial.js';
+import type { StreamInfo } from '../../src/analysis/trial-result.js';
 import { whiteNoise } from './random.js';
 import { convolve, decayingNoiseRir, mixAt, pseudoSpeech, scale } from './synth.js';
 
@@ -45,4 +47,17 @@ export function makeTrial(s: TrialSpec = {}) {
   }
   const mic = mixAt(n, parts);
   return { fs, ref, mic, drainMs: (drain * 1000) / fs, delayMs: (delay * 1000) / fs, preRollMs: (pre * 1000) / fs };
+}
+
+/** StreamInfo of a mono signal held in memory (no file, channel 0, not resampled). */
+export const memoryStreamInfo = (fs: number, n: number): StreamInfo => ({
+  path: null, sampleRate: fs, channels: 1, channelUsed: 0, durationMs: (n * 1000) / fs, resampledTo: null,
+});
+
+/** analyzeTrial's input for an in-memory pair: drain, playback start and floor from the reference, unless `extra` says otherwise. */
+export function trialInput(ref: Float32Array, mic: Float32Array, fs: number, extra: Partial<TrialInput> = {}): TrialInput {
+  return {
+    ref, mic, sampleRate: fs, drainMs: null, drainSource: 'reference', playbackStartMs: null, preRollMs: null,
+    delayMs: null, calibration: null, refInfo: memoryStreamInfo(fs, ref.length), micInfo: memoryStreamInfo(fs, mic.length), warnings: [], ...extra,
+  };
 }

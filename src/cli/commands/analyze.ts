@@ -11,6 +11,7 @@ import { resample } from '../../dsp/resample.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
 import { readEventsFile } from '../../io/events.js';
 import { readWavFile, selectChannel } from '../../io/wav.js';
+import { numberArg } from '../option-parsers.js';
 import { printWarning, table } from '../output.js';
 
 interface AnalyzeFlags {
@@ -31,12 +32,6 @@ interface AnalyzeFlags {
   out?: string;
 }
 
-const number = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw usageError('E_OPTION', `${name} "${v}" is not a number`, { hint: `give ${name} in milliseconds or dB as a plain number` });
-  return n;
-};
-
 export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
@@ -44,14 +39,14 @@ export function registerAnalyze(program: Command): void {
     .requiredOption('--ref <wav>', 'the played TTS audio as rendered, on the mic\'s time axis')
     .requiredOption('--mic <wav>', 'the voice-processed mic stream before the app\'s gate')
     .addOption(new Option('--events <file>', 'device events (JSON array or JSON Lines) giving bufferDrained / playbackStarted').conflicts('drainAtMs'))
-    .addOption(new Option('--drain-at-ms <ms>', 'playback end (gate origin), ms from the first mic sample').argParser(number('--drain-at-ms')))
-    .addOption(new Option('--pre-roll-ms <ms>', 'mic audio before playback holding noise only (default: up to the playback start)').argParser(number('--pre-roll-ms')))
+    .addOption(new Option('--drain-at-ms <ms>', 'playback end (gate origin), ms from the first mic sample').argParser(numberArg('--drain-at-ms')))
+    .addOption(new Option('--pre-roll-ms <ms>', 'mic audio before playback holding noise only (default: up to the playback start)').argParser(numberArg('--pre-roll-ms')))
     .addOption(new Option('--gates <list>', 'gate durations to evaluate, ms (default 0,300,500,800,1500)').conflicts('sweep'))
     .option('--sweep <from:to:step>', 'evaluate a range of gates, e.g. 0:2000:50')
     .option('--calibration <cal-ref.wav,cal-mic.wav>', 'a pair recorded with voice processing bypassed: acoustic delay, raw echo level, ERLE')
-    .addOption(new Option('--delay-ms <ms>', 'known acoustic delay, used when the trial\'s own estimate is unreliable').argParser(number('--delay-ms')))
-    .addOption(new Option('--threshold-db <dB>', 'detector: dB over the noise floor (default 6)').argParser(number('--threshold-db')))
-    .addOption(new Option('--min-duration-ms <ms>', 'detector: minimum leak duration (default 30)').argParser(number('--min-duration-ms')))
+    .addOption(new Option('--delay-ms <ms>', 'known acoustic delay, used when the trial\'s own estimate is unreliable').argParser(numberArg('--delay-ms')))
+    .addOption(new Option('--threshold-db <dB>', 'detector: dB over the noise floor (default 6)').argParser(numberArg('--threshold-db')))
+    .addOption(new Option('--min-duration-ms <ms>', 'detector: minimum leak duration (default 30)').argParser(numberArg('--min-duration-ms')))
     .option('--channel <n|mix>', 'mic channel to analyse (0-based; iOS puts the voice-processed mic on channel 0) or "mix"', '0')
     .option('--ref-channel <n|mix>', 'reference channel to analyse (0-based) or "mix"', '0')
     .option('--json', 'print the result as JSON (schema voiceaec.analysis/1, docs/analysis-json.md)')
@@ -105,9 +100,8 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
   const input: AnalysisOptionsInput = {};
   if (flags.gates) input.gatesMs = parseGateList(flags.gates);
   if (flags.sweep) input.gatesMs = parseSweep(flags.sweep);
-  if (flags.thresholdDb !== undefined || flags.minDurationMs !== undefined) {
-    input.detector = { thresholdDb: flags.thresholdDb ?? 6, minDurationMs: flags.minDurationMs ?? 30 };
-  }
+  // A flag left out keeps the schema's default.
+  input.detector = { thresholdDb: flags.thresholdDb, minDurationMs: flags.minDurationMs };
   const options: AnalysisOptions = resolveAnalysisOptions(input);
 
   // The mic is the measured stream: it keeps its rate; the reference follows it.

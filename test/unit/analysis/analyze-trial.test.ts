@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { resolveAnalysisOptions } from '../../../src/config/analysis-options.js';
 import { analyzeCalibration, analyzeTrial, type TrialInput } from '../../../src/analysis/analyze-trial.js';
 import { TrialAnalysisSchema } from '../../../src/analysis/trial-result.js';
-import { makeTrial } from '../../helpers/trial.js';
+import { makeTrial, trialInput } from '../../helpers/trial.js';
 
-const info = (fs: number, n: number) => ({ path: null, sampleRate: fs, channels: 1, channelUsed: 0 as const, durationMs: (n * 1000) / fs, resampledTo: null });
-
-function input(t: ReturnType<typeof makeTrial>, extra: Partial<TrialInput> = {}): TrialInput {
-  return {
-    ref: t.ref, mic: t.mic, sampleRate: t.fs, drainMs: null, drainSource: 'reference', playbackStartMs: null, preRollMs: null,
-    delayMs: null, calibration: null, refInfo: info(t.fs, t.ref.length), micInfo: info(t.fs, t.mic.length), warnings: [], ...extra,
-  };
-}
+const input = (t: ReturnType<typeof makeTrial>, extra: Partial<TrialInput> = {}): TrialInput => trialInput(t.ref, t.mic, t.fs, extra);
 
 describe('analyzeTrial', () => {
   const gates = [0, 100, 200, 300, 400, 500, 800, 1500];

@@ -4,9 +4,9 @@
  * within 0.01 ms, levels within 0.05 dB, identical verdicts and attribution decisions.
  */
 import { describe, expect, it } from 'vitest';
-import { analyzeCalibration, analyzeTrial, type TrialInput } from '../../../src/analysis/analyze-trial.js';
+import { analyzeCalibration, analyzeTrial } from '../../../src/analysis/analyze-trial.js';
 import { resolveAnalysisOptions } from '../../../src/config/analysis-options.js';
-import { makeTrial, type TrialSpec } from '../../helpers/trial.js';
+import { makeTrial, trialInput, type TrialSpec } from '../../helpers/trial.js';
 
 interface Expected {
   delayMs: number;
@@ -50,17 +50,12 @@ const cases: Array<[string, TrialSpec, TrialSpec | null, Expected]> = [
 ];
 
 const o = resolveAnalysisOptions({});
-const info = (fs: number, n: number) => ({ path: null, sampleRate: fs, channels: 1, channelUsed: 0 as const, durationMs: (n * 1000) / fs, resampledTo: null });
 
 describe('analysis results are unchanged (regression against the recorded outputs)', () => {
   it.each(cases)('%s', (_name, spec, calSpec, e) => {
     const t = makeTrial(spec);
     const cal = calSpec ? (({ ref, mic, fs }) => analyzeCalibration(ref, mic, fs, o))(makeTrial(calSpec)) : null;
-    const input: TrialInput = {
-      ref: t.ref, mic: t.mic, sampleRate: t.fs, drainMs: null, drainSource: 'reference', playbackStartMs: null, preRollMs: null,
-      delayMs: null, calibration: cal, refInfo: info(t.fs, t.ref.length), micInfo: info(t.fs, t.mic.length), warnings: [],
-    };
-    const a = analyzeTrial(input, o);
+    const a = analyzeTrial(trialInput(t.ref, t.mic, t.fs, { calibration: cal }), o);
     const ms = 0.01 + 1e-9; // outputs are rounded to 0.01: one step either way is numerical noise
     const db = 0.05 + 1e-9;
     expect(Math.abs(a.delay.ms! - e.delayMs)).toBeLessThanOrEqual(ms);

@@ -16,6 +16,7 @@ import { resample } from '../../../src/dsp/resample.js';
 import { decodeWav } from '../../../src/io/wav.js';
 import { rng, whiteNoise } from '../../helpers/random.js';
 import { convolve, decayingNoiseRir, mixAt, pseudoSpeech, scale } from '../../helpers/synth.js';
+import { trialInput } from '../../helpers/trial.js';
 
 const RIR_DIR = fileURLToPath(new URL('../../../../shared/data/rir/', import.meta.url));
 const haveRirs = existsSync(RIR_DIR);
@@ -82,11 +83,7 @@ function runCase({ rir, seed }: Case) {
   const cfg = { thresholdDb: o.detector.thresholdDb, minFrames: 3 };
   const truth = GATES.map((g) => hotRuns(excess, cfg, g / o.frameMs).length > 0);
 
-  const info = { path: null, sampleRate: FS, channels: 1, channelUsed: 0 as const, durationMs: (n * 1000) / FS, resampledTo: null };
-  const a = analyzeTrial(
-    { ref, mic, sampleRate: FS, drainMs: null, drainSource: 'reference', playbackStartMs: null, preRollMs: null, delayMs: null, calibration: null, refInfo: info, micInfo: info, warnings: [] },
-    o,
-  );
+  const a = analyzeTrial(trialInput(ref, mic, FS), o);
   return { a, trueDelayMs, onsetMs, truth };
 }
 

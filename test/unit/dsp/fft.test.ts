@@ -78,6 +78,20 @@ describe('realFft', () => {
     expect(Array.from(inPlace)).toEqual(Array.from(unscaled));
   });
 
+  it('a plan held while many other sizes evict it from the cache keeps giving the same results', () => {
+    const x = whiteNoise(256, 1);
+    const held = realFft(256);
+    const want = Array.from(held.forward(x));
+    // Until plans revived themselves this freed the held plan's WASM memory, and its next
+    // transform read freed memory ("memory access out of bounds", or a PFFFT assertion).
+    for (let i = 1; i <= 120; i++) {
+      const n = goodFftSize(64 * (1 + (i % 40)));
+      realFft(n).forward(whiteNoise(n, i));
+      expect(Array.from(held.forward(x))).toEqual(want);
+    }
+    expect(realFft(256)).toBe(held); // back in the cache: one plan per size
+  });
+
   it('goodFftSize returns the smallest transformable size', () => {
     expect(goodFftSize(100)).toBe(128);
     expect(goodFftSize(481)).toBe(512); // 480 = 2^5·3·5 is too small, 512 is next

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applySpectralMask,
-  bandPassGain,
-  highPass,
-  OCTAVE_CENTRES_HZ,
-  octaveBandFilter,
-} from '../../../src/dsp/octave-bands.js';
+import { applySpectralMask, bandPassGain } from '../../../src/dsp/band-filter.js';
+import { highPass, OCTAVE_CENTRES_HZ, octaveBandFilter } from '../../../src/dsp/octave-bands.js';
 import { whiteNoise } from '../../helpers/random.js';
 
 function sine(n: number, fs: number, hz: number, amp = 1, offset = 0): Float32Array {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { highPass, OCTAVE_CENTRES_HZ, octaveBandFilter } from '../../../src/dsp/octave-bands.js';
 import { octaveBandReverb, reverbTime, schroederDecay, t20, t30 } from '../../../src/dsp/schroeder.js';
+import { decodeWav } from '../../../src/io/wav.js';
 import { whiteNoise } from '../../helpers/random.js';
 
 /**
@@ -167,31 +168,11 @@ describe('octaveBandReverb on a synthetic band-specific decay', () => {
   });
 });
 
-/** Minimal RIFF/WAVE reader for the 16-bit PCM mono reference files (walks chunks, e.g. LIST). */
-function readWav16Mono(url: URL): { sampleRate: number; samples: Float32Array } {
-  const b = readFileSync(url);
-  if (b.toString('ascii', 0, 4) !== 'RIFF' || b.toString('ascii', 8, 12) !== 'WAVE') throw new Error(`${url}: not a WAV file`);
-  let sampleRate = 0;
-  let off = 12;
-  while (off + 8 <= b.length) {
-    const id = b.toString('ascii', off, off + 4);
-    const size = b.readUInt32LE(off + 4);
-    const body = off + 8;
-    if (id === 'fmt ') {
-      const format = b.readUInt16LE(body);
-      const channels = b.readUInt16LE(body + 2);
-      const bits = b.readUInt16LE(body + 14);
-      if (format !== 1 || channels !== 1 || bits !== 16) throw new Error(`${url}: expected 16-bit PCM mono`);
-      sampleRate = b.readUInt32LE(body + 4);
-    } else if (id === 'data') {
-      const n = Math.floor(Math.min(size, b.length - body) / 2);
-      const samples = new Float32Array(n);
-      for (let i = 0; i < n; i++) samples[i] = b.readInt16LE(body + 2 * i) / 32768;
-      return { sampleRate, samples };
-    }
-    off = body + size + (size & 1); // chunks are word-aligned
-  }
-  throw new Error(`${url}: no data chunk`);
+/** A measured RIR (mono WAV), decoded by the project's reader. */
+function readRir(url: URL): { sampleRate: number; samples: Float32Array } {
+  const wav = decodeWav(readFileSync(url), url.pathname);
+  expect(wav.channels.length).toBe(1);
+  return { sampleRate: wav.sampleRate, samples: wav.channels[0]! };
 }
 
 // The measured RIRs live beside the repo (../shared/data/rir), not in it; CI may not have them.
@@ -202,7 +183,7 @@ const skipNote = haveRirs ? '' : ' [SKIPPED: ../shared/data/rir not found next t
 
 describe('measured RIRs', () => {
   it.skipIf(!haveRirs)(`living_room_1.wav octave-band T20 matches python-acoustics' reference${skipNote}`, () => {
-    const { sampleRate, samples } = readWav16Mono(new URL('living_room_1.wav', rirDir));
+    const { sampleRate, samples } = readRir(new URL('living_room_1.wav', rirDir));
     expect(sampleRate).toBe(44100);
     // python-acoustics tests/test_room.py, t60_impulse(..., rt='t20'): causal 8th-order Butterworth bands.
     const reference = new Map([
@@ -226,7 +207,7 @@ describe('measured RIRs', () => {
   });
 
   it.skipIf(!haveRirs)(`rir_clap.wav broadband T20 after a 40 Hz high-pass ≈ 0.62 s${skipNote}`, () => {
-    const { sampleRate, samples } = readWav16Mono(new URL('rir_clap.wav', rirDir));
+    const { sampleRate, samples } = readRir(new URL('rir_clap.wav', rirDir));
     const r = t20(highPass(samples, sampleRate, 40), sampleRate);
     expect(r).not.toBeNull();
     expect(relErr(r!.t60, 0.62)).toBeLessThan(0.15);
