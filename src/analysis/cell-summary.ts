@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { round } from '../core/units.js';
 import { trialsNeeded, wilsonInterval } from '../dsp/wilson.js';
-import { gateVerdict, hotRuns, type DetectorConfig } from './leak-detector.js';
+import { detectorConfig, gateFrame, gateVerdict, hotRuns, type DetectorConfig } from './leak-detector.js';
 import type { TrialAnalysis } from './trial-result.js';
 
 /* ------------------------------------------------------------------ schema */
@@ -292,11 +292,8 @@ interface Verdict {
 }
 
 function detectorOf(a: TrialAnalysis): DetectorConfig {
-  return { thresholdDb: a.detector.thresholdDb, minFrames: Math.max(1, Math.ceil(a.detector.minDurationMs / a.residual.frameMs - 1e-9)) };
+  return detectorConfig(a.detector.thresholdDb, a.detector.minDurationMs, a.residual.frameMs);
 }
-
-/** Gate frame as analyzeTrial places it: the first frame at or after the gate edge. */
-const gateFrame = (gateMs: number, frameMs: number) => Math.max(0, Math.ceil(gateMs / frameMs - 1e-9));
 
 /** The verdict at drain + gateMs decided on the stored residual envelope (no echo attribution there). */
 function envelopeVerdict(a: TrialAnalysis, gateMs: number): Verdict {

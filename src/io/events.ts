@@ -64,6 +64,11 @@ export function parseEvents(text: string, name: string): TrialTiming {
       hint: 'give "tMs" (ms from the first mic sample), or "hostTimeNs" together with a "micStarted" event',
     });
   });
+  return trialTiming(events);
+}
+
+/** The times the analysis measures from, out of a trial's events (ms from the first mic sample). */
+export function trialTiming(events: TimedEvent[]): TrialTiming {
   const drains = events.filter((e) => e.type === 'bufferDrained');
   const start = events.find((e) => e.type === 'playbackStarted');
   const nearEnd = events.find((e) => e.type === 'nearEndStarted');

@@ -13,6 +13,7 @@ import { parseSweep, type AnalysisOptions } from '../config/analysis-options.js'
 import { DIMENSIONS, type CellSettings, type Scenario } from '../config/scenario.js';
 import { playbackTimeline } from '../config/streaming-pattern.js';
 import { writeJsonAtomic, writeFileAtomic } from '../io/atomic.js';
+import { trialTiming } from '../io/events.js';
 import { writeWavFile } from '../io/wav.js';
 import { LIMITS, type DeviceConfig, type EffectiveConfig, type ScheduleEntry } from '../protocol/messages.js';
 import type { DeviceDriver, DeviceSession } from '../device/device-driver.js';
@@ -422,9 +423,7 @@ export class ScenarioRunner {
 
   private async writeMetrics(dir: string, x: TrialExchange, cal: CalibrationResult | null): Promise<void> {
     if (!x.ok || !x.streams.play || !x.streams.mic) return;
-    const drains = x.events.filter((e) => e.type === 'bufferDrained');
-    const start = x.events.find((e) => e.type === 'playbackStarted');
-    const nearEnd = x.events.find((e) => e.type === 'nearEndStarted');
+    const timing = trialTiming(x.events);
     const ms = (s: Float32Array) => (s.length / x.sampleRate) * 1000;
     const info = (path: string, s: Float32Array) => ({ path, sampleRate: x.sampleRate, channels: 1, channelUsed: 0, durationMs: ms(s), resampledTo: null });
     const analysis = analyzeTrial(
@@ -432,16 +431,16 @@ export class ScenarioRunner {
         ref: x.streams.play,
         mic: x.streams.mic,
         sampleRate: x.sampleRate,
-        drainMs: drains.length > 0 ? drains[drains.length - 1]!.tMs : null,
-        drainSource: drains.length > 0 ? 'events' : 'reference',
-        playbackStartMs: start?.tMs ?? null,
+        drainMs: timing.drainMs,
+        drainSource: timing.drainMs !== null ? 'events' : 'reference',
+        playbackStartMs: timing.playbackStartMs,
         preRollMs: this.o.scenario.trials.preRollMs,
         delayMs: null,
         calibration: cal,
         refInfo: info('ref.wav', x.streams.play),
         micInfo: info('mic.wav', x.streams.mic),
         warnings: [],
-        nearEndStartMs: nearEnd?.tMs ?? null,
+        nearEndStartMs: timing.nearEndStartMs,
       },
       this.analysis,
     );
