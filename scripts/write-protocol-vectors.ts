@@ -47,6 +47,13 @@ const messages: Record<string, AnyMessage> = {
       maxFrameBytes: 1048576,
     },
   },
+  'ready-loopback': {
+    type: 'ready',
+    id: 1,
+    version: 1,
+    device: { model: 'LoopbackEngine', osVersion: 'Linux 6.1', appVersion: '0.1.0', name: 'voiceaec-harness LoopbackEngine (test double)', simulated: true, class: 'loopback' },
+    capabilities: { routes: ['speaker'], modes: ['voiceChat'], engines: ['avaudioengine'], gates: ['none', 'hard', 'rms2'], groundTruth: false, maxFrameBytes: 1048576 },
+  },
   configure: { type: 'configure', id: 2, version: 1, config },
   configured: {
     type: 'configured',

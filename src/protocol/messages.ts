@@ -27,6 +27,8 @@ export const TeardownOrder = z.enum(['correct', 'disableVpWhileRunning']);
 /** callkitAppActivates: CallKit activates the session and the app activates it as well (a common bug). */
 export const Activation = z.enum(['app', 'callkit', 'callkitAppActivates']);
 export const GateKind = z.enum(['none', 'hard', 'rms2']);
+/** ready.device.class: a real iPhone, the virtual iPhone (src/sim/), or HarnessKit's loopback test double. */
+export const DeviceClass = z.enum(['iphone', 'virtual-iphone', 'loopback']);
 
 export const GateConfig = z
   .object({
@@ -162,6 +164,12 @@ export const Ready = envelope('ready', {
       appVersion: z.string().max(32),
       name: z.string().max(128),
       simulated: z.boolean(),
+      /**
+       * What kind of device this is; absent: derived from `simulated` (false → iphone, true →
+       * virtual-iphone). `loopback` is HarnessKit's LoopbackEngine test double, which must
+       * never be presented as an iPhone nor as the virtual iPhone.
+       */
+      class: DeviceClass.optional(),
     })
     .strict(),
   capabilities: z
