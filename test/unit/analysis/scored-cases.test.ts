@@ -1,10 +1,10 @@
 /**
- * The analysis scored against cases with known truth: measured room responses (read from
- * ../shared/data/rir, skipped when absent) and decaying-noise rooms, random delay, echo
+ * The analysis scored against cases with known truth: measured room responses
+ * (test/data/rir, sources and licences in its LICENSES.md) and decaying-noise rooms, random delay, echo
  * gain, noise and residual (seeded). Truth for each gate comes from the echo-plus-residual
  * component alone, which the analysis never sees.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeTrial } from '../../../src/analysis/analyze-trial.js';
@@ -18,8 +18,7 @@ import { rng, whiteNoise } from '../../helpers/random.js';
 import { convolve, decayingNoiseRir, mixAt, pseudoSpeech, scale } from '../../helpers/synth.js';
 import { trialInput } from '../../helpers/trial.js';
 
-const RIR_DIR = fileURLToPath(new URL('../../../../shared/data/rir/', import.meta.url));
-const haveRirs = existsSync(RIR_DIR);
+const RIR_DIR = fileURLToPath(new URL('../../data/rir/', import.meta.url));
 const FS = 48_000;
 const GATES = [0, 100, 300, 500, 800, 1500];
 const o = resolveAnalysisOptions({ gatesMs: GATES });
@@ -114,7 +113,7 @@ describe('analysis scored against known truth', () => {
     expect(s.agreement).toBeGreaterThanOrEqual(0.95);
   });
 
-  it.skipIf(!haveRirs)('measured rooms (living_room_1, rir_clap; skipped without ../shared/data/rir): delays within 0.5 ms, ≥ 95 % of verdicts agree', async () => {
+  it('measured rooms (living_room_1, rir_clap): delays within 0.5 ms, ≥ 95 % of verdicts agree', async () => {
     const [livingRoom, clapRoom] = [await measuredRir('living_room_1.wav'), await measuredRir('rir_clap.wav')];
     const living = score(Array.from({ length: 12 }, (_, i) => ({ rir: livingRoom, seed: 2000 + i })));
     expect(living.delayChecked).toBeGreaterThanOrEqual(10);

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { highPass, OCTAVE_CENTRES_HZ, octaveBandFilter } from '../../../src/dsp/octave-bands.js';
 import { octaveBandReverb, reverbTime, schroederDecay, t20, t30 } from '../../../src/dsp/schroeder.js';
@@ -175,14 +174,11 @@ function readRir(url: URL): { sampleRate: number; samples: Float32Array } {
   return { sampleRate: wav.sampleRate, samples: wav.channels[0]! };
 }
 
-// The measured RIRs live beside the repo (../shared/data/rir), not in it; CI may not have them.
-const repoRoot = new URL('../../../', import.meta.url);
-const rirDir = new URL('../shared/data/rir/', repoRoot);
-const haveRirs = existsSync(fileURLToPath(rirDir));
-const skipNote = haveRirs ? '' : ' [SKIPPED: ../shared/data/rir not found next to the repo]';
+// The measured RIRs are test data in the repo (test/data/rir; sources and licences in its LICENSES.md).
+const rirDir = new URL('../../data/rir/', import.meta.url);
 
 describe('measured RIRs', () => {
-  it.skipIf(!haveRirs)(`living_room_1.wav octave-band T20 matches python-acoustics' reference${skipNote}`, () => {
+  it("living_room_1.wav octave-band T20 matches python-acoustics' reference", () => {
     const { sampleRate, samples } = readRir(new URL('living_room_1.wav', rirDir));
     expect(sampleRate).toBe(44100);
     // python-acoustics tests/test_room.py, t60_impulse(..., rt='t20'): causal 8th-order Butterworth bands.
@@ -206,7 +202,7 @@ describe('measured RIRs', () => {
     }
   });
 
-  it.skipIf(!haveRirs)(`rir_clap.wav broadband T20 after a 40 Hz high-pass ≈ 0.62 s${skipNote}`, () => {
+  it('rir_clap.wav broadband T20 after a 40 Hz high-pass ≈ 0.62 s', () => {
     const { sampleRate, samples } = readRir(new URL('rir_clap.wav', rirDir));
     const r = t20(highPass(samples, sampleRate, 40), sampleRate);
     expect(r).not.toBeNull();
