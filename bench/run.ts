@@ -7,7 +7,7 @@ import { analyzeTrial } from '../src/analysis/analyze-trial.js';
 import { decimationFactor, minRateForBand } from '../src/dsp/band-filter.js';
 import { realFft, type FftBackendName } from '../src/dsp/fft.js';
 import { gccFftSize, gccPhat } from '../src/dsp/gcc-phat.js';
-import { integratedLoudness, truePeakDbtp } from '../src/fixtures/loudness-meter.js';
+import { integratedLoudness, truePeakDbtp } from '../src/fixture-prep/loudness-meter.js';
 import { whiteNoise } from '../test/helpers/random.js';
 import { fractionalDelay } from '../test/helpers/synth.js';
 import { makeTrial, trialInput } from '../test/helpers/trial.js';

@@ -2,7 +2,7 @@
  * Generates the shipped fixture set (run through scripts/generate-fixtures.sh, which installs
  * the Debian TTS packages): speech from festival (HTS `slt`, diphone `kal`) and flite (`slt`,
  * `rms`, `awb`), and the standard signals, each normalised, trimmed and measured by
- * src/fixtures/prepare-fixture.ts, plus fixtures/manifest.json.
+ * src/fixture-prep/prepare-fixture.ts, plus fixtures/manifest.json.
  *
  *   tsx scripts/generate-fixtures.ts [--out DIR] [--check]
  *
@@ -20,9 +20,9 @@ import { readWavFile, selectChannel } from '../src/io/wav.js';
 import {
   FIXTURE_MANIFEST_SCHEMA, FIXTURE_SAMPLE_RATE, fixtureFilePath, loadFixtureManifestIfPresent, SHIPPED_SETS, SIGNALS_SET, SPEECH_SET, writeFixtureManifest,
   type FixtureEntry, type FixtureManifest,
-} from '../src/fixtures/manifest.js';
-import { DEFAULT_FIXTURE_TARGET, fixtureEntry, prepareFixture } from '../src/fixtures/prepare-fixture.js';
-import { SIGNAL_RECIPE_VERSION, standardSignals } from '../src/fixtures/standard-signals.js';
+} from '../src/fixture-prep/manifest.js';
+import { DEFAULT_FIXTURE_TARGET, fixtureEntry, prepareFixture } from '../src/fixture-prep/prepare-fixture.js';
+import { SIGNAL_RECIPE_VERSION, standardSignals } from '../src/fixture-prep/standard-signals.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 

@@ -4,8 +4,8 @@
  */
 import { inputError } from '../core/errors.js';
 import { buildSchedule, type StreamingPattern } from '../config/streaming-pattern.js';
-import { FIXTURE_SAMPLE_RATE, loadFixtureAudio, loadFixtureManifest, type FixtureEntry } from '../fixtures/manifest.js';
-import { loadStreamingPatterns } from '../fixtures/streaming-patterns.js';
+import { FIXTURE_SAMPLE_RATE, loadFixtureAudio, loadFixtureManifest, type FixtureEntry } from '../fixture-prep/manifest.js';
+import { loadStreamingPatterns } from '../fixture-prep/streaming-patterns.js';
 import type { ScheduleEntry } from '../protocol/messages.js';
 
 export class FixtureCatalog {

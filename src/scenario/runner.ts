@@ -22,7 +22,7 @@ import { expandMatrix, valueLabel, type Cell } from './matrix.js';
 import { readManifest, trialDirName, writeManifest } from './run-dir.js';
 import { restartsEngine, RUN_SCHEMA, type CellRecord, type RunManifest, type TrialRecord } from './run-manifest.js';
 import { exchangeTrial, type TrialExchange } from './trial-exchange.js';
-import { FIXTURE_SAMPLE_RATE } from '../fixtures/manifest.js';
+import { FIXTURE_SAMPLE_RATE } from '../fixture-prep/manifest.js';
 import { seedFor } from './seed.js';
 
 /** Fixtures are 48 kHz; the runner asks the device for the same rate. */

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resample } from '../../src/dsp/resample.js';
-import { FixtureEntrySchema, findFixture, loadFixtureAudio, loadFixtureManifest } from '../../src/fixtures/manifest.js';
+import { FixtureEntrySchema, findFixture, loadFixtureAudio, loadFixtureManifest } from '../../src/fixture-prep/manifest.js';
 import { encodeWav } from '../../src/io/wav.js';
 import { runCli } from '../helpers/cli.js';
-import { ffmpegEbur128 } from '../unit/fixtures/ffmpeg-ebur128.js';
+import { ffmpegEbur128 } from '../helpers/ffmpeg-ebur128.js';
 
 const SHIPPED = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'voiceaec-fixtures-cli-'));

@@ -20,9 +20,9 @@ const ALLOWED: Record<string, string[]> = {
   sim: ['core', 'dsp', 'protocol'],
   device: ['core', 'protocol', 'io', 'sim'],
   report: ['core', 'analysis'],
-  fixtures: ['core', 'dsp', 'io', 'config'],
-  scenario: ['core', 'dsp', 'io', 'protocol', 'config', 'analysis', 'sim', 'device', 'report', 'fixtures'],
-  cli: ['core', 'dsp', 'io', 'protocol', 'config', 'analysis', 'sim', 'device', 'report', 'fixtures', 'scenario'],
+  'fixture-prep': ['core', 'dsp', 'io', 'config'],
+  scenario: ['core', 'dsp', 'io', 'protocol', 'config', 'analysis', 'sim', 'device', 'report', 'fixture-prep'],
+  cli: ['core', 'dsp', 'io', 'protocol', 'config', 'analysis', 'sim', 'device', 'report', 'fixture-prep', 'scenario'],
 };
 
 /** Packages and built-ins that would make a kernel impure or a layer noisy. */

@@ -4,9 +4,9 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../../core/errors.js';
-import { importFixtures, type ImportOptions } from '../../fixtures/import-fixtures.js';
-import { FIXTURE_MANIFEST_FILE, loadFixtureManifest, type FixtureEntry } from '../../fixtures/manifest.js';
-import { verifyFixtures } from '../../fixtures/verify-fixtures.js';
+import { importFixtures, type ImportOptions } from '../../fixture-prep/import-fixtures.js';
+import { FIXTURE_MANIFEST_FILE, loadFixtureManifest, type FixtureEntry } from '../../fixture-prep/manifest.js';
+import { verifyFixtures } from '../../fixture-prep/verify-fixtures.js';
 import { printWarning, table } from '../output.js';
 
 /** The set shipped with voiceaec: <package>/fixtures, from dist/cli/commands or src/cli/commands alike. */

@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { isVoiceAecError } from '../../../src/core/errors.js';
 import { createLoudnessMeter } from '../../../src/dsp/loudness.js';
 import { resample } from '../../../src/dsp/resample.js';
-import { integratedLoudness, truePeakDbtp } from '../../../src/fixtures/loudness-meter.js';
+import { integratedLoudness, truePeakDbtp } from '../../../src/fixture-prep/loudness-meter.js';
 import { EBUR128_WASM_VERSION, ebur128WasmBytes } from '../../../src/io/ebur128-wasm.js';
 import { encodeWav } from '../../../src/io/wav.js';
 import { rng, whiteNoise } from '../../helpers/random.js';
-import { ffmpegEbur128 } from '../fixtures/ffmpeg-ebur128.js';
+import { ffmpegEbur128 } from '../../helpers/ffmpeg-ebur128.js';
 
 const FS = 48_000;
 
