@@ -1,0 +1,125 @@
+// The lock-protected playback ring buffer between the app (which appends TTS chunks) and
+// the render thread (which drains it), plus the gate windows the render thread arms.
+//
+// Render-thread rules (../shared/notes/ios-vpio-engine.md): the render callback allocates
+// nothing and takes exactly one lock. Every buffer here (samples, segments, gate windows) is
+// allocated in `init`; `render` touches only those and the `Lock`, which is a pthread mutex
+// (no allocation on lock/unlock). How that was checked: by inspection of `render` (no
+// arrays, strings, closures that capture, classes, or Swift runtime calls that allocate), and
+// by `RenderAllocationTests`, which runs render and gate loops between glibc's mtrace() and
+// muntrace() in a child process (LD_PRELOAD=libc_malloc_debug.so) and counts allocations in
+// the trace: zero on Linux. Not checked on iOS.
+//
+// Timing rule: a chunk carries its due sample (when the app appended it on the trial's
+// axis). The render thread starts a chunk at its due sample, or right behind the audio still
+// playing; when it runs out it reports the drain at the sample where it consumed the last
+// buffered sample. That is the rule of src/sim/playback-timeline.ts, frame-exact.
+
+public final class PlaybackRingBuffer: @unchecked Sendable {
+    struct Segment {
+        var end: Int // stream position one past the segment's last sample
+        var due: Int // trial sample at which it was appended
+    }
+
+    public let capacity: Int
+    public let windows: GateWindowLog
+    private let storage: UnsafeMutablePointer<Float>
+    private let segments: UnsafeMutablePointer<Segment>
+    private let segmentCapacity: Int
+    // Stream positions count samples ever written / consumed.
+    private var written = 0
+    private var consumed = 0
+    private var announced = 0 // stream length of every segment announced
+    private var segmentCount = 0
+    private var nextSegment = 0
+    private var playing = false
+    private var segmentEnd = 0
+    /// Samples the render thread needed but the app had not written yet (a glitch, not a drain).
+    private var underflows = 0
+
+    /// `capacity`: samples buffered ahead; `maxSegments`: schedule entries per trial.
+    public init(capacity: Int, maxSegments: Int = ProtocolLimits.maxScheduleEntries) {
+        self.capacity = capacity
+        segmentCapacity = maxSegments
+        storage = .allocate(capacity: capacity)
+        storage.initialize(repeating: 0, count: capacity)
+        segments = .allocate(capacity: maxSegments)
+        segments.initialize(repeating: Segment(end: 0, due: 0), count: maxSegments)
+        windows = GateWindowLog(capacity: maxSegments + 1)
+    }
+
+    deinit {
+        storage.deallocate()
+        segments.deallocate()
+    }
+
+    /// The app appends a chunk of `frames` samples due at trial sample `due`; its samples
+    /// follow through `write`. Chunks must be announced in due order.
+    public func announce(frames: Int, due: Int) -> Bool {
+        windows.lock.withLock {
+            guard segmentCount < segmentCapacity, frames > 0 else { return false }
+            if segmentCount > 0 { precondition(segments[segmentCount - 1].due <= due, "chunks are announced in time order") }
+            announced += frames
+            segments[segmentCount] = Segment(end: announced, due: due)
+            segmentCount += 1
+            return true
+        }
+    }
+
+    /// Free space for `write`.
+    public var space: Int { windows.lock.withLock { capacity - (written - consumed) } }
+
+    /// Writes announced samples; returns how many fit.
+    @discardableResult
+    public func write(_ samples: UnsafeBufferPointer<Float>) -> Int {
+        windows.lock.withLock {
+            let n = min(samples.count, capacity - (written - consumed), announced - written)
+            for k in 0..<n { storage[(written + k) % capacity] = samples[k] }
+            written += n
+            return n
+        }
+    }
+
+    /// The final drain: every announced chunk has played out. Nil before.
+    public func finalDrain() -> Int? {
+        windows.lock.withLock {
+            guard segmentCount > 0, nextSegment == segmentCount, !playing, windows.count > 0 else { return nil }
+            return windows.lastDrain
+        }
+    }
+
+    public var underflowCount: Int { windows.lock.withLock { underflows } }
+
+    /// The render callback: fills `count` samples for trial samples `first…` and arms or
+    /// disarms the gate. One lock, no allocation.
+    public func render(into out: UnsafeMutablePointer<Float>, count: Int, firstSample first: Int) {
+        windows.lock.lock()
+        for j in 0..<count {
+            let s = first + j
+            if playing && consumed == segmentEnd {
+                if nextSegment < segmentCount && segments[nextSegment].due <= s {
+                    segmentEnd = segments[nextSegment].end // queued behind: no gap
+                    nextSegment += 1
+                } else {
+                    playing = false
+                    windows.arm(at: s) // bufferDrained: the gate arms here
+                }
+            }
+            if !playing && nextSegment < segmentCount && segments[nextSegment].due <= s {
+                windows.disarm(at: s) // new TTS after a drain disarms the gate
+                segmentEnd = segments[nextSegment].end
+                nextSegment += 1
+                playing = true
+            }
+            if playing && consumed < written {
+                out[j] = storage[consumed % capacity]
+                consumed += 1
+            } else {
+                if playing { underflows += 1 }
+                out[j] = 0
+            }
+        }
+        windows.rendered(upTo: first + count)
+        windows.lock.unlock()
+    }
+}
