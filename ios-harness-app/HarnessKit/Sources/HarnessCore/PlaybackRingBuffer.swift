@@ -3,12 +3,14 @@
 //
 // Render-thread rules (../shared/notes/ios-vpio-engine.md): the render callback allocates
 // nothing and takes exactly one lock. Every buffer here (samples, segments, gate windows) is
-// allocated in `init`; `render` touches only those and the `Lock`, which is a pthread mutex
-// (no allocation on lock/unlock). How that was checked: by inspection of `render` (no
-// arrays, strings, closures that capture, classes, or Swift runtime calls that allocate), and
-// by `RenderAllocationTests`, which runs render and gate loops between glibc's mtrace() and
-// muntrace() in a child process (LD_PRELOAD=libc_malloc_debug.so) and counts allocations in
-// the trace: zero on Linux. Not checked on iOS.
+// allocated in `init`; `render` touches only those and the `Lock`, a pthread mutex (no
+// allocation on lock/unlock). How that was checked, on Linux: RenderAllocationTests runs
+// render (with drains arming and appends disarming the gate) and the capture-side
+// StreamingMicGate.process for a trial's worth of IO cycles between glibc's mtrace() and
+// muntrace() in a child process with libc_malloc_debug.so.0 preloaded, and finds no
+// allocation in the trace (a control run that allocates on purpose shows up);
+// PlaybackRingBufferTests counts the lock's acquisitions: one per render call. Not checked
+// on iOS (Instruments' Allocations would be the tool there).
 //
 // Timing rule: a chunk carries its due sample (when the app appended it on the trial's
 // axis). The render thread starts a chunk at its due sample, or right behind the audio still

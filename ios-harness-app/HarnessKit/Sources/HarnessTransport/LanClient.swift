@@ -36,7 +36,7 @@ public final class LanClient: @unchecked Sendable {
     /// `heartbeatIntervalMs`: the protocol's 5 s; tests may shorten it.
     public init(url: String, token: String, engine: AudioEngine & DeviceDescribing, framesPerMessage: Int = 4800,
                 heartbeatIntervalMs: Int = ProtocolLimits.heartbeatIntervalMs) throws {
-        guard var c = URLComponents(string: url), c.scheme == "ws" || c.scheme == "wss", c.host != nil else {
+        guard var c = URLComponents(string: url), c.scheme == "ws" || c.scheme == "wss", let host = c.host, !host.isEmpty else {
             throw Failure(description: "E_HARNESS_URL: \(url) is not a ws:// URL — pass -voiceaecURL ws://HOST:PORT/harness")
         }
         c.queryItems = (c.queryItems ?? []).filter { $0.name != "token" } + [URLQueryItem(name: "token", value: token)]
