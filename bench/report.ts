@@ -7,17 +7,18 @@
  */
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { evaluateRun, writeReports } from '../src/scenario/evaluate-run.js';
-import { makeLargeRunDir } from '../test/helpers/run-dir.js';
+import { evaluateRun } from '../src/evaluation/evaluate-run.js';
+import { writeReports } from '../src/report-writer/write-reports.js';
+import { makeLargeRunDir, TEST_VERSION } from '../test/helpers/run-dir.js';
 
 const trials = Number(process.argv[2] ?? 1000);
 const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
 
 for (const [fs, speechS, postRollMs] of [[48_000, 3.2, 2500], [16_000, 1.2, 1700]] as const) {
   const t0 = performance.now();
-  const { dir } = makeLargeRunDir({ trials, fs, speechS, postRollMs });
+  const { dir } = await makeLargeRunDir({ trials, fs, speechS, postRollMs });
   const made = performance.now();
-  const results = await evaluateRun([dir]);
+  const results = await evaluateRun([dir], { toolVersion: TEST_VERSION });
   const evaluated = performance.now();
   const w = await writeReports(dir, results);
   const written = performance.now();

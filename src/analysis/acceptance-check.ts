@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import { AcceptanceRuleSchema, type AcceptanceRule } from '../config/acceptance.js';
-import { pct, type CellSummary } from './cell-summary.js';
+import { pct } from './cell-stats.js';
+import { type CellSummary } from './cell-schema.js';
 
 export { AcceptanceRuleSchema, type AcceptanceRule };
 

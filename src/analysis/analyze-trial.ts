@@ -1,7 +1,8 @@
 /**
  * One trial's analysis: delay, echo loss, noise floor, the residual envelope after the
  * drain, and the leak verdict at each gate (docs/analysis.md). Pure: signals in, a
- * TrialAnalysis object out.
+ * TrialAnalysis object out. Callers go through analyze-recording.ts, which prepares the
+ * streams; this is the synchronous kernel beneath it.
  */
 import { inputError } from '../core/errors.js';
 import { powerToDb, round } from '../core/units.js';
@@ -11,15 +12,8 @@ import { normalizedXcorr } from '../dsp/normalized-xcorr.js';
 import type { AnalysisOptions } from '../config/analysis-options.js';
 import { detectorConfig, gateFrame, gateVerdict, tailFrames } from './leak-detector.js';
 import { measurePlayback, type PlaybackContext } from './playback-measure.js';
+import type { CalibrationResult } from './calibration-result.js';
 import { ANALYSIS_SCHEMA, type GateResult, type StreamInfo, type TrialAnalysis } from './trial-result.js';
-
-export interface CalibrationResult {
-  delayMs: number | null;
-  confidenceDb: number | null;
-  rawEchoLossDb: number | null;
-  rawEchoLossIsLowerBound: boolean;
-  warnings: string[];
-}
 
 export interface TrialInput extends PlaybackContext {
   ref: Float32Array;

@@ -1,6 +1,6 @@
 /**
  * The versioned, documented shape of one trial's analysis (docs/analysis-json.md).
- * `voiceaec analyze --json` prints it; the runner stores it as metrics.json. Bump
+ * `voiceaec analyze --json` prints it; the runner stores it beside each trial's audio (docs/run-directory.md). Bump
  * ANALYSIS_SCHEMA when a field changes meaning or disappears; adding fields is minor.
  */
 import { z } from 'zod';

@@ -1,7 +1,7 @@
 /**
  * The voiceaec command line. The only layer that prints, colours and calls
  * process.exit: every error becomes one line `CODE: message — hint` (the stack only
- * with --debug) and an exit code from DESIGN §3.
+ * with --debug) and an exit code from docs/architecture.md § Exit codes.
  */
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isVoiceAecError, VoiceAecError } from '../core/errors.js';

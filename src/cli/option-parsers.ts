@@ -19,3 +19,11 @@ export const intArg = (flag: string, min: number, max: number = Number.MAX_SAFE_
   }
   return n;
 };
+
+/** --reanalyze auto|always|never as evaluateRun takes it. */
+export function reanalyzeMode(v: string): boolean | undefined {
+  if (v === 'auto') return undefined;
+  if (v === 'always') return true;
+  if (v === 'never') return false;
+  throw usageError('E_OPTION', `--reanalyze "${v}" is not auto, always or never`, { hint: 'auto re-analyses only trials whose metrics lack a requested gate' });
+}

@@ -68,7 +68,7 @@ export const TrialPlanSchema = z
     repetitions: z.number().int().min(1).max(10_000).default(20),
     preRollMs: z.number().min(100).max(10_000).default(600),
     postRollMs: z.number().min(200).max(30_000).default(2500),
-    /** Calibration trial per cell, voice processing bypassed (DESIGN §7); null skips it. */
+    /** Calibration trial per cell, voice processing bypassed (docs/analysis.md § Calibration); null skips it. */
     calibration: z
       .object({ fixture: Id.default('p501-css') })
       .strict()
@@ -120,4 +120,9 @@ export type TrialPlan = z.infer<typeof TrialPlanSchema>;
 /** JSON Schema of scenario files, for editors (yaml-language-server) and docs. */
 export function scenarioJsonSchema(): unknown {
   return z.toJSONSchema(ScenarioSchema, { target: 'draft-2020-12', io: 'input' });
+}
+
+/** Does measured trial `index` start on a freshly restarted engine (trials.restartEngineEvery)? */
+export function restartsEngine(index: number, every: number | null): boolean {
+  return every !== null && index > 1 && (index - 1) % every === 0;
 }

@@ -1,7 +1,7 @@
 /**
  * Streaming patterns: how the chunks of a TTS fixture reach the device's playback buffer.
  * A pattern is data (fixtures/streaming-patterns.json, referred to by id from scenarios);
- * `buildSchedule` turns it into the schedule a trial carries (DESIGN §5), so steady,
+ * `buildSchedule` turns it into the schedule a trial carries (docs/protocol.md § trial), so steady,
  * bursty and underrun deliveries replay identically and independently of network jitter.
  *
  * Time model: playback starts when chunk 0 is appended (t = 0) and then plays the buffered

@@ -4,7 +4,7 @@
  * prints them on one line and maps the code's category to an exit code.
  */
 
-/** Exit codes, as in DESIGN §3. */
+/** Exit codes, as in docs/architecture.md § Exit codes and error lines. */
 export const ExitCode = {
   pass: 0,
   acceptanceFailed: 1,

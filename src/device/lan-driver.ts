@@ -1,6 +1,6 @@
 /**
  * `lan` mode: the CLI listens and the device dials in over Wi-Fi with the run token
- * (DESIGN §5). `connect` waits for the next device connection, so a relaunched app that
+ * (docs/protocol.md § Transport). `connect` waits for the next device connection, so a relaunched app that
  * dials again picks the run up.
  */
 import { deviceError } from '../core/errors.js';

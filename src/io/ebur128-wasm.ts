@@ -7,7 +7,7 @@
  * `--experimental-wasm-modules`. So the package's own .wasm bytes are read from where Node
  * resolves the package; dsp/loudness.ts compiles and instantiates them with the small
  * import object the bindings expect. Only the file reading lives in io (DSP kernels stay
- * free of fs, DESIGN §2). Nothing of the package is copied into this repository.
+ * free of fs, docs/architecture.md § Layering rules). Nothing of the package is copied into this repository.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,5 +1,5 @@
 /**
- * Device event files (events.jsonl from a run, or a JSON array written by hand): the
+ * Device event files (JSON Lines as a run directory stores them, or a JSON array written by hand): the
  * drain and playback-start times the analysis measures from.
  *
  * Each event has a `type` and a time: `tMs` (ms from the first mic sample) or
@@ -17,6 +17,14 @@ const EventSchema = z
     hostTimeNs: z.union([z.number(), z.string().regex(/^\d+$/)]).optional(),
   })
   .passthrough();
+
+/** One line of a trial's events file as the runner writes it: the device's event with its ms offset from the first mic sample. */
+export interface DeviceEvent {
+  type: string;
+  tMs: number;
+  hostTimeNs: string;
+  [key: string]: string | number | boolean | null;
+}
 
 export interface TimedEvent {
   type: string;
@@ -40,7 +48,7 @@ export function parseEvents(text: string, name: string): TrialTiming {
     raw = trimmed.startsWith('[') ? (JSON.parse(trimmed) as unknown[]) : trimmed.split(/\r?\n/).filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
   } catch (e) {
     throw inputError('E_EVENTS_JSON', `${name} is not JSON or JSON Lines (${(e as Error).message})`, {
-      hint: 'give a JSON array of events or one JSON object per line, as in a run directory\'s events.jsonl',
+      hint: 'give a JSON array of events or one JSON object per line (JSON Lines)',
       cause: e,
     });
   }

@@ -4,7 +4,7 @@
  * The encoder lives in wav-encode.ts and is re-exported here.
  */
 import { readFile, stat } from 'node:fs/promises';
-import type { MonoAudio, MultiChannelAudio } from '../core/audio.js';
+import { checkFloatSamples, type MonoAudio, type MultiChannelAudio, type RecordedStream, type SampleView } from '../core/audio.js';
 import { inputError, isVoiceAecError, type VoiceAecError } from '../core/errors.js';
 import { KSDATAFORMAT_GUID_TAIL } from './wav-encode.js';
 
@@ -68,7 +68,46 @@ interface Fmt extends WavFormat {
   blockAlign: number;
 }
 
+interface Located {
+  fmt: Fmt;
+  /** Byte offset of the first sample and whole frames present. */
+  start: number;
+  frames: number;
+  warnings: string[];
+}
+
 function decode(bytes: Uint8Array, name: string): DecodedWav {
+  const { fmt, start, frames, warnings } = locate(bytes, name);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const channels = readSamples(dv, start, frames, fmt, name, warnings);
+  const { sampleRate, encoding, bitsPerSample, formatTag, validBitsPerSample } = fmt;
+  return { sampleRate, channels, format: { encoding, bitsPerSample, formatTag, validBitsPerSample }, warnings };
+}
+
+/**
+ * The first channel's samples as a typed view over the file's bytes, without decoding, for
+ * envelopes of many trials (a report): plain 16/32-bit PCM and 32-bit float; any other
+ * encoding is decoded. Same header checks and errors as decodeWav.
+ */
+export function wavSampleView(bytes: Uint8Array, name = 'input'): SampleView {
+  const { fmt, start, frames } = locate(bytes, name);
+  const kind = fmt.encoding === 'float' && fmt.bitsPerSample === 32 ? Float32Array
+    : fmt.encoding === 'pcm' && fmt.bitsPerSample === 16 ? Int16Array
+    : fmt.encoding === 'pcm' && fmt.bitsPerSample === 32 ? Int32Array
+    : null;
+  if (!kind) return { data: decodeWav(bytes, name).channels[0]!, scale: 1, stride: 1, sampleRate: fmt.sampleRate };
+  const at = bytes.byteOffset + start;
+  const count = frames * fmt.channels;
+  // Typed views need aligned offsets; an odd chunk layout costs one copy.
+  const data = at % kind.BYTES_PER_ELEMENT === 0
+    ? new kind(bytes.buffer as ArrayBuffer, at, count)
+    : new kind(bytes.slice(start, start + count * kind.BYTES_PER_ELEMENT).buffer);
+  const scale = kind === Float32Array ? 1 : kind === Int16Array ? 1 / 32768 : 1 / 2147483648;
+  return { data, scale, stride: fmt.channels, sampleRate: fmt.sampleRate };
+}
+
+/** Walk the chunks: the format, where the samples are, and what was odd about the file. */
+function locate(bytes: Uint8Array, name: string): Located {
   const len = bytes.length;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const ascii = (at: number) => String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
@@ -138,10 +177,7 @@ function decode(bytes: Uint8Array, name: string): DecodedWav {
     warnings.push(`${name}: data is ${data.size} bytes, not whole ${fmt.blockAlign}-byte frames; ignored the last ${rest} bytes`);
   }
   if (frames === 0) throw fail('E_WAV_EMPTY', name, 'contains no audio frames', 'check that the recording actually captured audio');
-
-  const channels = readSamples(dv, data.start, frames, fmt, name, warnings);
-  const { sampleRate, encoding, bitsPerSample, formatTag, validBitsPerSample } = fmt;
-  return { sampleRate, channels, format: { encoding, bitsPerSample, formatTag, validBitsPerSample }, warnings };
+  return { fmt, start: data.start, frames, warnings };
 }
 
 function parseFmt(dv: DataView, at: number, size: number, name: string): Fmt {
@@ -208,22 +244,7 @@ function readSamples(dv: DataView, start: number, frames: number, fmt: Fmt, name
   for (let f = 0; f < frames; f++) {
     for (let c = 0; c < nch; c++, o += bps) out[c]![f] = read(o);
   }
-  if (fmt.encoding === 'float') {
-    // Float files may hold NaN/Inf (broken DSP) or exceed full scale; the first would poison every metric.
-    let bad = 0;
-    let peak = 0;
-    for (const ch of out) {
-      for (let i = 0; i < ch.length; i++) {
-        const v = ch[i]!;
-        if (!Number.isFinite(v)) {
-          ch[i] = 0;
-          bad++;
-        } else if (Math.abs(v) > peak) peak = Math.abs(v);
-      }
-    }
-    if (bad > 0) warnings.push(`${name}: replaced ${bad} non-finite float samples (NaN/Inf) with 0`);
-    if (peak > 1) warnings.push(`${name}: float samples exceed full scale (peak ${peak.toPrecision(3)}); kept unclipped`);
-  }
+  if (fmt.encoding === 'float') warnings.push(...checkFloatSamples(out, name));
   return out;
 }
 
@@ -254,22 +275,32 @@ function sniff(b: Uint8Array): string | undefined {
   return undefined;
 }
 
-/** Read and decode a WAV file; the path names the file in every error. */
-export async function readWavFile(path: string): Promise<DecodedWav> {
+/**
+ * Read and decode a WAV file. `name` labels the file in every error and warning: the path
+ * by default; a run directory passes the bare file name so results do not depend on where
+ * the directory is.
+ */
+export async function readWavFile(path: string, name: string = path): Promise<DecodedWav> {
   let bytes: Uint8Array;
   try {
     const st = await stat(path);
     if (st.isDirectory()) {
-      throw fail('E_FILE_READ', path, 'is a directory, not a WAV file', 'pass the path of a .wav file');
+      throw fail('E_FILE_READ', name, 'is a directory, not a WAV file', 'pass the path of a .wav file');
     }
     if (st.size > MAX_WAV_FILE_BYTES) {
-      throw fail('E_WAV_TOO_LARGE', path, `is ${st.size} bytes; the limit is 2 GiB`, 'trim the recording to the part under test');
+      throw fail('E_WAV_TOO_LARGE', name, `is ${st.size} bytes; the limit is 2 GiB`, 'trim the recording to the part under test');
     }
     bytes = await readFile(path);
   } catch (e) {
-    throw fileError(e, path);
+    throw fileError(e, name);
   }
-  return decodeWav(bytes, path);
+  return decodeWav(bytes, name);
+}
+
+/** One channel (or the mix) of a WAV file, as the analysis takes it. */
+export async function readRecordedStream(path: string, channel: number | 'mix', name: string = path): Promise<RecordedStream> {
+  const wav = await readWavFile(path, name);
+  return { name, audio: selectChannel(wav, channel), fileChannels: wav.channels.length, channel, warnings: wav.warnings };
 }
 
 function fileError(e: unknown, path: string): VoiceAecError {

@@ -1,5 +1,5 @@
 /**
- * The two ways a session comes up (DESIGN §5). Default: the device listens and the CLI
+ * The two ways a session comes up (docs/protocol.md § Transport). Default: the device listens and the CLI
  * connects (usbmuxd forwards host → device only). `lan`: the CLI listens and the device
  * dials in with the run token in the URL. Either way the CLI then sends `hello` and the
  * device answers `ready`, so everything after the socket is the same.

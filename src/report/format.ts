@@ -1,5 +1,6 @@
 /** Shared wording and number formats of the reports, so HTML, Markdown, JUnit and the CLI agree. */
-import { pct, type CellSummary, type GateStats, type Recommendation } from '../analysis/cell-summary.js';
+import { pct } from '../analysis/cell-stats.js';
+import { type CellSummary, type GateStats, type Recommendation } from '../analysis/cell-schema.js';
 import type { Results, RunInfo } from './results-schema.js';
 
 export { pct };

@@ -2,10 +2,12 @@
  * report.html: one self-contained file (no network: uPlot and its CSS are inlined, a
  * Content-Security-Policy forbids every fetch), readable on a laptop and a phone. Tables
  * are rendered here, so the numbers read without JavaScript; the plots are drawn in the
- * browser from a JSON block. Pure: data and the uPlot sources in, a string out.
+ * browser from a JSON block (of type ClientData) by src/report-client, bundled at build time.
+ * Pure: data and the browser sources (uPlot, the client bundle) in, a string out.
  */
 import type { AcceptanceOutcome } from '../analysis/acceptance-check.js';
-import type { CellSummary, GateStats } from '../analysis/cell-summary.js';
+import type { CellSummary, GateStats } from '../analysis/cell-schema.js';
+import type { ClientData } from './client-data.js';
 import { cellOutcomes, deviceLabel, dimsLabel, displayGates, failedOutcomes, gateAt, intervalText, leakCell, markGates, num, pct, recLabel } from './format.js';
 import type { Results } from './results-schema.js';
 import type { TrialView } from './trial-view.js';
@@ -14,6 +16,8 @@ export interface HtmlAssets {
   /** uPlot's IIFE build (node_modules/uplot/dist/uPlot.iife.min.js), read at render time. */
   uplotJs: string;
   uplotCss: string;
+  /** The page's own browser code: src/report-client bundled by `npm run build` into dist/report-client.js. */
+  clientJs: string;
 }
 
 export interface HtmlInput {
@@ -73,8 +77,8 @@ tr.differs td{background:#fff4e5}
 .card{border:1px solid var(--line);border-radius:8px;padding:10px 12px;margin:14px 0;background:#fff}
 .rec{font-size:1.05rem;margin:.3em 0}
 .plot{width:100%;min-height:60px;margin:.4em 0}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:12px}
-@media (max-width:760px){.grid{grid-template-columns:1fr}main{padding:8px 10px 40px}body{font-size:14px}}
+.grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:12px}
+@media (max-width:760px){.grid{grid-template-columns:minmax(0,1fr)}main{padding:8px 10px 40px}body{font-size:14px}}
 .heat td{text-align:center;min-width:6em}
 .bar{display:inline-block;height:.7em;background:#4a78c2;border-radius:2px;vertical-align:middle;margin-right:.4em}
 button.t{font:inherit;border:1px solid var(--line);background:var(--card);border-radius:4px;padding:0 .4em;cursor:pointer}
@@ -83,178 +87,6 @@ audio{width:260px;max-width:100%;height:34px}
 .audio label{display:inline-flex;flex-wrap:wrap;align-items:center;gap:.4em;margin:.2em 1em .2em 0}
 .u-legend{font-size:12px}.u-legend th{font-weight:500}
 footer{margin-top:3em;color:var(--muted);font-size:.85rem}
-`;
-
-/* The browser side: plots from the JSON block. Plain ES5-style code, no template literals. */
-const CLIENT_JS = String.raw`
-(function () {
-  'use strict';
-  var D = JSON.parse(document.getElementById('voiceaec-data').textContent);
-  var plots = [];
-  var dpr = window.devicePixelRatio || 1;
-  function width(el) { return Math.max(260, Math.floor(el.clientWidth || 600)); }
-  function drawMarks(u, xs, ys) {
-    var ctx = u.ctx, b = u.bbox;
-    ctx.save();
-    ctx.font = Math.round(11 * dpr) + 'px system-ui, sans-serif';
-    ctx.lineWidth = dpr;
-    xs.forEach(function (m, i) {
-      var x = Math.round(u.valToPos(m.v, 'x', true));
-      if (!(x >= b.left && x <= b.left + b.width)) return;
-      ctx.strokeStyle = m.color; ctx.fillStyle = m.color;
-      ctx.setLineDash(m.solid ? [] : [5 * dpr, 4 * dpr]);
-      ctx.beginPath(); ctx.moveTo(x, b.top); ctx.lineTo(x, b.top + b.height); ctx.stroke();
-      if (m.label) ctx.fillText(m.label, x + 3 * dpr, b.top + (12 + 12 * (i % 3)) * dpr);
-    });
-    ys.forEach(function (m) {
-      var y = Math.round(u.valToPos(m.v, 'y', true));
-      if (!(y >= b.top && y <= b.top + b.height)) return;
-      ctx.strokeStyle = m.color; ctx.fillStyle = m.color;
-      ctx.setLineDash([2 * dpr, 3 * dpr]);
-      ctx.beginPath(); ctx.moveTo(b.left, y); ctx.lineTo(b.left + b.width, y); ctx.stroke();
-      if (m.label) ctx.fillText(m.label, b.left + b.width - ctx.measureText(m.label).width - 4 * dpr, y - 3 * dpr);
-    });
-    ctx.restore();
-  }
-  function make(el, h, opts, data, xs, ys) {
-    opts.width = width(el); opts.height = h;
-    opts.legend = { live: false }; // the tables hold the exact numbers; a static legend reads better
-    opts.hooks = { draw: [function (u) { drawMarks(u, xs, ys); }] };
-    var u = new uPlot(opts, data, el);
-    plots.push({ el: el, u: u, h: h });
-    return u;
-  }
-  function gateMarks(rec) {
-    var m = D.marks.map(function (g) { return { v: g, label: g + ' ms', color: '#6b7280' }; });
-    if (rec != null) m.push({ v: rec, label: 'recommended ' + rec + ' ms', color: '#137333', solid: true });
-    return m;
-  }
-  function fmtPct(u, v) { return v == null ? '—' : v.toFixed(1) + ' %'; }
-  function fmtMs(u, v) { return v == null ? '—' : v + ' ms'; }
-  function fmtDb(u, v) { return v == null ? '—' : v.toFixed(1) + ' dB'; }
-  function xRange(lo, hi) { return function (u, min, max) { return [lo, Math.max(hi, max)]; }; }
-
-  function leakChart(el, c) {
-    var maxG = c.gates.length ? c.gates[c.gates.length - 1] : 1000;
-    var series = [
-      { label: 'gate', value: fmtMs },
-      { label: 'leak rate', stroke: '#b3261e', width: 2, points: { show: true, size: 7 }, value: fmtPct },
-      { label: 'upper bound', stroke: 'rgba(179,38,30,.5)', dash: [4, 3], value: fmtPct },
-      { label: 'lower bound', stroke: 'rgba(179,38,30,.5)', dash: [4, 3], value: fmtPct },
-      { label: 'from acoustic end', stroke: '#1f6feb', width: 1.5, dash: [2, 2], points: { show: true, size: 4 }, value: fmtPct }
-    ];
-    var data = [c.gates, c.rate, c.upper, c.lower, c.rateAc];
-    if (c.rms2) { series.push({ label: 'rms2 gate', stroke: '#7b3fb5', width: 1.5, points: { show: true, size: 4 }, value: fmtPct }); data.push(c.rms2); }
-    make(el, 250, {
-      scales: { x: { time: false, range: xRange(0, Math.max(maxG * 1.04, 100)) }, y: { range: [0, 100] } },
-      axes: [{ label: 'gate after drain (ms)' }, { label: 'leak rate (%)' }],
-      series: series,
-      bands: [{ series: [2, 3], fill: 'rgba(179,38,30,.13)' }]
-    }, data, gateMarks(c.rec), [{ v: c.target, label: 'target ' + c.target + ' %', color: '#137333' }]);
-  }
-
-  function residualChart(el, c) {
-    var r = c.res, n = Math.max(r.median.length, r.worst ? r.worst.length : 0);
-    if (n === 0) { el.textContent = 'no residual envelope (no analysed trial)'; return; }
-    var x = [], med = [], worst = [], lo = -3, hi = r.thr + 6;
-    for (var k = 0; k < n; k++) {
-      x.push(k * r.frameMs);
-      var a = k < r.median.length ? r.median[k] : null, b = r.worst && k < r.worst.length ? r.worst[k] : null;
-      med.push(a); worst.push(b);
-      if (a != null) { lo = Math.min(lo, a); hi = Math.max(hi, a); }
-      if (b != null) { lo = Math.min(lo, b); hi = Math.max(hi, b); }
-    }
-    make(el, 250, {
-      scales: { x: { time: false }, y: { range: [Math.floor(lo - 1), Math.ceil(hi + 2)] } },
-      axes: [{ label: 'ms after drain' }, { label: 'dB over noise floor' }],
-      series: [
-        { label: 'ms', value: fmtMs },
-        { label: 'median trial', stroke: '#1f6feb', width: 2, value: fmtDb },
-        { label: 'worst trial' + (r.worstTrial != null ? ' (#' + r.worstTrial + ')' : ''), stroke: '#b3261e', width: 1, value: fmtDb }
-      ]
-    }, [x, med, worst], gateMarks(c.rec), [
-      { v: r.thr, label: 'detector ' + r.thr + ' dB', color: '#b3261e' },
-      { v: 0, label: 'noise floor', color: '#6b7280' }
-    ]);
-  }
-
-  function decode(b64) {
-    if (!b64) return null;
-    var s = atob(b64), out = new Array(s.length);
-    for (var i = 0; i < s.length; i++) out[i] = -s.charCodeAt(i);
-    return out;
-  }
-
-  function trialChart(el, t) {
-    var ref = decode(t.ref), mic = decode(t.mic);
-    if (!ref && !mic) { el.textContent = t.note || 'no audio recorded for this trial'; return; }
-    var n = Math.max(ref ? ref.length : 0, mic ? mic.length : 0), x = [];
-    for (var k = 0; k < n; k++) x.push(k * t.step);
-    function pad(a) { if (!a) return x.map(function () { return null; }); while (a.length < n) a.push(null); return a; }
-    var xs = [];
-    t.ev.forEach(function (e) {
-      if (e[0] === 'chunkAppended' || e[0] === 'micStarted') return;
-      xs.push({ v: e[1], label: e[0] === 'bufferDrained' ? 'drain' : e[0] === 'playbackStarted' ? 'playback' : e[0], color: e[0] === 'error' ? '#b3261e' : '#374151', solid: true });
-    });
-    if (t.acEnd != null) xs.push({ v: t.acEnd, label: 'acoustic end', color: '#1f6feb', solid: true });
-    if (t.drain != null) D.marks.forEach(function (g) { xs.push({ v: t.drain + g, label: '+' + g, color: '#9ca3af' }); });
-    make(el, 230, {
-      scales: { x: { time: false }, y: { range: [-100, 0] } },
-      axes: [{ label: 'ms from first mic sample' }, { label: 'peak dBFS' }],
-      series: [
-        { label: 'ms', value: fmtMs },
-        { label: 'reference (played)', stroke: '#6b7280', width: 1, value: fmtDb },
-        { label: 'mic (before gate)', stroke: '#b3261e', width: 1.2, value: fmtDb }
-      ]
-    }, [x, pad(ref), pad(mic)], xs, []);
-  }
-
-  function audioRow(el, t) {
-    var names = [['ref', 'reference'], ['mic', 'mic (before gate)'], ['gated', 'gated']];
-    names.forEach(function (p) {
-      var src = t.audio[p[0]];
-      if (!src) return;
-      var l = document.createElement('label');
-      l.appendChild(document.createTextNode(p[1] + ' '));
-      var a = document.createElement('audio');
-      a.controls = true; a.preload = 'none'; a.src = src;
-      l.appendChild(a);
-      el.appendChild(l);
-    });
-    if (!el.childNodes.length) el.textContent = 'no audio files';
-  }
-
-  D.cells.forEach(function (c) {
-    var a = document.getElementById(c.key + '-leak'), b = document.getElementById(c.key + '-res');
-    if (a) leakChart(a, c);
-    if (b) residualChart(b, c);
-  });
-
-  document.addEventListener('click', function (ev) {
-    var btn = ev.target && ev.target.closest ? ev.target.closest('button.t') : null;
-    if (!btn) return;
-    var row = document.getElementById('d' + btn.getAttribute('data-t'));
-    if (!row) return;
-    var open = row.hidden;
-    row.hidden = !open;
-    btn.setAttribute('aria-expanded', String(open));
-    if (open && !row.getAttribute('data-drawn')) {
-      row.setAttribute('data-drawn', '1');
-      var t = D.trials[Number(btn.getAttribute('data-t'))];
-      trialChart(row.querySelector('.plot'), t);
-      audioRow(row.querySelector('.audio'), t);
-    }
-  });
-
-  var timer = null;
-  window.addEventListener('resize', function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () {
-      plots.forEach(function (p) { if (p.el.offsetParent !== null) p.u.setSize({ width: width(p.el), height: p.h }); });
-    }, 150);
-  });
-  document.documentElement.setAttribute('data-plots', String(plots.length));
-})();
 `;
 
 /* ------------------------------------------------------------------ server-side parts */
@@ -425,9 +257,10 @@ ${trialTable(c, tIndex)}
 </section>`;
 }
 
-function clientData(results: Results, trials: TrialView[]) {
+function clientData(results: Results, trials: TrialView[]): ClientData {
   const marks = markGates(results);
-  const p100 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
+  const pct1 = (x: number) => Math.round(x * 1000) / 10;
+  const p100 = (x: number | null) => (x === null ? null : pct1(x));
   const cells = results.cells.map((c, i) => ({
     key: `cell-${i}`,
     gates: c.gates.map((g) => g.gateMs),
@@ -436,14 +269,14 @@ function clientData(results: Results, trials: TrialView[]) {
     lower: c.gates.map((g) => (g.decided ? p100(g.lower) : null)),
     rateAc: c.gatesFromAcousticEnd.map((g) => p100(g.rate)),
     rms2: c.rms2 ? c.rms2.gates.map((g) => p100(g.rate)) : null,
-    target: p100(c.targetLeakRate),
+    target: pct1(c.targetLeakRate),
     rec: c.recommendation.gateMs,
     res: { frameMs: c.residual.frameMs, thr: c.residual.thresholdDb, median: c.residual.medianDb, worst: c.residual.worst?.excessDb ?? null, worstTrial: c.residual.worst?.trial ?? null },
   }));
   const rowOf = new Map(results.cells.flatMap((c) => c.trials.map((t) => [`${c.run}\u0000${c.id}\u0000${t.index}`, t] as const)));
   const ts = trials.map((t) => {
     const row = rowOf.get(`${t.run}\u0000${t.cell}\u0000${t.index}`);
-    return { step: t.stepMs, ref: t.refEnv, mic: t.micEnv, ev: t.events.map((e) => [e.type, Math.round(e.tMs * 10) / 10]), drain: row?.drainMs ?? null, acEnd: row?.acousticEndMs ?? null, audio: t.audio, note: t.note };
+    return { step: t.stepMs, ref: t.refEnv, mic: t.micEnv, ev: t.events.map((e): [string, number] => [e.type, Math.round(e.tMs * 10) / 10]), drain: row?.drainMs ?? null, acEnd: row?.acousticEndMs ?? null, audio: t.audio, note: t.note };
   });
   return { marks, cells, trials: ts };
 }
@@ -453,6 +286,7 @@ export function renderHtml(input: HtmlInput): string {
   const tIndex = new Map(trials.map((t, i) => [`${t.run}\u0000${t.cell}\u0000${t.index}`, i] as const));
   const title = `voiceaec — ${results.runs.map((r) => `${r.scenario.name} on ${r.device.simulated ? 'SIMULATED ' : ''}${r.device.model}`).join(', ')}`;
   const js = assets.uplotJs.replace(/<\/script/gi, '<\\/script');
+  const client = assets.clientJs.replace(/<\/script/gi, '<\\/script');
   const css = assets.uplotCss.replace(/<\/style/gi, '<\\/style');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -482,7 +316,7 @@ ${results.cells.map((c, i) => cellSection(results, c, i, tIndex)).join('\n')}
 </main>
 <script id="voiceaec-data" type="application/json">${scriptJson(clientData(results, trials))}</script>
 <script>${js}</script>
-<script>${CLIENT_JS}</script>
+<script>${client}</script>
 </body>
 </html>
 `;

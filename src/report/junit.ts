@@ -6,7 +6,7 @@
  * failure, docs/reports.md). Deterministic: time is 0, the timestamp is the run's start.
  */
 import type { AcceptanceOutcome } from '../analysis/acceptance-check.js';
-import type { CellSummary } from '../analysis/cell-summary.js';
+import type { CellSummary } from '../analysis/cell-schema.js';
 import { deviceLabel, dimsLabel, leakCell, recLabel } from './format.js';
 import type { Results, RunInfo } from './results-schema.js';
 

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { AcceptanceOutcomeSchema, AcceptanceRuleSchema } from '../analysis/acceptance-check.js';
-import { CellSummarySchema } from '../analysis/cell-summary.js';
+import { CellSummarySchema } from '../analysis/cell-schema.js';
 
 export const RESULTS_SCHEMA = 'voiceaec.results/1';
 
@@ -32,7 +32,7 @@ export const RunInfoSchema = z.object({
     bandHz: z.tuple([z.number(), z.number()]),
     thresholdDb: z.number(),
     minDurationMs: z.number(),
-    gatesMs: z.array(z.number()).describe('gates the run’s metrics.json files hold'),
+    gatesMs: z.array(z.number()).describe('gates the run’s stored trial metrics hold'),
   }),
   acceptance: z.object({
     targetLeakRate: z.number(),

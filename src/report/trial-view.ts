@@ -4,6 +4,7 @@
  * The envelope is the peak level per bucket in dBFS, stored as attenuation bytes (0…120 dB
  * below full scale) in base64: ~1 KB per trial, so a 1,000-trial report stays small.
  */
+import type { SampleView } from '../core/audio.js';
 
 export interface TrialAudio {
   /** A data: URI (small runs) or a path relative to report.html. */
@@ -33,15 +34,6 @@ export function envelopeStepMs(durMs: number, buckets = 400): number {
   return Math.max(1, Math.ceil(durMs / buckets));
 }
 
-/** Samples as stored: float in [-1, 1], or integers with a scale to full scale, interleaved channels. */
-export interface SampleView {
-  data: Float32Array | Int16Array | Int32Array;
-  /** Multiply to get [-1, 1]. */
-  scale: number;
-  /** Interleaved channels: the envelope follows channel 0. */
-  stride: number;
-  sampleRate: number;
-}
 
 /**
  * Peak |x| per bucket in dB below full scale, clamped to 0…120, as base64 bytes. One tight

@@ -1,26 +1,28 @@
 /**
- * The scenario runner (DESIGN §4, §7): expands the matrix, and per cell configures the
- * device, checks requested against effective configuration, runs a calibration trial with
- * voice processing bypassed, then the measured trials; writes every trial's audio, events
- * and analysis into the run directory, journals progress in manifest.json after each
- * trial, survives device crashes, and resumes a killed run where it stopped.
+ * The scenario runner (docs/architecture.md, docs/scenarios.md): expands the matrix, and
+ * per cell configures the device, checks requested against effective configuration, runs a
+ * calibration trial with voice processing bypassed, then the measured trials; hands every
+ * trial's recording to the run directory and to the analysis, journals progress in the
+ * manifest after each trial, survives device crashes, and resumes a killed run where it
+ * stopped.
  */
-import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { deviceError, inputError, isVoiceAecError } from '../core/errors.js';
-import { analyzeCalibration, analyzeTrial, type CalibrationResult } from '../analysis/analyze-trial.js';
+import { ANALYSIS_REQUEST_SCHEMA, type AnalysisRequest } from '../analysis/analysis-request.js';
+import { analyzeCalibrationRecording, analyzeRecording } from '../analysis/analyze-recording.js';
+import type { CalibrationResult } from '../analysis/calibration-result.js';
 import { parseSweep, type AnalysisOptions } from '../config/analysis-options.js';
-import { DIMENSIONS, type CellSettings, type Scenario } from '../config/scenario.js';
+import { DIMENSIONS, restartsEngine, type CellSettings, type Scenario } from '../config/scenario.js';
 import { playbackTimeline } from '../config/streaming-pattern.js';
-import { writeJsonAtomic, writeFileAtomic } from '../io/atomic.js';
 import { trialTiming } from '../io/events.js';
-import { writeWavFile } from '../io/wav.js';
 import { LIMITS, type DeviceConfig, type EffectiveConfig, type ScheduleEntry } from '../protocol/messages.js';
 import type { DeviceDriver, DeviceSession } from '../device/device-driver.js';
+import { readCalibration, writeCalibration } from '../run-dir/calibration-file.js';
+import { trialDirOf } from '../run-dir/layout.js';
+import { readManifest, writeManifest } from '../run-dir/manifest-file.js';
+import { RUN_SCHEMA, type CellRecord, type RunManifest, type TrialRecord } from '../run-dir/manifest-schema.js';
+import { recordedStream, writeTrialAnalysis, writeTrialRecording } from '../run-dir/trial-files.js';
 import { FixtureCatalog } from './fixture-catalog.js';
 import { expandMatrix, valueLabel, type Cell } from './matrix.js';
-import { readManifest, trialDirName, writeManifest } from './run-dir.js';
-import { restartsEngine, RUN_SCHEMA, type CellRecord, type RunManifest, type TrialRecord } from './run-manifest.js';
 import { exchangeTrial, type TrialExchange } from './trial-exchange.js';
 import { FIXTURE_SAMPLE_RATE } from '../fixture-prep/manifest.js';
 import { seedFor } from './seed.js';
@@ -114,11 +116,11 @@ function newManifest(o: RunOptions, cells: Cell[], device: RunManifest['device']
       status: 'pending',
       reason: null,
       trials: [
-        ...(plan.calibration ? [{ index: 0, calibration: true, dir: `cells/${c.id}/${trialDirName(0)}`, fixtureId: plan.calibration.fixture, pattern: 'single', status: 'pending' as const, reason: null, attempts: 0 }] : []),
+        ...(plan.calibration ? [{ index: 0, calibration: true, dir: trialDirOf(c.id, 0), fixtureId: plan.calibration.fixture, pattern: 'single', status: 'pending' as const, reason: null, attempts: 0 }] : []),
         ...Array.from({ length: plan.repetitions }, (_, k) => ({
           index: k + 1,
           calibration: false,
-          dir: `cells/${c.id}/${trialDirName(k + 1)}`,
+          dir: trialDirOf(c.id, k + 1),
           fixtureId: '',
           pattern: c.settings.pattern,
           status: 'pending' as const,
@@ -265,12 +267,9 @@ export class ScenarioRunner {
       t.attempts++;
       try {
         const x = await this.play(cell, rec, t);
-        const trialDir = join(this.o.runDir, t.dir);
-        await this.writeTrial(trialDir, x);
-        if (t.calibration) {
-          cal = await this.writeCalibration(trialDir, x);
-        }
-        await this.writeMetrics(trialDir, x, cal);
+        await writeTrialRecording(this.o.runDir, t.dir, x);
+        if (t.calibration) cal = await this.calibrate(t, x);
+        await this.analyse(t, x, cal);
         t.status = x.ok ? 'ok' : 'failed';
         t.reason = x.ok ? null : `${x.error?.code ?? 'E_TRIAL'}: ${x.error?.message ?? 'the device reported a failed trial'}`;
         consecutiveFailures = x.ok ? 0 : consecutiveFailures + 1;
@@ -394,56 +393,36 @@ export class ScenarioRunner {
     return x;
   }
 
-  private async writeTrial(dir: string, x: TrialExchange): Promise<void> {
-    const wav = (name: string, s: Float32Array | undefined) => (s ? writeWavFile(join(dir, name), { sampleRate: x.sampleRate, samples: s }, { encoding: 'float32' }) : Promise.resolve());
-    await wav('ref.wav', x.streams.play);
-    await wav('mic.wav', x.streams.mic);
-    await wav('gated.wav', x.streams.gated);
-    await wav('echo-truth.wav', x.streams.echoTruth);
-    await wav('near-truth.wav', x.streams.nearTruth);
-    await writeFileAtomic(join(dir, 'events.jsonl'), x.events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  }
-
-  private async writeCalibration(dir: string, x: TrialExchange): Promise<CalibrationResult | null> {
+  private async calibrate(t: TrialRecord, x: TrialExchange): Promise<CalibrationResult | null> {
     if (!x.ok || !x.streams.play || !x.streams.mic) return null;
-    const cal = analyzeCalibration(x.streams.play, x.streams.mic, x.sampleRate, this.analysis);
-    await writeJsonAtomic(join(dir, 'calibration.json'), cal);
+    const pair = { ref: recordedStream('play', x.streams.play, x.sampleRate), mic: recordedStream('mic', x.streams.mic, x.sampleRate) };
+    const cal = await analyzeCalibrationRecording(pair, this.analysis);
+    await writeCalibration(this.o.runDir, t.dir, cal);
     return cal;
   }
 
   private async loadCalibration(rec: CellRecord): Promise<CalibrationResult | null> {
     const t = rec.trials.find((x) => x.calibration && x.status === 'ok');
-    if (!t) return null;
-    try {
-      return JSON.parse(await readFile(join(this.o.runDir, t.dir, 'calibration.json'), 'utf8')) as CalibrationResult;
-    } catch {
-      return null;
-    }
+    return t ? (await readCalibration(this.o.runDir, t.dir)).value : null;
   }
 
-  private async writeMetrics(dir: string, x: TrialExchange, cal: CalibrationResult | null): Promise<void> {
+  /** The trial's analysis, stored with the request that produced it. */
+  private async analyse(t: TrialRecord, x: TrialExchange, cal: CalibrationResult | null): Promise<void> {
     if (!x.ok || !x.streams.play || !x.streams.mic) return;
     const timing = trialTiming(x.events);
-    const ms = (s: Float32Array) => (s.length / x.sampleRate) * 1000;
-    const info = (path: string, s: Float32Array) => ({ path, sampleRate: x.sampleRate, channels: 1, channelUsed: 0, durationMs: ms(s), resampledTo: null });
-    const analysis = analyzeTrial(
-      {
-        ref: x.streams.play,
-        mic: x.streams.mic,
-        sampleRate: x.sampleRate,
-        drainMs: timing.drainMs,
-        drainSource: timing.drainMs !== null ? 'events' : 'reference',
-        playbackStartMs: timing.playbackStartMs,
-        preRollMs: this.o.scenario.trials.preRollMs,
-        delayMs: null,
-        calibration: cal,
-        refInfo: info('ref.wav', x.streams.play),
-        micInfo: info('mic.wav', x.streams.mic),
-        warnings: [],
-        nearEndStartMs: timing.nearEndStartMs,
-      },
-      this.analysis,
-    );
-    await writeJsonAtomic(join(dir, 'metrics.json'), analysis);
+    const request: AnalysisRequest = {
+      schema: ANALYSIS_REQUEST_SCHEMA,
+      channels: { ref: 0, mic: 0 },
+      drainMs: timing.drainMs,
+      drainSource: timing.drainMs !== null ? 'events' : 'reference',
+      playbackStartMs: timing.playbackStartMs,
+      preRollMs: this.o.scenario.trials.preRollMs,
+      delayMs: null,
+      nearEndStartMs: timing.nearEndStartMs,
+      calibration: cal,
+      options: this.analysis,
+    };
+    const pair = { ref: recordedStream('play', x.streams.play, x.sampleRate), mic: recordedStream('mic', x.streams.mic, x.sampleRate) };
+    await writeTrialAnalysis(this.o.runDir, t.dir, request, await analyzeRecording(pair, request));
   }
 }

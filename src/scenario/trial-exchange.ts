@@ -8,13 +8,7 @@ import { deviceError } from '../core/errors.js';
 import type { AudioFrame } from '../protocol/audio-frame.js';
 import type { AnyMessage, StreamKind, TrialMessage } from '../protocol/messages.js';
 import type { Peer } from '../protocol/peer.js';
-
-export interface DeviceEvent {
-  type: string;
-  tMs: number;
-  hostTimeNs: string;
-  [key: string]: string | number | boolean | null;
-}
+import type { DeviceEvent } from '../io/events.js';
 
 export interface TrialExchange {
   ok: boolean;

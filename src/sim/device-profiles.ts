@@ -2,7 +2,7 @@
  * Device profiles of the virtual iPhone: per route, the latencies, the loudspeaker-to-mic
  * coupling and the loudspeaker; per device, the mic's self-noise and the voice-processing
  * model's parameters. Apple publishes none of these: the numbers are model choices inside
- * the ranges DESIGN §6 and ../shared/notes give, justified in docs/virtual-iphone.md
+ * ranges justified, with their sources, in docs/virtual-iphone.md
  * §Device profiles.
  */
 import type { z } from 'zod';

@@ -8,7 +8,7 @@
  *
  * Its state — the filter, the leak estimate, the adaptation phase — persists from trial
  * to trial until reset (a new configure), so the first utterances after a cold start meet
- * an unconverged filter and leak more (../shared/notes/anchors-echo-testing.md §3: "iOS
+ *  an unconverged filter and leak more (docs/virtual-iphone.md § Voice processing: "iOS
  * echo is worst at the start, then settles").
  */
 import { goodFftSize, realFft, type RealFft } from '../dsp/fft.js';

@@ -2,7 +2,7 @@
  * Room impulse responses: shoebox image sources (Allen & Berkley 1979) for the early
  * part, each placed at its fractional delay with an 81-tap Hann-windowed sinc, then a
  * Gaussian noise tail whose envelope decays per octave band to the preset's T60
- * (the hybrid of ../shared/notes/dsp-perf-data.md §2(d)).
+ * (the hybrid method of docs/virtual-iphone.md § Rooms).
  *
  * Units: a free-field path of 1 m has amplitude 1, so an image at r metres has amplitude
  * β^(reflections) / r. The tail continues the image sources' expected energy: in a room of

@@ -1,22 +1,28 @@
 /**
- * Synthetic run directories (DESIGN §4) for report and compare-gate tests: manifest.json
- * plus per trial ref.wav, mic.wav, events.jsonl and metrics.json made by the real analysis
- * on seeded synthetic signals, laid out the way src/scenario/runner.ts writes them.
- * `makeLargeRunDir` writes metrics directly (one real analysis as template, synthetic
- * residual envelopes) and hard-links one audio pair into every trial, so 1,000 trials take
- * seconds and almost no disk.
+ * Synthetic run directories (docs/run-directory.md) for report and compare-gate tests,
+ * written through src/run-dir like the runner's: the manifest, and per trial the recorded
+ * audio, events, the real analysis of seeded synthetic signals and its request.
+ * `makeLargeRunDir` writes analyses directly (one real analysis as template, synthetic
+ * residual envelopes) and hard-links one trial's files into every trial, so 1,000 trials
+ * take seconds and almost no disk.
  */
-import { linkSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeCalibration, analyzeTrial, type CalibrationResult } from '../../src/analysis/analyze-trial.js';
+import { ANALYSIS_REQUEST_SCHEMA, type AnalysisRequest } from '../../src/analysis/analysis-request.js';
+import { analyzeCalibration, analyzeTrial } from '../../src/analysis/analyze-trial.js';
+import { type CalibrationResult } from '../../src/analysis/calibration-result.js';
 import { gateVerdict, tailFrames } from '../../src/analysis/leak-detector.js';
 import type { TrialAnalysis } from '../../src/analysis/trial-result.js';
 import { AcceptanceSchema } from '../../src/config/acceptance.js';
 import { resolveAnalysisOptions, type AnalysisOptions, type AnalysisOptionsInput } from '../../src/config/analysis-options.js';
-import { encodeWav } from '../../src/io/wav.js';
+import type { DeviceEvent } from '../../src/io/events.js';
 import type { DeviceConfig, EffectiveConfig, GateConfig } from '../../src/protocol/messages.js';
-import { RunManifestSchema, type RunManifest } from '../../src/scenario/run-manifest.js';
+import { writeCalibration } from '../../src/run-dir/calibration-file.js';
+import { TRIAL_AUDIO, trialDirOf } from '../../src/run-dir/layout.js';
+import { writeManifest } from '../../src/run-dir/manifest-file.js';
+import { RunManifestSchema, type RunManifest } from '../../src/run-dir/manifest-schema.js';
+import { writeTrialAnalysis, writeTrialRecording } from '../../src/run-dir/trial-files.js';
 import { gaussian, rng } from './random.js';
 import { makeTrial, type TrialSpec } from './trial.js';
 
@@ -82,17 +88,23 @@ function baseManifest(spec: Omit<SynthRun, 'cells'>, analysis: AnalysisOptions):
   };
 }
 
-const wav = (fs: number, x: Float32Array) => encodeWav({ sampleRate: fs, samples: x }, { encoding: 'float32' });
-const info = (path: string, fs: number, n: number) => ({ path, sampleRate: fs, channels: 1, channelUsed: 0 as const, durationMs: (n * 1000) / fs, resampledTo: null });
+export const TEST_VERSION = '0.1.0-test';
 
-/** events.jsonl as the runner writes it: type, tMs and host time, with micStarted as the origin. */
-function eventsJsonl(playbackStartMs: number, drainMs: number, extra: Array<{ type: string; tMs: number }> = []): string {
+const info = (path: string, fs: number, n: number) => ({ path, sampleRate: fs, channels: 1, channelUsed: 0 as const, durationMs: Math.round((n * 1e6) / fs) / 1000, resampledTo: null });
+
+/** Events as the runner records them: type, tMs and host time, with micStarted as the origin. */
+function deviceEvents(playbackStartMs: number, drainMs: number, extra: Array<{ type: string; tMs: number }> = []): DeviceEvent[] {
   const origin = 5_000_000_000n;
-  const ev = (type: string, tMs: number) => JSON.stringify({ type, tMs, hostTimeNs: String(origin + BigInt(Math.round(tMs * 1e6))) });
-  return [ev('micStarted', 0), ev('playbackStarted', playbackStartMs), ...extra.map((e) => ev(e.type, e.tMs)), ev('bufferDrained', drainMs)].join('\n') + '\n';
+  const ev = (type: string, tMs: number) => ({ type, tMs, hostTimeNs: String(origin + BigInt(Math.round(tMs * 1e6))) });
+  return [ev('micStarted', 0), ev('playbackStarted', playbackStartMs), ...extra.map((e) => ev(e.type, e.tMs)), ev('bufferDrained', drainMs)];
 }
 
-export function makeRunDir(spec: SynthRun): { dir: string; manifest: RunManifest } {
+/** The request the runner stores beside a trial's analysis. */
+function requestFor(drainMs: number, playbackStartMs: number, preRollMs: number, calibration: CalibrationResult | null, options: AnalysisOptions): AnalysisRequest {
+  return { schema: ANALYSIS_REQUEST_SCHEMA, channels: { ref: 0, mic: 0 }, drainMs, drainSource: 'events', playbackStartMs, preRollMs, delayMs: null, nearEndStartMs: null, calibration, options };
+}
+
+export async function makeRunDir(spec: SynthRun): Promise<{ dir: string; manifest: RunManifest }> {
   const dir = spec.dir ?? mkdtempSync(join(tmpdir(), 'voiceaec-run-'));
   mkdirSync(dir, { recursive: true });
   const o = resolveAnalysisOptions(spec.analysis ?? {});
@@ -103,32 +115,24 @@ export function makeRunDir(spec: SynthRun): { dir: string; manifest: RunManifest
     let cal: CalibrationResult | null = null;
     if (c.calibration !== null) {
       const t = makeTrial({ ...FAST_TRIAL, echoGainDb: -15, t60: 0.2, seed: 999, ...c.calibration });
-      const rel = `cells/${c.id}/calibration`;
-      const d = join(dir, rel);
-      mkdirSync(d, { recursive: true });
-      writeFileSync(join(d, 'ref.wav'), wav(t.fs, t.ref));
-      writeFileSync(join(d, 'mic.wav'), wav(t.fs, t.mic));
-      writeFileSync(join(d, 'events.jsonl'), eventsJsonl(t.preRollMs, t.drainMs));
+      const rel = trialDirOf(c.id, 0);
+      await writeTrialRecording(dir, rel, { sampleRate: t.fs, streams: { play: t.ref, mic: t.mic }, events: deviceEvents(t.preRollMs, t.drainMs) });
       cal = analyzeCalibration(t.ref, t.mic, t.fs, o);
-      writeFileSync(join(d, 'calibration.json'), JSON.stringify(cal, null, 2));
+      await writeCalibration(dir, rel, cal);
       trials.push({ index: 0, calibration: true, dir: rel, fixtureId: 'css', pattern: 'steady', status: 'ok', reason: null, attempts: 1 });
     }
-    c.trials.forEach((ts, k) => {
+    for (const [k, ts] of c.trials.entries()) {
       const index = k + 1;
-      const rel = `cells/${c.id}/trial-${String(index).padStart(3, '0')}`;
+      const rel = trialDirOf(c.id, index);
       if (c.failed?.includes(index)) {
         trials.push({ index, calibration: false, dir: rel, fixtureId: 'tts-a', pattern: 'steady', status: 'failed', reason: 'E_TRIAL: synthetic failure', attempts: 1 });
-        return;
+        continue;
       }
       const spec1 = { ...FAST_TRIAL, seed: index * 31 + c.id.length, ...ts };
       const t = makeTrial(spec1);
       // Trailing silence: the drain event comes this long after the last sound of the buffer.
       const drainMs = t.drainMs + (c.trailingSilenceMs ?? 0);
-      const d = join(dir, rel);
-      mkdirSync(d, { recursive: true });
-      writeFileSync(join(d, 'ref.wav'), wav(t.fs, t.ref));
-      writeFileSync(join(d, 'mic.wav'), wav(t.fs, t.mic));
-      writeFileSync(join(d, 'events.jsonl'), eventsJsonl(t.preRollMs, drainMs));
+      let nearTruth: Float32Array | undefined;
       if (c.nearEnd) {
         const near = new Float32Array(t.mic.length);
         const g = gaussian(index);
@@ -136,18 +140,20 @@ export function makeRunDir(spec: SynthRun): { dir: string; manifest: RunManifest
         const b = Math.min(near.length, a + Math.round((c.nearEnd.durationMs * t.fs) / 1000));
         const amp = 10 ** (c.nearEnd.levelDbfs / 20);
         for (let i = Math.max(0, a); i < b; i++) near[i] = g() * amp;
-        writeFileSync(join(d, 'near-truth.wav'), wav(t.fs, near));
+        nearTruth = near;
       }
+      await writeTrialRecording(dir, rel, { sampleRate: t.fs, streams: { play: t.ref, mic: t.mic, nearTruth }, events: deviceEvents(t.preRollMs, drainMs) });
+      const request = requestFor(drainMs, t.preRollMs, spec1.preRollMs ?? 300, cal, o);
       const a = analyzeTrial(
         {
-          ref: t.ref, mic: t.mic, sampleRate: t.fs, drainMs, drainSource: 'events', playbackStartMs: t.preRollMs, preRollMs: spec1.preRollMs ?? 300,
-          delayMs: null, calibration: cal, refInfo: info('ref.wav', t.fs, t.ref.length), micInfo: info('mic.wav', t.fs, t.mic.length), warnings: [],
+          ...request, ref: t.ref, mic: t.mic, sampleRate: t.fs,
+          refInfo: info(TRIAL_AUDIO.play, t.fs, t.ref.length), micInfo: info(TRIAL_AUDIO.mic, t.fs, t.mic.length), warnings: [],
         },
         o,
       );
-      writeFileSync(join(d, 'metrics.json'), JSON.stringify(a, null, 2));
+      await writeTrialAnalysis(dir, rel, request, a);
       trials.push({ index, calibration: false, dir: rel, fixtureId: 'tts-a', pattern: 'steady', status: 'ok', reason: null, attempts: 1 });
-    });
+    }
     cells.push({
       id: c.id,
       dims: c.dims ?? {},
@@ -163,7 +169,7 @@ export function makeRunDir(spec: SynthRun): { dir: string; manifest: RunManifest
     });
   }
   const manifest = RunManifestSchema.parse({ ...baseManifest(spec, o), cells });
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  await writeManifest(dir, manifest);
   return { dir, manifest };
 }
 
@@ -190,7 +196,7 @@ export function templateAnalysis(o: AnalysisOptions = resolveAnalysisOptions({})
   return analyzeTrial(
     {
       ref: t.ref, mic: t.mic, sampleRate: fs, drainMs: t.drainMs, drainSource: 'events', playbackStartMs: t.preRollMs, preRollMs: 300, delayMs: null,
-      calibration: null, refInfo: info('ref.wav', fs, t.ref.length), micInfo: info('mic.wav', fs, t.mic.length), warnings: [],
+      calibration: null, refInfo: info(TRIAL_AUDIO.play, fs, t.ref.length), micInfo: info(TRIAL_AUDIO.mic, fs, t.mic.length), warnings: [],
     },
     o,
   );
@@ -220,17 +226,16 @@ export interface LargeRunSpec {
  * with a synthetic decaying tail of seeded length, and its gate verdicts come from the real
  * detector, so everything downstream sees consistent data.
  */
-export function makeLargeRunDir(spec: LargeRunSpec): { dir: string; manifest: RunManifest } {
+export async function makeLargeRunDir(spec: LargeRunSpec): Promise<{ dir: string; manifest: RunManifest }> {
   const dir = spec.dir ?? mkdtempSync(join(tmpdir(), 'voiceaec-large-'));
   const o = resolveAnalysisOptions({});
   const fs = spec.fs ?? 16_000;
   const t = makeTrial({ ...FAST_TRIAL, fs, speechS: spec.speechS ?? 1.2, postRollMs: spec.postRollMs ?? 1700, delaySamples: Math.round(fs * 0.03), seed: 5 });
   const template = templateAnalysis(o, fs, { speechS: spec.speechS ?? 1.2, postRollMs: spec.postRollMs ?? 1700 });
-  const shared = join(dir, '.shared');
-  mkdirSync(shared, { recursive: true });
-  writeFileSync(join(shared, 'ref.wav'), wav(fs, t.ref));
-  writeFileSync(join(shared, 'mic.wav'), wav(fs, t.mic));
-  writeFileSync(join(shared, 'events.jsonl'), eventsJsonl(t.preRollMs, t.drainMs, [{ type: 'chunkAppended', tMs: t.preRollMs + 5 }]));
+  const shared = '.shared';
+  const request = requestFor(t.drainMs, t.preRollMs, 300, null, o);
+  await writeTrialRecording(dir, shared, { sampleRate: fs, streams: { play: t.ref, mic: t.mic }, events: deviceEvents(t.preRollMs, t.drainMs, [{ type: 'chunkAppended', tMs: t.preRollMs + 5 }]) });
+  const sharedFiles = readdirSync(join(dir, shared));
   const routes = spec.routes ?? ['speaker', 'receiver'];
   const modes = spec.modes ?? ['voiceChat', 'default'];
   const cellDefs = routes.flatMap((route) => modes.map((mode) => ({ id: `${route}-${mode}`, dims: { route, mode } })));
@@ -239,13 +244,13 @@ export function makeLargeRunDir(spec: LargeRunSpec): { dir: string; manifest: Ru
   const g = gaussian((spec.seed ?? 11) + 1);
   const frames = template.residual.excessDb.length;
   let made = 0;
-  const cells: RunManifest['cells'] = cellDefs.map((cd, ci) => {
+  const cells: RunManifest['cells'] = [];
+  for (const [ci, cd] of cellDefs.entries()) {
     const trials: RunManifest['cells'][number]['trials'] = [];
     for (let index = 1; index <= per && made < spec.trials; index++, made++) {
-      const rel = `cells/${cd.id}/trial-${String(index).padStart(3, '0')}`;
-      const d = join(dir, rel);
-      mkdirSync(d, { recursive: true });
-      for (const f of ['ref.wav', 'mic.wav', 'events.jsonl']) linkSync(join(shared, f), join(d, f));
+      const rel = trialDirOf(cd.id, index);
+      mkdirSync(join(dir, rel), { recursive: true });
+      for (const f of sharedFiles) linkSync(join(dir, shared, f), join(dir, rel, f));
       // Tail length grows with the cell (receiver/default leak longer) plus seeded spread.
       const tailMs = 150 + 180 * ci + 300 * u();
       const excess = Array.from({ length: frames }, (_, k) => {
@@ -254,16 +259,16 @@ export function makeLargeRunDir(spec: LargeRunSpec): { dir: string; manifest: Ru
         return Math.round(Math.max(0.5 * g(), tail) * 100) / 100;
       });
       const a = withResidual(template, excess, o, { echoLossDb: Math.round((30 + 10 * u() - 5 * ci) * 100) / 100 });
-      writeFileSync(join(d, 'metrics.json'), JSON.stringify(a));
+      await writeTrialAnalysis(dir, rel, request, a);
       trials.push({ index, calibration: false, dir: rel, fixtureId: `tts-${index % 7}`, pattern: index % 3 ? 'steady' : 'bursty', status: 'ok', reason: null, attempts: 1 });
     }
     const requested = { ...deviceConfig(), route: cd.dims.route as DeviceConfig['route'], mode: cd.dims.mode as DeviceConfig['mode'] };
-    return { id: cd.id, dims: cd.dims, settings: cd.dims, requested, effective: effectiveConfig(requested), configErrors: [], mismatches: [], deviceCrashes: 0, status: 'done', reason: null, trials };
-  });
+    cells.push({ id: cd.id, dims: cd.dims, settings: cd.dims, requested, effective: effectiveConfig(requested), configErrors: [], mismatches: [], deviceCrashes: 0, status: 'done', reason: null, trials });
+  }
   const manifest = RunManifestSchema.parse({
     ...baseManifest({ scenario: 'large', acceptance: { rules: [{ metric: 'leakRateUpper', gateMs: 800, max: 0.05 }, { metric: 'echoLossDb', min: 20 }] } }, o),
     cells,
   });
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  await writeManifest(dir, manifest);
   return { dir, manifest };
 }

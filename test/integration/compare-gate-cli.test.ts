@@ -11,17 +11,17 @@ let clean: string; // 20 trials, residual ~550 ms: 300 ms leaks, 800 ms does not
 let other: string; // a second "device" with a shorter tail
 const residual = (ms: number) => Array.from({ length: 20 }, (_, i) => ({ residualMs: ms + (i % 5) * 20, residualDb: 15 }));
 
-beforeAll(() => {
-  clean = makeRunDir({
+beforeAll(async () => {
+  clean = (await makeRunDir({
     dir: join(mkdtempSync(join(tmpdir(), 'voiceaec-cg-')), 'phone-a'),
     cells: [{ id: 'speaker', dims: { route: 'speaker' }, trials: residual(520) }],
     acceptance: { rules: [{ metric: 'recommendedGateMs', max: 800 }, { metric: 'leakRateUpper', gateMs: 300, max: 0.05 }] },
-  }).dir;
-  other = makeRunDir({
+  })).dir;
+  other = (await makeRunDir({
     dir: join(mkdtempSync(join(tmpdir(), 'voiceaec-cg-')), 'phone-b'),
     device: { kind: 'device', simulated: false, model: 'iPhone15,3', osVersion: '17.5', name: 'Lab phone' },
     cells: [{ id: 'speaker', dims: { route: 'speaker' }, trials: residual(150) }],
-  }).dir;
+  })).dir;
 });
 
 describe('voiceaec compare-gate', () => {

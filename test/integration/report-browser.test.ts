@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /* The callbacks below run in the page; the project compiles without DOM types, so they stay untyped. */
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { evaluateRun, writeReports } from '../../src/scenario/evaluate-run.js';
-import { makeRunDir } from '../helpers/run-dir.js';
+import { evaluateRun } from '../../src/evaluation/evaluate-run.js';
+import { writeReports } from '../../src/report-writer/write-reports.js';
+import { makeRunDir, TEST_VERSION } from '../helpers/run-dir.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -26,7 +27,7 @@ let url: string;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/debian-packages.sh\` (npm test does it in pretest)`);
   const leaky = (ms: number) => Array.from({ length: 6 }, (_, i) => ({ residualMs: ms + 20 * i, residualDb: 15 }));
-  const { dir } = makeRunDir({
+  const { dir } = await makeRunDir({
     scenario: 'quiet-room',
     cells: [
       { id: 'speaker-voiceChat', dims: { route: 'speaker', mode: 'voiceChat' }, trials: leaky(450), trailingSilenceMs: 80 },
@@ -36,7 +37,7 @@ beforeAll(async () => {
     ],
     acceptance: { rules: [{ metric: 'leakRateUpper', gateMs: 800, max: 0.5 }, { metric: 'configHonoured' }] },
   });
-  await writeReports(dir, await evaluateRun([dir]), { embedAudioMaxBytes: 64 << 20 });
+  await writeReports(dir, await evaluateRun([dir], { toolVersion: TEST_VERSION }), { embedAudioMaxBytes: 64 << 20 });
   url = pathToFileURL(join(dir, 'report.html')).href;
   mkdirSync(SHOTS, { recursive: true });
   ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'voiceaec-chromium-')), { executablePath: CHROMIUM, headless: true, args: ARGS });
@@ -129,14 +130,14 @@ describe('report.html in headless Chromium', () => {
   });
 
   it('renders a run with nothing to show (all trials failed, a cell without trials) without errors', async () => {
-    const { dir } = makeRunDir({
+    const { dir } = await makeRunDir({
       status: 'aborted',
       cells: [
         { id: 'all-failed', dims: { route: 'speaker' }, trials: [{}, {}], failed: [1, 2], calibration: null },
         { id: 'empty', dims: { route: 'receiver' }, trials: [], calibration: null },
       ],
     });
-    await writeReports(dir, await evaluateRun([dir]));
+    await writeReports(dir, await evaluateRun([dir], { toolVersion: TEST_VERSION }));
     const page = await ctx.newPage();
     const problems: string[] = [];
     page.on('console', (m) => {

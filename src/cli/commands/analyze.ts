@@ -4,13 +4,14 @@ import { type Command, Option } from 'commander';
 import { basename } from 'node:path';
 import { usageError } from '../../core/errors.js';
 import { round } from '../../core/units.js';
-import { analyzeCalibration, analyzeTrial, type CalibrationResult } from '../../analysis/analyze-trial.js';
-import type { StreamInfo, TrialAnalysis } from '../../analysis/trial-result.js';
-import { parseGateList, parseSweep, resolveAnalysisOptions, type AnalysisOptions, type AnalysisOptionsInput } from '../../config/analysis-options.js';
-import { resample } from '../../dsp/resample.js';
+import { ANALYSIS_REQUEST_SCHEMA, type AnalysisRequest } from '../../analysis/analysis-request.js';
+import { analyzeCalibrationRecording, analyzeRecording } from '../../analysis/analyze-recording.js';
+import type { CalibrationResult } from '../../analysis/calibration-result.js';
+import type { TrialAnalysis } from '../../analysis/trial-result.js';
+import { parseGateList, parseSweep, resolveAnalysisOptions, type AnalysisOptionsInput } from '../../config/analysis-options.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
 import { readEventsFile } from '../../io/events.js';
-import { readWavFile, selectChannel } from '../../io/wav.js';
+import { readRecordedStream } from '../../io/wav.js';
 import { numberArg } from '../option-parsers.js';
 import { printWarning, table } from '../output.js';
 
@@ -69,46 +70,18 @@ function parseChannel(text: string, flag: string): number | 'mix' {
   return n;
 }
 
-interface LoadedStream {
-  samples: Float32Array;
-  info: StreamInfo;
-  warnings: string[];
-}
-
-async function loadStream(path: string, channel: number | 'mix', targetRate: number | null): Promise<LoadedStream> {
-  const wav = await readWavFile(path);
-  const mono = selectChannel(wav, channel);
-  const warnings = wav.warnings.map((w) => `${basename(path)}: ${w}`);
-  let samples = mono.samples;
-  let resampledTo: number | null = null;
-  if (targetRate !== null && targetRate !== wav.sampleRate) {
-    samples = await resample(samples, wav.sampleRate, targetRate);
-    resampledTo = targetRate;
-    warnings.push(`${basename(path)} resampled from ${wav.sampleRate} Hz to ${targetRate} Hz (libsamplerate, sinc medium quality)`);
-  }
-  if (wav.channels.length > 1) warnings.push(`${basename(path)} has ${wav.channels.length} channels: analysing ${channel === 'mix' ? 'their mix' : `channel ${channel}`}`);
-  return {
-    samples,
-    warnings,
-    info: { path, sampleRate: wav.sampleRate, channels: wav.channels.length, channelUsed: channel, durationMs: round((mono.samples.length * 1000) / wav.sampleRate, 3), resampledTo },
-  };
-}
-
 export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
-  const channel = parseChannel(flags.channel, '--channel');
-  const refChannel = parseChannel(flags.refChannel, '--ref-channel');
+  const channels = { ref: parseChannel(flags.refChannel, '--ref-channel'), mic: parseChannel(flags.channel, '--channel') };
   const input: AnalysisOptionsInput = {};
   if (flags.gates) input.gatesMs = parseGateList(flags.gates);
   if (flags.sweep) input.gatesMs = parseSweep(flags.sweep);
   // A flag left out keeps the schema's default.
   input.detector = { thresholdDb: flags.thresholdDb, minDurationMs: flags.minDurationMs };
-  const options: AnalysisOptions = resolveAnalysisOptions(input);
+  const options = resolveAnalysisOptions(input);
 
-  // The mic is the measured stream: it keeps its rate; the reference follows it.
-  const mic = await loadStream(flags.mic, channel, null);
-  const fs = mic.info.sampleRate;
-  const ref = await loadStream(flags.ref, refChannel, fs);
-  const warnings = [...mic.warnings, ...ref.warnings];
+  const pair = { mic: await readRecordedStream(flags.mic, channels.mic), ref: await readRecordedStream(flags.ref, channels.ref) };
+  const fs = pair.mic.audio.sampleRate;
+  const notes: string[] = [];
 
   let calibration: CalibrationResult | null = null;
   if (flags.calibration) {
@@ -116,46 +89,49 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
     if (parts.length !== 2 || parts.some((p) => p.trim() === '')) {
       throw usageError('E_CALIBRATION', `--calibration "${flags.calibration}" is not a pair of files`, { hint: 'give --calibration cal-ref.wav,cal-mic.wav' });
     }
-    const calMic = await loadStream(parts[1]!.trim(), channel, fs);
-    const calRef = await loadStream(parts[0]!.trim(), refChannel, fs);
-    calibration = analyzeCalibration(calRef.samples, calMic.samples, fs, options);
-    warnings.push(...calMic.warnings, ...calRef.warnings, ...calibration.warnings);
+    const calPair = { mic: await readRecordedStream(parts[1]!.trim(), channels.mic), ref: await readRecordedStream(parts[0]!.trim(), channels.ref) };
+    calibration = await analyzeCalibrationRecording(calPair, options, fs);
+    notes.push(...calibration.warnings);
   }
 
   let drainMs: number | null = null;
   let playbackStartMs: number | null = null;
   let nearEndStartMs: number | null = null;
-  let drainSource: 'events' | 'option' | 'reference' = 'reference';
+  let drainSource: AnalysisRequest['drainSource'] = 'reference';
   if (flags.events) {
     const timing = await readEventsFile(flags.events);
-    if (timing.drainMs === null) warnings.push(`${basename(flags.events)} has no bufferDrained event: drain taken from the reference`);
+    if (timing.drainMs === null) notes.push(`${basename(flags.events)} has no bufferDrained event: drain taken from the reference`);
     else {
       drainMs = timing.drainMs;
       drainSource = 'events';
     }
-    if (timing.drainCount > 1) warnings.push(`${timing.drainCount} bufferDrained events (underruns?): the last one is the end of the turn`);
+    if (timing.drainCount > 1) notes.push(`${timing.drainCount} bufferDrained events (underruns?): the last one is the end of the turn`);
     playbackStartMs = timing.playbackStartMs;
     nearEndStartMs = timing.nearEndStartMs;
   } else if (flags.drainAtMs !== undefined) {
     drainMs = flags.drainAtMs;
     drainSource = 'option';
   }
-  const micMs = (mic.samples.length * 1000) / fs;
+  const micMs = (pair.mic.audio.samples.length * 1000) / fs;
   if (drainMs !== null && (drainMs < 0 || drainMs > micMs)) {
     throw usageError('E_DRAIN', `drain time ${drainMs} ms is outside the mic recording (0–${round(micMs, 1)} ms)`, { hint: 'give the drain in ms from the first mic sample' });
   }
   if (flags.preRollMs !== undefined && (flags.preRollMs < 0 || flags.preRollMs > micMs)) {
     throw usageError('E_PRE_ROLL', `--pre-roll-ms ${flags.preRollMs} is outside the mic recording`, { hint: 'give the noise-only lead-in in ms' });
   }
-
-  return analyzeTrial(
-    {
-      ref: ref.samples, mic: mic.samples, sampleRate: fs, drainMs, drainSource, playbackStartMs,
-      preRollMs: flags.preRollMs ?? null, delayMs: flags.delayMs ?? null, calibration,
-      refInfo: ref.info, micInfo: mic.info, warnings, nearEndStartMs,
-    },
+  const request: AnalysisRequest = {
+    schema: ANALYSIS_REQUEST_SCHEMA,
+    channels,
+    drainMs,
+    drainSource,
+    playbackStartMs,
+    preRollMs: flags.preRollMs ?? null,
+    delayMs: flags.delayMs ?? null,
+    nearEndStartMs,
+    calibration,
     options,
-  );
+  };
+  return analyzeRecording(pair, request, notes);
 }
 
 const fmt = (x: number | null, unit: string, digits = 1) => (x === null ? '—' : `${x.toFixed(digits)} ${unit}`);

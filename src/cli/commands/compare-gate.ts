@@ -7,12 +7,14 @@
 import chalk from 'chalk';
 import { type Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
-import type { CellSummary, GateStats } from '../../analysis/cell-summary.js';
+import type { CellSummary, GateStats } from '../../analysis/cell-schema.js';
 import { parseGateList, parseSweep } from '../../config/analysis-options.js';
 import { deviceLabel, dimsLabel, intervalText, leakCell, num, pct } from '../../report/format.js';
 import type { Results } from '../../report/results-schema.js';
-import { evaluateRun, type EvaluateOptions } from '../../scenario/evaluate-run.js';
+import { evaluateRun, type EvaluateOptions } from '../../evaluation/evaluate-run.js';
+import { reanalyzeMode } from '../option-parsers.js';
 import { table } from '../output.js';
+import { toolVersion } from '../version.js';
 
 interface CompareFlags {
   gates?: string;
@@ -31,13 +33,6 @@ const fraction = (flag: string) => (v: string) => {
   return x;
 };
 
-export function reanalyzeMode(v: string): boolean | undefined {
-  if (v === 'auto') return undefined;
-  if (v === 'always') return true;
-  if (v === 'never') return false;
-  throw usageError('E_OPTION', `--reanalyze "${v}" is not auto, always or never`, { hint: 'auto re-analyses only trials whose metrics lack a requested gate' });
-}
-
 export function registerCompareGate(program: Command): void {
   program
     .command('compare-gate')
@@ -50,7 +45,7 @@ export function registerCompareGate(program: Command): void {
     .option('--reanalyze <auto|always|never>', 'auto: re-analyse from the audio only trials missing a gate; never: decide on the stored envelope (fast)', 'auto')
     .option('--json', 'print the results (schema voiceaec.results/1, docs/reports.md)')
     .action(async (dirs: string[], flags: CompareFlags) => {
-      const opts: EvaluateOptions = { reanalyze: reanalyzeMode(flags.reanalyze) };
+      const opts: EvaluateOptions = { toolVersion: toolVersion(), reanalyze: reanalyzeMode(flags.reanalyze) };
       if (flags.gates) opts.gatesMs = parseGateList(flags.gates);
       if (flags.sweep) opts.gatesMs = parseSweep(flags.sweep);
       if (flags.targetLeakRate !== undefined) opts.targetLeakRate = flags.targetLeakRate;

@@ -2,15 +2,13 @@
 import chalk from 'chalk';
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ExitCode } from '../../core/errors.js';
 import { importFixtures, type ImportOptions } from '../../fixture-prep/import-fixtures.js';
 import { FIXTURE_MANIFEST_FILE, loadFixtureManifest, type FixtureEntry } from '../../fixture-prep/manifest.js';
 import { verifyFixtures } from '../../fixture-prep/verify-fixtures.js';
 import { printWarning, table } from '../output.js';
+import { SHIPPED_FIXTURES_DIR } from '../shipped-fixtures.js';
 
-/** The set shipped with voiceaec: <package>/fixtures, from dist/cli/commands or src/cli/commands alike. */
-export const SHIPPED_FIXTURES_DIR = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
 
 interface ListFlags {
   dir?: string;

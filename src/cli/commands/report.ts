@@ -6,9 +6,11 @@
  */
 import { type Command, Option } from 'commander';
 import { ExitCode, usageError } from '../../core/errors.js';
-import { DEFAULT_EMBED_AUDIO_BYTES, evaluateRun, writeReports } from '../../scenario/evaluate-run.js';
-import { reanalyzeMode } from './compare-gate.js';
-import { printResultsSummary } from './results-summary.js';
+import { evaluateRun } from '../../evaluation/evaluate-run.js';
+import { DEFAULT_EMBED_AUDIO_BYTES, writeReports } from '../../report-writer/write-reports.js';
+import { reanalyzeMode } from '../option-parsers.js';
+import { printResultsSummary } from '../results-summary.js';
+import { toolVersion } from '../version.js';
 
 interface ReportFlags {
   embedAudioMaxMb: number;
@@ -35,7 +37,7 @@ export function registerReport(program: Command): void {
     .option('--fail-on-acceptance', 'exit 1 when an acceptance check fails (default: 0 once the reports are written)')
     .option('--json', 'print the results instead of the summary')
     .action(async (dir: string, flags: ReportFlags) => {
-      const results = await evaluateRun([dir], { reanalyze: reanalyzeMode(flags.reanalyze) });
+      const results = await evaluateRun([dir], { toolVersion: toolVersion(), reanalyze: reanalyzeMode(flags.reanalyze) });
       await writeReports(dir, results, { embedAudioMaxBytes: Math.round(flags.embedAudioMaxMb * MB) });
       if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else printResultsSummary(results, dir);

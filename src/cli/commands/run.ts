@@ -1,7 +1,6 @@
 /** `voiceaec run`: a scenario on a device (the virtual iPhone by default), then the reports. */
 import chalk from 'chalk';
 import { type Command, Option } from 'commander';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ExitCode, usageError } from '../../core/errors.js';
 import { ScenarioSchema } from '../../config/scenario.js';
@@ -9,15 +8,17 @@ import type { DeviceDriver } from '../../device/device-driver.js';
 import { LanDriver } from '../../device/lan-driver.js';
 import { RemoteDriver } from '../../device/remote-driver.js';
 import { SimDriver } from '../../device/sim-driver.js';
-import { evaluateRun, writeReports } from '../../scenario/evaluate-run.js';
-import { defaultRunDir, readManifest } from '../../scenario/run-dir.js';
+import { evaluateRun } from '../../evaluation/evaluate-run.js';
+import { writeReports } from '../../report-writer/write-reports.js';
+import { defaultRunDir } from '../../run-dir/layout.js';
+import { hasManifest, readManifest } from '../../run-dir/manifest-file.js';
 import { ScenarioRunner, type RunProgress } from '../../scenario/runner.js';
 import { loadScenario } from '../../scenario/scenario-file.js';
 import { gitCommit, toolVersion } from '../version.js';
 import { intArg } from '../option-parsers.js';
-import { SHIPPED_FIXTURES_DIR } from './fixtures.js';
 import { printWarning } from '../output.js';
-import { printResultsSummary } from './results-summary.js';
+import { printResultsSummary } from '../results-summary.js';
+import { SHIPPED_FIXTURES_DIR } from '../shipped-fixtures.js';
 
 interface RunFlags {
   scenario?: string;
@@ -76,7 +77,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     if (!flags.scenario) throw usageError('E_USAGE', 'run needs --scenario or --resume', { hint: 'e.g. voiceaec run --scenario quiet-room' });
     ({ scenario, source } = await loadScenario(flags.scenario, { seed: flags.seed, repetitions: flags.repeat }));
     runDir = resolve(flags.out ?? defaultRunDir('reports', scenario.name));
-    if (existsSync(resolve(runDir, 'manifest.json'))) {
+    if (hasManifest(runDir)) {
       throw usageError('E_RUNDIR_EXISTS', `${runDir} already holds a run`, { hint: `resume it with --resume ${runDir}, or pick another --out` });
     }
   }
@@ -110,7 +111,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     progress({ type: 'warning', message: '' });
     await driver.close();
   }
-  const results = await evaluateRun([runDir], {});
+  const results = await evaluateRun([runDir], { toolVersion: toolVersion() });
   await writeReports(runDir, results);
   if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   else printResultsSummary(results, runDir);

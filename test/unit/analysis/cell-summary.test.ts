@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeTrial } from '../../../src/analysis/analyze-trial.js';
-import {
-  CellSummarySchema, recommend, rms2VerdictAt, summarizeCell, trialsNeededFor, verdictAt, verdictFromAcousticEnd,
-  type CellInput, type CellTrialInput, type GateStats,
-} from '../../../src/analysis/cell-summary.js';
+import { CellSummarySchema, type GateStats } from '../../../src/analysis/cell-schema.js';
+import { recommend } from '../../../src/analysis/recommendation.js';
+import { rms2VerdictAt, verdictAt, verdictFromAcousticEnd } from '../../../src/analysis/gate-verdicts.js';
+import { summarizeCell, type CellInput, type CellTrialInput } from '../../../src/analysis/cell-summary.js';
+import { trialsNeededFor } from '../../../src/analysis/cell-stats.js';
 import type { TrialAnalysis } from '../../../src/analysis/trial-result.js';
 import { resolveAnalysisOptions } from '../../../src/config/analysis-options.js';
 import { wilsonInterval } from '../../../src/dsp/wilson.js';

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderJunit, xmlEscape } from '../../../src/report/junit.js';
 import type { Results } from '../../../src/report/results-schema.js';
-import { evaluateRun } from '../../../src/scenario/evaluate-run.js';
-import { makeRunDir } from '../../helpers/run-dir.js';
+import { evaluateRun } from '../../../src/evaluation/evaluate-run.js';
+import { makeRunDir, TEST_VERSION } from '../../helpers/run-dir.js';
 import { parseXml, type XmlElement } from '../../helpers/xml.js';
 
 /**
@@ -48,7 +48,7 @@ function validate(el: XmlElement, path = el.name): void {
 let results: Results;
 let xml: string;
 beforeAll(async () => {
-  const { dir } = makeRunDir({
+  const { dir } = await makeRunDir({
     scenario: 'junit "&" <test>',
     cells: [
       { id: 'speaker&<voice>', dims: { route: 'speaker' }, trials: Array.from({ length: 8 }, (_, i) => ({ residualMs: 520 + i * 5, residualDb: 15 })) },
@@ -63,7 +63,7 @@ beforeAll(async () => {
       ],
     },
   });
-  results = await evaluateRun([dir]);
+  results = await evaluateRun([dir], { toolVersion: TEST_VERSION });
   xml = renderJunit(results);
 });
 

@@ -1,7 +1,7 @@
 /**
- * manifest.json of a run directory (DESIGN §4): what was asked, what the device said, and
- * the status of every trial. Rewritten atomically after each trial, it is also the resume
- * journal: a resumed run redoes only trials that are not `ok` or `failed`.
+ * The manifest of a run directory (docs/run-directory.md): what was asked, what the device
+ * said, and the status of every trial. Rewritten atomically after each trial, it is also
+ * the resume journal: a resumed run redoes only trials that are not `ok` or `failed`.
  */
 import { z } from 'zod';
 import { AcceptanceSchema } from '../config/acceptance.js';
@@ -72,10 +72,6 @@ export const RunManifestSchema = z
   })
   .strict();
 
-/** Does measured trial `index` start on a freshly restarted engine (trials.restartEngineEvery)? */
-export function restartsEngine(index: number, every: number | null): boolean {
-  return every !== null && index > 1 && (index - 1) % every === 0;
-}
 
 export type TrialRecord = z.infer<typeof TrialRecordSchema>;
 export type CellRecord = z.infer<typeof CellRecordSchema>;

@@ -1,9 +1,9 @@
 /** The few lines `voiceaec run` and `voiceaec report` print about finished results. */
 import chalk from 'chalk';
 import { join } from 'node:path';
-import { cellOutcomes, deviceLabel, dimsLabel, failedOutcomes, gateAt, markGates, recLabel } from '../../report/format.js';
-import type { Results } from '../../report/results-schema.js';
-import { table } from '../output.js';
+import { cellOutcomes, deviceLabel, dimsLabel, failedOutcomes, gateAt, markGates, recLabel } from '../report/format.js';
+import type { Results } from '../report/results-schema.js';
+import { table } from './output.js';
 
 export function formatResultsSummary(results: Results, runDir: string | null): string {
   const lines: string[] = [];

@@ -3,20 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ResultsSchema, resultsJsonSchema, type Results } from '../../../src/report/results-schema.js';
-import { evaluateRun, writeReports } from '../../../src/scenario/evaluate-run.js';
-import { makeRunDir } from '../../helpers/run-dir.js';
+import { evaluateRun } from '../../../src/evaluation/evaluate-run.js';
+import { writeReports } from '../../../src/report-writer/write-reports.js';
+import { makeRunDir, TEST_VERSION } from '../../helpers/run-dir.js';
 
 let dir: string;
 let results: Results;
 beforeAll(async () => {
-  ({ dir } = makeRunDir({
+  ({ dir } = await makeRunDir({
     cells: [
       { id: 'speaker', dims: { route: 'speaker', mode: 'voiceChat' }, trials: Array.from({ length: 10 }, (_, i) => ({ residualMs: 400 + 20 * i, residualDb: 14 })), trailingSilenceMs: 120 },
       { id: 'receiver', dims: { route: 'receiver', mode: 'voiceChat' }, trials: Array.from({ length: 6 }, () => ({ residualMs: 100, residualDb: 14 })), calibration: null },
     ],
     acceptance: { rules: [{ metric: 'leakRateUpper', gateMs: 650, max: 0.5 }] },
   }));
-  results = await evaluateRun([dir]);
+  results = await evaluateRun([dir], { toolVersion: TEST_VERSION });
 });
 
 describe('results.json (voiceaec.results/1)', () => {
@@ -36,12 +37,12 @@ describe('results.json (voiceaec.results/1)', () => {
   it('is deterministic: the same run, even copied elsewhere, gives byte-identical reports', async () => {
     const copy = join(mkdtempSync(join(tmpdir(), 'voiceaec-copy-')), 'x');
     cpSync(dir, copy, { recursive: true });
-    const again = await evaluateRun([copy]);
+    const again = await evaluateRun([copy], { toolVersion: TEST_VERSION });
     expect({ ...again, runs: again.runs.map((r) => ({ ...r, id: 'same' })), cells: again.cells.map((c) => ({ ...c, run: 'same' })), acceptance: again.acceptance.map((a) => ({ ...a, run: 'same' })) })
       .toEqual({ ...results, runs: results.runs.map((r) => ({ ...r, id: 'same' })), cells: results.cells.map((c) => ({ ...c, run: 'same' })), acceptance: results.acceptance.map((a) => ({ ...a, run: 'same' })) });
     await writeReports(dir, results);
     const first = ['results.json', 'junit.xml', 'summary.md', 'report.html'].map((f) => readFileSync(join(dir, f), 'utf8'));
-    await writeReports(dir, await evaluateRun([dir]));
+    await writeReports(dir, await evaluateRun([dir], { toolVersion: TEST_VERSION }));
     const second = ['results.json', 'junit.xml', 'summary.md', 'report.html'].map((f) => readFileSync(join(dir, f), 'utf8'));
     expect(second).toEqual(first);
     expect(first[0]).not.toMatch(/\/tmp\//); // no absolute paths in results.json
@@ -61,7 +62,7 @@ describe('results.json (voiceaec.results/1)', () => {
   });
 
   it('re-analyses from the audio when asked for new gates, and agrees with the stored verdicts', async () => {
-    const fresh = await evaluateRun([dir], { gatesMs: [0, 300, 450, 500, 550, 800] });
+    const fresh = await evaluateRun([dir], { toolVersion: TEST_VERSION, gatesMs: [0, 300, 450, 500, 550, 800] });
     const spk = fresh.cells.find((c) => c.id === 'speaker')!;
     expect(spk.counts.reanalysed).toBe(10);
     expect(spk.trials.every((t) => t.source === 'reanalysed')).toBe(true);
@@ -71,7 +72,7 @@ describe('results.json (voiceaec.results/1)', () => {
       expect([g, a.leaks, a.decided]).toEqual([g, b.leaks, b.decided]);
     }
     // Without re-analysis the stored envelope decides the new gates: same verdicts, no attribution.
-    const quick = await evaluateRun([dir], { gatesMs: [0, 300, 450, 500, 550, 800], reanalyze: false });
+    const quick = await evaluateRun([dir], { toolVersion: TEST_VERSION, gatesMs: [0, 300, 450, 500, 550, 800], reanalyze: false });
     const q = quick.cells.find((c) => c.id === 'speaker')!;
     expect(q.counts.reanalysed).toBe(0);
     expect(q.gates.map((g) => g.leaks)).toEqual(spk.gates.map((g) => g.leaks));
@@ -84,7 +85,7 @@ describe('results.json (voiceaec.results/1)', () => {
     rmSync(join(copy, 'cells/speaker/trial-002/mic.wav'));
     rmSync(join(copy, 'cells/speaker/trial-003/metrics.json'));
     writeFileSync(join(copy, 'cells/speaker/trial-004/metrics.json'), '{ "schema": "voiceaec.analysis/1" }');
-    const r = await evaluateRun([copy], { gatesMs: [0, 300, 450, 800] });
+    const r = await evaluateRun([copy], { toolVersion: TEST_VERSION, gatesMs: [0, 300, 450, 800] });
     const rows = r.cells.find((c) => c.id === 'speaker')!.trials;
     const row = (i: number) => rows.find((t) => t.index === i)!;
     expect(row(2).source).toBe('metrics');

@@ -1,0 +1,160 @@
+/**
+ * From run directories to results (voiceaec.results/1, docs/reports.md): reads each manifest
+ * and every measured trial's stored analysis; where a requested gate is missing it replays
+ * the trial's stored analysis request with the new gates (the mic is recorded before the
+ * gate, so any gate can be evaluated afterwards), or decides on the stored residual envelope
+ * when asked to (`reanalyze: false`) or when the audio is gone. Deterministic: no clock, no
+ * absolute paths.
+ */
+import { basename, resolve } from 'node:path';
+import { inputError } from '../core/errors.js';
+import { mapPool } from '../core/map-pool.js';
+import { round } from '../core/units.js';
+import { checkAcceptance } from '../analysis/acceptance-check.js';
+import type { CellSummary } from '../analysis/cell-schema.js';
+import { summarizeCell, type CellInput } from '../analysis/cell-summary.js';
+import { RESULTS_SCHEMA, type Results, type RunInfo } from '../report/results-schema.js';
+import { readCalibration } from '../run-dir/calibration-file.js';
+import { TRIAL_FILES } from '../run-dir/layout.js';
+import { openRunDir } from '../run-dir/manifest-file.js';
+import type { CellRecord, RunManifest } from '../run-dir/manifest-schema.js';
+import { configRows } from './config-rows.js';
+import { loadTrialInput, type ReanalyzeMode } from './trial-input.js';
+
+export interface EvaluateOptions {
+  /** The version of voiceaec evaluating, recorded as the results' generator. */
+  toolVersion: string;
+  /** Gates to evaluate; default: the gates each run's metrics hold. Gates named by acceptance rules are always added. */
+  gatesMs?: number[];
+  /** Overrides of the scenarios' acceptance target and confidence (recommendations and outcomes). */
+  targetLeakRate?: number;
+  confidence?: number;
+  /** true: re-analyse every trial from its audio; false: never (stored envelope); undefined: only where gates are missing. */
+  reanalyze?: boolean;
+}
+
+/** Gates named by acceptance rules: evaluated even if nobody asked for them. */
+function ruleGates(m: RunManifest): number[] {
+  return m.acceptance.rules.flatMap((r) => (r.metric === 'leakRateUpper' ? [r.gateMs] : []));
+}
+
+const sortedUnique = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+
+/** What evaluation needs from the resolved scenario, read defensively (its schema is the runner's). */
+function restartEngineEvery(m: RunManifest): number | null {
+  const r = m.scenario.resolved as { trials?: { restartEngineEvery?: unknown } } | null;
+  const every = r?.trials?.restartEngineEvery;
+  return typeof every === 'number' && every >= 1 ? every : null;
+}
+
+/** The cell's calibration as the summary shows it; a problem with it becomes a cell warning. */
+async function cellCalibration(runDir: string, cell: CellRecord, warnings: string[]): Promise<CellInput['calibration']> {
+  const t = cell.trials.find((x) => x.calibration);
+  if (!t) return null;
+  if (t.status !== 'ok') {
+    warnings.push(`calibration trial ${t.status}${t.reason ? ` (${t.reason})` : ''}: no calibrated delay or ERLE`);
+    return null;
+  }
+  const r = await readCalibration(runDir, t.dir);
+  if (r.value === null) {
+    warnings.push(`calibration: ${r.problem}: no calibrated delay or ERLE in the summary`);
+    return null;
+  }
+  const c = r.value;
+  return { delayMs: c.delayMs === null ? null : round(c.delayMs, 2), rawEchoLossDb: c.rawEchoLossDb === null ? null : round(c.rawEchoLossDb, 2), rawEchoLossIsLowerBound: c.rawEchoLossIsLowerBound, source: TRIAL_FILES.calibration };
+}
+
+function runInfo(id: string, m: RunManifest, pass: boolean): RunInfo {
+  return {
+    id,
+    scenario: { name: m.scenario.name, source: m.scenario.source },
+    seed: m.seed,
+    tool: { version: m.tool.version, gitCommit: m.tool.gitCommit },
+    device: { ...m.device },
+    startedAt: m.startedAt,
+    endedAt: m.endedAt,
+    status: m.status,
+    analysis: {
+      frameMs: m.analysis.frameMs,
+      bandHz: [m.analysis.bandHz[0], m.analysis.bandHz[1]],
+      thresholdDb: m.analysis.detector.thresholdDb,
+      minDurationMs: m.analysis.detector.minDurationMs,
+      gatesMs: sortedUnique(m.analysis.gatesMs),
+    },
+    acceptance: { targetLeakRate: m.acceptance.targetLeakRate, confidence: m.acceptance.confidence, rules: m.acceptance.rules },
+    pass,
+  };
+}
+
+/** Unique run ids from directory names: the same name twice gets #2, #3. */
+export function runIds(dirs: string[]): string[] {
+  const seen = new Map<string, number>();
+  return dirs.map((d) => {
+    const name = basename(resolve(d));
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name}#${n}`;
+  });
+}
+
+export async function evaluateRun(runDirs: string[], opts: EvaluateOptions): Promise<Results> {
+  if (runDirs.length === 0) throw inputError('E_RUNDIR_NONE', 'no run directory given', { hint: 'pass one or more directories written by voiceaec run' });
+  const manifests: RunManifest[] = [];
+  for (const d of runDirs) manifests.push(await openRunDir(d));
+  const ids = runIds(runDirs);
+  const gates = sortedUnique([...(opts.gatesMs ?? manifests.flatMap((m) => m.analysis.gatesMs)), ...manifests.flatMap(ruleGates)]);
+  const mode: ReanalyzeMode = opts.reanalyze === true ? 'always' : opts.reanalyze === false ? 'never' : 'auto';
+  const warnings: string[] = [];
+  const cells: CellSummary[] = [];
+  const outcomes: Results['acceptance'] = [];
+  const runs: RunInfo[] = [];
+
+  for (const [ri, m] of manifests.entries()) {
+    const runDir = runDirs[ri]!;
+    const id = ids[ri]!;
+    const target = opts.targetLeakRate ?? m.acceptance.targetLeakRate;
+    const confidence = opts.confidence ?? m.acceptance.confidence;
+    const runCells: CellSummary[] = [];
+    for (const cell of m.cells) {
+      const cw: string[] = [];
+      const calibration = await cellCalibration(runDir, cell, cw);
+      const measured = cell.trials.filter((t) => !t.calibration);
+      const context = { runDir, firstIndex: Math.min(...measured.map((t) => t.index)), restartEngineEvery: restartEngineEvery(m), gatesMs: gates, mode };
+      const trials = await mapPool(measured, 8, (t) => loadTrialInput(t, context));
+      const envelopeOnly = trials.filter((t) => t.source === 'metrics' && t.analysis && gates.some((g) => !t.analysis!.gates.some((x) => x.gateMs === g))).length;
+      if (envelopeOnly > 0) cw.push(`${envelopeOnly} trial(s) decided at unstored gates on their residual envelope (no echo attribution there)`);
+      const input: CellInput = {
+        run: id,
+        id: cell.id,
+        dims: cell.dims,
+        settings: cell.settings,
+        status: cell.status,
+        reason: cell.reason,
+        configuredGate: cell.requested.gate ? { ...cell.requested.gate } : null,
+        config: configRows(cell),
+        mismatches: cell.mismatches,
+        configErrors: cell.configErrors,
+        deviceCrashes: cell.deviceCrashes,
+        calibration,
+        trials,
+        warnings: cw,
+      };
+      runCells.push(summarizeCell(input, { gatesMs: gates, targetLeakRate: target, confidence }));
+    }
+    const runOutcomes = checkAcceptance(id, runCells, m.acceptance.rules);
+    if (m.status !== 'complete') warnings.push(`run ${id} is ${m.status}: results cover the trials finished so far`);
+    cells.push(...runCells);
+    outcomes.push(...runOutcomes);
+    runs.push(runInfo(id, m, runOutcomes.every((o) => o.status === 'pass')));
+  }
+  return {
+    schema: RESULTS_SCHEMA,
+    generator: { name: 'voiceaec', version: opts.toolVersion },
+    options: { gatesMs: gates, targetLeakRate: opts.targetLeakRate ?? null, confidence: opts.confidence ?? null, reanalyze: mode },
+    runs,
+    cells,
+    acceptance: outcomes,
+    pass: outcomes.every((o) => o.status === 'pass'),
+    warnings,
+  };
+}
