@@ -137,17 +137,22 @@ public final class HarnessSession {
             throw ProtocolError(.unexpected, "unexpected a second \"hello\"")
         case .configure(let c):
             if state == .configured, let old = config { engineSteps += engine.stop(order: old.teardownOrder).steps }
-            let built = engine.configure(c.config)
+            var built = engine.configure(c.config)
             engineSteps += built.steps
             config = c.config
             trialsSinceConfigure = 0
             if built.ok {
-                try engine.start(render: { [weak self] o, n, s, h in self?.trial?.render(o, n, s, h) },
-                                 capture: { [weak self] p, n, s, h in self?.trial?.capture(p, n, s, h) })
-                state = .configured
-            } else {
-                state = .ready
+                do {
+                    try engine.start(render: { [weak self] o, n, s, h in self?.trial?.render(o, n, s, h) },
+                                     capture: { [weak self] p, n, s, h in self?.trial?.capture(p, n, s, h) })
+                } catch {
+                    // An engine that was built but would not start is a failed configure, not a
+                    // protocol error: nothing runs, and the CLI reports the cell.
+                    built.ok = false
+                    built.errors.append(DeviceError(code: "E_ENGINE_START", message: String("\(error)".prefix(2000))))
+                }
             }
+            state = built.ok ? .configured : .ready
             reply { .configured(Configured(id: $0, inReplyTo: c.id, ok: built.ok, requested: c.config, effective: built.effective, errors: built.errors)) }
         case .loadAudio(let l):
             let sid = UInt32(l.streamId)

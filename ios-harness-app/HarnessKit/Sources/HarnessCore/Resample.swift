@@ -4,6 +4,7 @@
 public enum Resample {
     /// Linear-interpolation resampling of a fixture to the device rate, and the schedule's
     /// frames mapped the way the virtual iPhone maps them (round, clamp, at least one frame).
+    /// `samples` is not empty (loadAudio announces at least one frame).
     public static func toDeviceRate(samples: [Float], from: Int, to: Int, schedule: [ScheduleEntry]) -> ([Float], [ScheduleEntry]) {
         guard from != to else { return (samples, schedule) }
         let ratio = Double(to) / Double(from)
@@ -18,7 +19,9 @@ public enum Resample {
             out[i] = a + (b - a) * f
         }
         let mapped = schedule.map { c -> ScheduleEntry in
-            let start = Int(jsRound(Double(c.startFrame) * ratio))
+            // Clamped inside the audio as well: a chunk at the very end of a fixture can round
+            // to the resampled length, and the player must never read past the audio.
+            let start = min(n - 1, Int(jsRound(Double(c.startFrame) * ratio)))
             let end = min(n, Int(jsRound(Double(c.startFrame + c.frameCount) * ratio)))
             return ScheduleEntry(atMs: c.atMs, startFrame: start, frameCount: max(1, end - start))
         }

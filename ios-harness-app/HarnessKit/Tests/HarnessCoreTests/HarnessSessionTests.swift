@@ -187,3 +187,29 @@ final class HarnessSessionTests: XCTestCase {
         XCTAssertFalse(constantTimeEqual("", "a"))
     }
 }
+
+/// An engine that builds but will not start.
+private final class UnstartableEngine: AudioEngine, DeviceDescribing {
+    struct Refused: Error {}
+    let loopback = LoopbackEngine()
+    var ioBufferFrames: Int { loopback.ioBufferFrames }
+    var deviceInfo: DeviceInfo { loopback.deviceInfo }
+    var capabilities: Capabilities { loopback.capabilities }
+    func configure(_ config: DeviceConfig) -> EngineConfiguration { loopback.configure(config) }
+    func start(render: @escaping RenderCallback, capture: @escaping CaptureCallback) throws { throw Refused() }
+    func stop(order: TeardownOrder) -> (steps: [EngineStep], errors: [DeviceError]) { loopback.stop(order: order) }
+    func runCycle() -> Bool { true }
+}
+
+final class EngineStartFailureTests: XCTestCase {
+    func testAnEngineThatWillNotStartIsAFailedConfigureNotAProtocolError() {
+        var outputs: [SessionOutput] = []
+        let session = HarnessSession(token: SessionHarness.token, engine: UnstartableEngine()) { outputs.append($0) }
+        session.receive(text: MessageCodec.encode(.hello(Hello(id: 1, token: SessionHarness.token, clientName: "t", clientVersion: "0"))))
+        session.receive(text: MessageCodec.encode(SessionHarness.configure()(2)))
+        guard case .configured(let c)? = SessionHarness.messages(outputs).last else { return XCTFail("no configured: \(outputs)") }
+        XCTAssertFalse(c.ok)
+        XCTAssertEqual(c.errors.map(\.code), ["E_ENGINE_START"])
+        XCTAssertEqual(session.state, .ready, "the session goes on; a trial now is out of order")
+    }
+}
