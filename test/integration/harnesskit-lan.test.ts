@@ -46,8 +46,8 @@ function start(cmd: string, args: string[]): { child: ChildProcess; output: () =
   const child = spawn(cmd, args, { cwd: REPO, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exit = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : -1))));
   return { child, output: () => output, exit };
 }
@@ -125,96 +125,121 @@ describe('voiceaec-harness (LoopbackEngine) dialling voiceaec run --device lan',
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('runs the scenario to the end and the analysis finds the loopback exactly', async (ctx) => {
-    if (unavailable) return ctx.skip();
-    const port = await freePort();
-    const token = randomBytes(16).toString('hex');
-    const out = join(tmp!, 'run');
-    const cli = start(process.execPath, [CLI, 'run', '--device', `lan:${port}`, '--token', token, '--scenario', SCENARIO, '--out', out, '--ci']);
-    await listening(port, 60_000);
-    // The harness as the app is launched: -voiceaecMode lan -voiceaecURL … -voiceaecToken …
-    const harness = start('bash', [
-      SWIFT_SH, '--exec', '.build/debug/voiceaec-harness',
-      '-voiceaecMode', 'lan', '-voiceaecURL', `ws://127.0.0.1:${port}/harness`, '-voiceaecToken', token,
-      '-loopbackLatencyMs', String(LATENCY_MS), '-loopbackGainDb', String(GAIN_DB), '-loopbackNoiseDbfs', String(NOISE_DBFS), '-loopbackSeed', '3',
-    ]);
-    const [cliCode, harnessCode] = await Promise.all([within(cli, RUN_MS, 'voiceaec run'), within(harness, RUN_MS, 'voiceaec-harness')]);
-    expect(cliCode, cli.output()).toBe(0);
-    expect(harnessCode, harness.output()).toBe(0);
+  it(
+    'runs the scenario to the end and the analysis finds the loopback exactly',
+    async (ctx) => {
+      if (unavailable) return ctx.skip();
+      const port = await freePort();
+      const token = randomBytes(16).toString('hex');
+      const out = join(tmp!, 'run');
+      const cli = start(process.execPath, [CLI, 'run', '--device', `lan:${port}`, '--token', token, '--scenario', SCENARIO, '--out', out, '--ci']);
+      await listening(port, 60_000);
+      // The harness as the app is launched: -voiceaecMode lan -voiceaecURL … -voiceaecToken …
+      const harness = start('bash', [
+        SWIFT_SH,
+        '--exec',
+        '.build/debug/voiceaec-harness',
+        '-voiceaecMode',
+        'lan',
+        '-voiceaecURL',
+        `ws://127.0.0.1:${port}/harness`,
+        '-voiceaecToken',
+        token,
+        '-loopbackLatencyMs',
+        String(LATENCY_MS),
+        '-loopbackGainDb',
+        String(GAIN_DB),
+        '-loopbackNoiseDbfs',
+        String(NOISE_DBFS),
+        '-loopbackSeed',
+        '3',
+      ]);
+      const [cliCode, harnessCode] = await Promise.all([within(cli, RUN_MS, 'voiceaec run'), within(harness, RUN_MS, 'voiceaec-harness')]);
+      expect(cliCode, cli.output()).toBe(0);
+      expect(harnessCode, harness.output()).toBe(0);
 
-    // Which device ran: the loopback test double, labelled simulated, never an iPhone.
-    const manifest = json(join(out, 'manifest.json'));
-    expect(manifest.status).toBe('complete');
-    expect(manifest.device).toMatchObject({ model: 'LoopbackEngine', simulated: true });
-    expect(String(manifest.device.name)).not.toMatch(/iphone/i);
-    if ('class' in manifest.device) expect(manifest.device.class).toBe('loopback');
+      // Which device ran: the loopback test double, labelled simulated, never an iPhone.
+      const manifest = json(join(out, 'manifest.json'));
+      expect(manifest.status).toBe('complete');
+      expect(manifest.device).toMatchObject({ model: 'LoopbackEngine', simulated: true });
+      expect(String(manifest.device.name)).not.toMatch(/iphone/i);
+      if ('class' in manifest.device) expect(manifest.device.class).toBe('loopback');
 
-    const cellDir = join(out, 'cells', manifest.cells[0].id);
-    const trials = readdirSync(cellDir).filter((d) => /^trial-\d{3}$/.test(d));
-    expect(trials).toEqual(['trial-001', 'trial-002']);
-    // The calibration pair (voice processing bypassed: the loopback has none to bypass).
-    const calibration = json(join(cellDir, 'calibration/calibration.json'));
-    expect(Math.abs(calibration.delayMs - LATENCY_MS)).toBeLessThanOrEqual(0.1);
-    expect(Math.abs(calibration.rawEchoLossDb - -GAIN_DB)).toBeLessThanOrEqual(0.5);
+      const cellDir = join(out, 'cells', manifest.cells[0].id);
+      const trials = readdirSync(cellDir).filter((d) => /^trial-\d{3}$/.test(d));
+      expect(trials).toEqual(['trial-001', 'trial-002']);
+      // The calibration pair (voice processing bypassed: the loopback has none to bypass).
+      const calibration = json(join(cellDir, 'calibration/calibration.json'));
+      expect(Math.abs(calibration.delayMs - LATENCY_MS)).toBeLessThanOrEqual(0.1);
+      expect(Math.abs(calibration.rawEchoLossDb - -GAIN_DB)).toBeLessThanOrEqual(0.5);
 
-    for (const trial of ['calibration', ...trials]) {
-      const dir = join(cellDir, trial);
-      const metrics = json(join(dir, 'metrics.json'));
-      // The analysis: the loopback's delay within 0.1 ms, its echo level within 0.5 dB.
-      expect(Math.abs(metrics.delay.ms - LATENCY_MS), `${trial} delay ${metrics.delay.ms} ms`).toBeLessThanOrEqual(0.1);
-      expect(Math.abs(metrics.levels.echoLossDb - -GAIN_DB), `${trial} echo loss ${metrics.levels.echoLossDb} dB`).toBeLessThanOrEqual(0.5);
+      for (const trial of ['calibration', ...trials]) {
+        const dir = join(cellDir, trial);
+        const metrics = json(join(dir, 'metrics.json'));
+        // The analysis: the loopback's delay within 0.1 ms, its echo level within 0.5 dB.
+        expect(Math.abs(metrics.delay.ms - LATENCY_MS), `${trial} delay ${metrics.delay.ms} ms`).toBeLessThanOrEqual(0.1);
+        expect(Math.abs(metrics.levels.echoLossDb - -GAIN_DB), `${trial} echo loss ${metrics.levels.echoLossDb} dB`).toBeLessThanOrEqual(0.5);
 
-      const ref = (await readWavFile(join(dir, 'ref.wav'))).channels[0]!;
-      const mic = (await readWavFile(join(dir, 'mic.wav'))).channels[0]!;
-      const rate = (await readWavFile(join(dir, 'mic.wav'))).sampleRate;
-      expect(ref.length).toBe(mic.length);
-      const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; tMs: number; hostTimeNs: string });
-      const toSample = (tMs: number) => {
-        const s = (tMs * rate) / 1000;
-        // Every event falls on a sample of the mic's axis.
-        expect(Math.abs(s - Math.round(s)), `event at ${tMs} ms is between samples`).toBeLessThan(1e-6);
-        return Math.round(s);
-      };
+        const ref = (await readWavFile(join(dir, 'ref.wav'))).channels[0]!;
+        const mic = (await readWavFile(join(dir, 'mic.wav'))).channels[0]!;
+        const rate = (await readWavFile(join(dir, 'mic.wav'))).sampleRate;
+        expect(ref.length).toBe(mic.length);
+        const events = readFileSync(join(dir, 'events.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { type: string; tMs: number; hostTimeNs: string });
+        const toSample = (tMs: number) => {
+          const s = (tMs * rate) / 1000;
+          // Every event falls on a sample of the mic's axis.
+          expect(Math.abs(s - Math.round(s)), `event at ${tMs} ms is between samples`).toBeLessThan(1e-6);
+          return Math.round(s);
+        };
 
-      // events.jsonl: in time order on the mic's clock (host times agree with tMs to the ns).
-      const mic0 = events.find((e) => e.type === 'micStarted')!;
-      expect(mic0.tMs).toBe(0);
-      for (const e of events) expect(Number(BigInt(e.hostTimeNs) - BigInt(mic0.hostTimeNs)) / 1e6).toBeCloseTo(e.tMs, 6);
-      expect(events.map((e) => e.tMs)).toEqual([...events.map((e) => e.tMs)].sort((a, b) => a - b));
-      const playback = toSample(events.find((e) => e.type === 'playbackStarted')!.tMs);
-      expect(playback).toBe(toSample(PRE_ROLL_MS));
-      const appends = events.filter((e) => e.type === 'chunkAppended').map((e) => toSample(e.tMs));
-      const drains = events.filter((e) => e.type === 'bufferDrained').map((e) => toSample(e.tMs));
-      expect(drains.length).toBeGreaterThanOrEqual(1);
-      const silences = drains.map((d) => ({ drainAt: d, resumeAt: appends.find((a) => a > d) ?? null }));
-      // The recording ends a post-roll after the final drain.
-      expect(mic.length).toBe(drains.at(-1)! + toSample(POST_ROLL_MS));
-      // The played stream is silent before playback starts and from each drain to the next append.
-      expect(ref.subarray(0, playback).every((v) => v === 0)).toBe(true);
-      for (const s of silences) expect(ref.subarray(s.drainAt, s.resumeAt ?? ref.length).every((v) => v === 0), `ref after the drain at ${s.drainAt}`).toBe(true);
-      // The mic is the played stream delayed and scaled, plus the noise: the streams share one axis.
-      const lag = toSample(LATENCY_MS);
-      const g = 10 ** (GAIN_DB / 20);
-      const residual = Float32Array.from(mic.subarray(lag), (v, i) => v - g * ref[i]!);
-      expect(dbfs(residual, 0, residual.length)).toBeLessThan(NOISE_DBFS + 1);
+        // events.jsonl: in time order on the mic's clock (host times agree with tMs to the ns).
+        const mic0 = events.find((e) => e.type === 'micStarted')!;
+        expect(mic0.tMs).toBe(0);
+        for (const e of events) expect(Number(BigInt(e.hostTimeNs) - BigInt(mic0.hostTimeNs)) / 1e6).toBeCloseTo(e.tMs, 6);
+        expect(events.map((e) => e.tMs)).toEqual([...events.map((e) => e.tMs)].sort((a, b) => a - b));
+        const playback = toSample(events.find((e) => e.type === 'playbackStarted')!.tMs);
+        expect(playback).toBe(toSample(PRE_ROLL_MS));
+        const appends = events.filter((e) => e.type === 'chunkAppended').map((e) => toSample(e.tMs));
+        const drains = events.filter((e) => e.type === 'bufferDrained').map((e) => toSample(e.tMs));
+        expect(drains.length).toBeGreaterThanOrEqual(1);
+        const silences = drains.map((d) => ({ drainAt: d, resumeAt: appends.find((a) => a > d) ?? null }));
+        // The recording ends a post-roll after the final drain.
+        expect(mic.length).toBe(drains.at(-1)! + toSample(POST_ROLL_MS));
+        // The played stream is silent before playback starts and from each drain to the next append.
+        expect(ref.subarray(0, playback).every((v) => v === 0)).toBe(true);
+        for (const s of silences)
+          expect(
+            ref.subarray(s.drainAt, s.resumeAt ?? ref.length).every((v) => v === 0),
+            `ref after the drain at ${s.drainAt}`,
+          ).toBe(true);
+        // The mic is the played stream delayed and scaled, plus the noise: the streams share one axis.
+        const lag = toSample(LATENCY_MS);
+        const g = 10 ** (GAIN_DB / 20);
+        const residual = Float32Array.from(mic.subarray(lag), (v, i) => v - g * ref[i]!);
+        expect(dbfs(residual, 0, residual.length)).toBeLessThan(NOISE_DBFS + 1);
 
-      if (trial === 'calibration') continue;
-      // gated.wav: the device's gate windows start at the drains it reported, frame-exact.
-      const gated = (await readWavFile(join(dir, 'gated.wav'))).channels[0]!;
-      expect(gated.length).toBe(mic.length);
-      const G = Math.round((GATE.ms * rate) / 1000);
-      for (const s of silences) {
-        expect(gated[s.drainAt - 1], `the sample before the drain at ${s.drainAt} passes`).toBe(mic[s.drainAt - 1]);
-        expect(mic[s.drainAt], 'the mic has noise to gate').not.toBe(0);
-        expect(gated[s.drainAt], `the window starts at the drain at ${s.drainAt}`).toBe(0);
-        const end = Math.min(s.drainAt + G, s.resumeAt ?? Infinity, mic.length);
-        expect(gated.subarray(s.drainAt, end).every((v) => v === 0)).toBe(true);
-        if (end < mic.length) expect(gated[end], `the window ends at ${end}`).toBe(mic[end]);
+        if (trial === 'calibration') continue;
+        // gated.wav: the device's gate windows start at the drains it reported, frame-exact.
+        const gated = (await readWavFile(join(dir, 'gated.wav'))).channels[0]!;
+        expect(gated.length).toBe(mic.length);
+        const G = Math.round((GATE.ms * rate) / 1000);
+        for (const s of silences) {
+          expect(gated[s.drainAt - 1], `the sample before the drain at ${s.drainAt} passes`).toBe(mic[s.drainAt - 1]);
+          expect(mic[s.drainAt], 'the mic has noise to gate').not.toBe(0);
+          expect(gated[s.drainAt], `the window starts at the drain at ${s.drainAt}`).toBe(0);
+          const end = Math.min(s.drainAt + G, s.resumeAt ?? Infinity, mic.length);
+          expect(gated.subarray(s.drainAt, end).every((v) => v === 0)).toBe(true);
+          if (end < mic.length) expect(gated[end], `the window ends at ${end}`).toBe(mic[end]);
+        }
+        // And the whole stream is exactly the virtual iPhone's gate rule on those windows.
+        const expected = applyMicGate(mic, GATE, silences, rate)!;
+        const bad = gated.findIndex((v, i) => v !== expected[i]);
+        expect(bad, `gated.wav differs from the gate rule at sample ${bad}`).toBe(-1);
       }
-      // And the whole stream is exactly the virtual iPhone's gate rule on those windows.
-      const expected = applyMicGate(mic, GATE, silences, rate)!;
-      const bad = gated.findIndex((v, i) => v !== expected[i]);
-      expect(bad, `gated.wav differs from the gate rule at sample ${bad}`).toBe(-1);
-    }
-  }, RUN_MS + 30_000);
+    },
+    RUN_MS + 30_000,
+  );
 });

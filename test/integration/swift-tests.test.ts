@@ -43,18 +43,24 @@ describe('HarnessKit Swift tests', () => {
     expect(p.code, p.output).toBe(0);
   }, PROVISION_MS);
 
-  it('swift test passes', async (ctx) => {
-    if (unavailable) return ctx.skip();
-    const started = Date.now();
-    const r = await swiftSh(['test'], TEST_MS);
-    const executed = [...r.output.matchAll(/Executed (\d+) tests?, with (\d+) tests? skipped and (\d+) failures?|Executed (\d+) tests?, with (\d+) failures?/g)].at(-1);
-    const summary = r.output.split('\n').filter((l) => /error:|failed|Executed/.test(l));
-    expect(r.code, summary.slice(-40).join('\n')).toBe(0);
-    expect(executed, 'XCTest printed its summary').toBeDefined();
-    const total = Number(executed![1] ?? executed![4]);
-    const failures = Number(executed![3] ?? executed![5]);
-    expect(failures).toBe(0);
-    expect(total).toBeGreaterThanOrEqual(60);
-    console.log(`HarnessKit: ${total} XCTest tests passed (${executed![2] ?? 0} skipped) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  }, TEST_MS);
+  it(
+    'swift test passes',
+    async (ctx) => {
+      if (unavailable) return ctx.skip();
+      const started = Date.now();
+      const r = await swiftSh(['test'], TEST_MS);
+      const executed = [
+        ...r.output.matchAll(/Executed (\d+) tests?, with (\d+) tests? skipped and (\d+) failures?|Executed (\d+) tests?, with (\d+) failures?/g),
+      ].at(-1);
+      const summary = r.output.split('\n').filter((l) => /error:|failed|Executed/.test(l));
+      expect(r.code, summary.slice(-40).join('\n')).toBe(0);
+      expect(executed, 'XCTest printed its summary').toBeDefined();
+      const total = Number(executed![1] ?? executed![4]);
+      const failures = Number(executed![3] ?? executed![5]);
+      expect(failures).toBe(0);
+      expect(total).toBeGreaterThanOrEqual(60);
+      console.log(`HarnessKit: ${total} XCTest tests passed (${executed![2] ?? 0} skipped) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    },
+    TEST_MS,
+  );
 });

@@ -19,7 +19,10 @@ interface GateCase {
   zeroed: Array<[number, number]> | null;
 }
 
-const table = JSON.parse(readFileSync(fileURLToPath(new URL('../../../fixtures/harness/gate-cases.json', import.meta.url)), 'utf8')) as { schema: string; cases: GateCase[] };
+const table = JSON.parse(readFileSync(fileURLToPath(new URL('../../../fixtures/harness/gate-cases.json', import.meta.url)), 'utf8')) as {
+  schema: string;
+  cases: GateCase[];
+};
 
 /** Segments of ±a alternating from each segment's start, as float32. */
 function micOf(segments: Array<[number, number]>): Float32Array {
