@@ -14,7 +14,10 @@ import { makeLargeRunDir, TEST_VERSION } from '../test/helpers/run-dir.js';
 const trials = Number(process.argv[2] ?? 1000);
 const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
 
-for (const [fs, speechS, postRollMs] of [[48_000, 3.2, 2500], [16_000, 1.2, 1700]] as const) {
+for (const [fs, speechS, postRollMs] of [
+  [48_000, 3.2, 2500],
+  [16_000, 1.2, 1700],
+] as const) {
   const t0 = performance.now();
   const { dir } = await makeLargeRunDir({ trials, fs, speechS, postRollMs });
   const made = performance.now();
@@ -27,7 +30,9 @@ for (const [fs, speechS, postRollMs] of [[48_000, 3.2, 2500], [16_000, 1.2, 1700
   console.log(`run directory made: ${((made - t0) / 1000).toFixed(1)} s (setup, not part of the figure)`);
   console.log(`evaluateRun: ${((evaluated - made) / 1000).toFixed(2)} s`);
   console.log(`writeReports (envelopes of 2×${trials} WAVs, HTML, JUnit, Markdown, JSON): ${((written - evaluated) / 1000).toFixed(2)} s`);
-  console.log(`total render: ${((written - made) / 1000).toFixed(2)} s (target < 10 s); report.html ${mb(w.htmlBytes)} (limit 15 MB), results.json ${mb(statSync(join(dir, 'results.json')).size)}`);
+  console.log(
+    `total render: ${((written - made) / 1000).toFixed(2)} s (target < 10 s); report.html ${mb(w.htmlBytes)} (limit 15 MB), results.json ${mb(statSync(join(dir, 'results.json')).size)}`,
+  );
   console.log('');
   rmSync(dir, { recursive: true, force: true });
 }

@@ -33,7 +33,14 @@ const line = (s: string) => console.log(s);
 line('## FFT: real forward + inverse round trip (ms)');
 for (const n of [4096, 65_536, 1 << 20]) {
   const x = whiteNoise(n, 1);
-  const t = (b: FftBackendName) => time(() => { const p = realFft(n, b); p.inverse(p.forward(x)); }, n > 100_000 ? 5 : 50);
+  const t = (b: FftBackendName) =>
+    time(
+      () => {
+        const p = realFft(n, b);
+        p.inverse(p.forward(x));
+      },
+      n > 100_000 ? 5 : 50,
+    );
   const [a, b] = [t('pffft'), t('fftjs')];
   line(`N=${n}: pffft-wasm SIMD ${a.toFixed(3)}  fft.js ${b.toFixed(3)}  ratio ${(b / a).toFixed(1)}×`);
 }
@@ -48,7 +55,9 @@ line('\n## Cross-correlation of two 60 s, 48 kHz signals (full lag range, ms)');
     const t = (backend: FftBackendName) => time(() => gccPhat(x, y, { ...all, beta, backend }), 3);
     const [a, b] = [t('pffft'), t('fftjs')];
     const lag = gccPhat(x, y, { ...all, beta })!.peakLag;
-    line(`${beta === 1 ? 'GCC-PHAT' : 'plain xcorr'}: pffft-wasm ${a.toFixed(0)}  fft.js ${b.toFixed(0)}  ratio ${(b / a).toFixed(1)}×  (found lag ${lag}, true 12345)`);
+    line(
+      `${beta === 1 ? 'GCC-PHAT' : 'plain xcorr'}: pffft-wasm ${a.toFixed(0)}  fft.js ${b.toFixed(0)}  ratio ${(b / a).toFixed(1)}×  (found lag ${lag}, true 12345)`,
+    );
   }
 }
 
@@ -75,12 +84,18 @@ for (const fs of [48_000, 16_000]) {
   const n = gccFftSize(tr.ref.length, tr.mic.length, Math.round((o.minDelayMs * fs) / 1000), Math.round((o.maxDelayMs * fs) / 1000), factor);
   const [full, band] = [realFft(n), realFft(n / factor)];
   const [spectrum, signal] = [new Float32Array(n / factor), new Float32Array(n / factor)];
-  const fftMs = time(() => {
-    full.forward(tr.ref, spectrum);
-    full.forward(tr.mic, spectrum);
-    for (let i = 0; i < 3; i++) band.inverseUnscaled(spectrum, signal);
-  }, 25, 15);
-  line(`${fs / 1000} kHz: its PFFFT transforms (2 × ${n} forward, 3 × ${n / factor} inverse) ${fftMs.toFixed(2)} ms = ${((100 * fftMs) / fiveGatesMs).toFixed(0)} % of the 5-gate time`);
+  const fftMs = time(
+    () => {
+      full.forward(tr.ref, spectrum);
+      full.forward(tr.mic, spectrum);
+      for (let i = 0; i < 3; i++) band.inverseUnscaled(spectrum, signal);
+    },
+    25,
+    15,
+  );
+  line(
+    `${fs / 1000} kHz: its PFFFT transforms (2 × ${n} forward, 3 × ${n / factor} inverse) ${fftMs.toFixed(2)} ms = ${((100 * fftMs) / fiveGatesMs).toFixed(0)} % of the 5-gate time`,
+  );
 }
 
 line('\n## Loudness (ebur128-wasm), 60 s at 48 kHz (ms)');

@@ -18,9 +18,18 @@ function median(xs: number[]): number {
 const config = simConfig({ options: ['defaultToSpeaker'], gate: { kind: 'rms2', ms: 500, thresholdDbfs: -45 } });
 const speech = pseudoSpeech(4, FS, 7);
 const trial = (groundTruth: boolean, id: number): TrialMessage => ({
-  type: 'trial', id, version: 1, trialId: `bench-${id}`, streamId: 1, audioId: 'tts',
+  type: 'trial',
+  id,
+  version: 1,
+  trialId: `bench-${id}`,
+  streamId: 1,
+  audioId: 'tts',
   schedule: [{ atMs: 0, startFrame: 0, frameCount: speech.length }],
-  preRollMs: 500, postRollMs: 1500, bypassVoiceProcessing: false, nearEnd: null, groundTruth,
+  preRollMs: 500,
+  postRollMs: 1500,
+  bypassVoiceProcessing: false,
+  nearEnd: null,
+  groundTruth,
 });
 
 const t0 = performance.now();
@@ -28,7 +37,9 @@ new VirtualPhone({ profile: 'iphone15-ios17', seed: 1 }).configure(config);
 const t1 = performance.now();
 const phone = new VirtualPhone({ profile: 'iphone15-ios17', seed: 1 });
 phone.configure(config);
-console.log(`configure: first ${(t1 - t0).toFixed(1)} ms (room response, noise, echo path), again on a new phone ${(performance.now() - t1).toFixed(1)} ms (cached)`);
+console.log(
+  `configure: first ${(t1 - t0).toFixed(1)} ms (room response, noise, echo path), again on a new phone ${(performance.now() - t1).toFixed(1)} ms (cached)`,
+);
 phone.loadAudio('tts', FS, speech);
 
 for (const groundTruth of [false, true]) {
@@ -42,7 +53,9 @@ for (const groundTruth of [false, true]) {
     if (i >= 3) times.push(ms); // the first runs warm up the JIT and the FFT plans
   }
   const m = median(times);
-  console.log(`${seconds.toFixed(2)} s trial, ground truth ${groundTruth ? 'on ' : 'off'}: ${m.toFixed(1)} ms median → ${((seconds * 1000) / m).toFixed(0)}× real time`);
+  console.log(
+    `${seconds.toFixed(2)} s trial, ground truth ${groundTruth ? 'on ' : 'off'}: ${m.toFixed(1)} ms median → ${((seconds * 1000) / m).toFixed(0)}× real time`,
+  );
 }
 
 // A quiet-room run as the scenario runner does it: a configure, then 22 trials, each analysed.
@@ -57,4 +70,3 @@ for (const groundTruth of [false, true]) {
   }
   console.log(`22 trials simulated and analysed (quiet room, 6 s each): ${((performance.now() - t) / 1000).toFixed(2)} s`);
 }
-

@@ -18,8 +18,16 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src/io/atomic.js';
 import { readWavFile, selectChannel } from '../src/io/wav.js';
 import {
-  FIXTURE_MANIFEST_SCHEMA, FIXTURE_SAMPLE_RATE, fixtureFilePath, loadFixtureManifestIfPresent, SHIPPED_SETS, SIGNALS_SET, SPEECH_SET, writeFixtureManifest,
-  type FixtureEntry, type FixtureManifest,
+  FIXTURE_MANIFEST_SCHEMA,
+  FIXTURE_SAMPLE_RATE,
+  fixtureFilePath,
+  loadFixtureManifestIfPresent,
+  SHIPPED_SETS,
+  SIGNALS_SET,
+  SPEECH_SET,
+  writeFixtureManifest,
+  type FixtureEntry,
+  type FixtureManifest,
 } from '../src/fixture-prep/manifest.js';
 import { DEFAULT_FIXTURE_TARGET, fixtureEntry, prepareFixture } from '../src/fixture-prep/prepare-fixture.js';
 import { SIGNAL_RECIPE_VERSION, standardSignals } from '../src/fixture-prep/standard-signals.js';
@@ -44,7 +52,12 @@ const UTTERANCES: Utterance[] = [
   { id: 'slt-question-01', engine: 'festival', voice: 'cmu_us_slt_arctic_hts', text: 'Should I send it now, or would you rather check it first?' },
   { id: 'slt-plosive-01', engine: 'festival', voice: 'cmu_us_slt_arctic_hts', text: 'Your order is confirmed, and the driver is on the way back.' },
   { id: 'slt-fricative-01', engine: 'festival', voice: 'cmu_us_slt_arctic_hts', text: 'That will be ready in about six minutes, thanks.' },
-  { id: 'slt-long-01', engine: 'festival', voice: 'cmu_us_slt_arctic_hts', text: 'I found three flights to Boston. The first leaves at six fifteen and lands at eight.' },
+  {
+    id: 'slt-long-01',
+    engine: 'festival',
+    voice: 'cmu_us_slt_arctic_hts',
+    text: 'I found three flights to Boston. The first leaves at six fifteen and lands at eight.',
+  },
   { id: 'slt-numbers-01', engine: 'festival', voice: 'cmu_us_slt_arctic_hts', text: 'Your code is 4 7 2 9, and the total is 312 dollars.' },
   { id: 'flite-slt-short-01', engine: 'flite', voice: 'slt', text: 'Okay, got it.' },
   { id: 'flite-slt-question-01', engine: 'flite', voice: 'slt', text: 'Do you want me to read that back?' },
@@ -60,7 +73,10 @@ const UTTERANCES: Utterance[] = [
 
 /** Debian packages behind each voice: their versions go into the manifest, their licences into LICENSES.md. */
 const VOICE_PACKAGES: Record<string, { packages: string[]; licence: string }> = {
-  cmu_us_slt_arctic_hts: { packages: ['festival', 'festvox-us-slt-hts'], licence: 'CMU ARCTIC / HTS voice: EST-2000, EST-2003, BSD-3-Clause (permissive; fixtures/LICENSES.md)' },
+  cmu_us_slt_arctic_hts: {
+    packages: ['festival', 'festvox-us-slt-hts'],
+    licence: 'CMU ARCTIC / HTS voice: EST-2000, EST-2003, BSD-3-Clause (permissive; fixtures/LICENSES.md)',
+  },
   kal_diphone: { packages: ['festival', 'festvox-kallpc16k'], licence: 'CSTR / CMU festvox kal diphone voice, permissive (fixtures/LICENSES.md)' },
   slt: { packages: ['flite'], licence: 'CMU Flite licence, permissive (fixtures/LICENSES.md)' },
   rms: { packages: ['flite'], licence: 'CMU Flite licence, permissive (fixtures/LICENSES.md)' },
@@ -96,10 +112,25 @@ async function generate(out: string, previous: FixtureManifest | null): Promise<
       const wav = await readWavFile(synthesize(u, work));
       const mono = selectChannel(wav, 'mix');
       const p = await prepareFixture(mono.samples, mono.sampleRate, { target, normalization: 'limit', name: u.id });
-      const entry = fixtureEntry({ id: u.id, set: SPEECH_SET, kind: 'speech', path: `speech/${u.id}.wav`, text: u.text, voice: u.voice, engine: u.engine, engineVersion, licence: pkg.licence }, p);
+      const entry = fixtureEntry(
+        {
+          id: u.id,
+          set: SPEECH_SET,
+          kind: 'speech',
+          path: `speech/${u.id}.wav`,
+          text: u.text,
+          voice: u.voice,
+          engine: u.engine,
+          engineVersion,
+          licence: pkg.licence,
+        },
+        p,
+      );
       await writeFileAtomic(fixtureFilePath(out, entry), p.wav);
       speech.push(entry);
-      console.log(`${u.id.padEnd(24)} ${(p.durationMs / 1000).toFixed(2)} s  ${p.loudnessLufs} LUFS  ${p.truePeakDbtp} dBTP  end ${p.acousticEndMs} ms  trimmed ${p.trimmedMs} ms${p.limitedDb > 0 ? `  limited ${p.limitedDb} dB` : ''}`);
+      console.log(
+        `${u.id.padEnd(24)} ${(p.durationMs / 1000).toFixed(2)} s  ${p.loudnessLufs} LUFS  ${p.truePeakDbtp} dBTP  end ${p.acousticEndMs} ms  trimmed ${p.trimmedMs} ms${p.limitedDb > 0 ? `  limited ${p.limitedDb} dB` : ''}`,
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -108,7 +139,20 @@ async function generate(out: string, previous: FixtureManifest | null): Promise<
   for (const s of standardSignals(FIXTURE_SAMPLE_RATE)) {
     // Gain only: a limiter would alter the waveform a measurement relies on.
     const p = await prepareFixture(s.samples, FIXTURE_SAMPLE_RATE, { target, normalization: 'gain-only', name: s.id });
-    const entry = fixtureEntry({ id: s.id, set: SIGNALS_SET, kind: 'signal', path: `signals/${s.id}.wav`, text: null, voice: null, engine: 'voiceaec', engineVersion: SIGNAL_RECIPE_VERSION, licence: SIGNAL_LICENCE }, p);
+    const entry = fixtureEntry(
+      {
+        id: s.id,
+        set: SIGNALS_SET,
+        kind: 'signal',
+        path: `signals/${s.id}.wav`,
+        text: null,
+        voice: null,
+        engine: 'voiceaec',
+        engineVersion: SIGNAL_RECIPE_VERSION,
+        licence: SIGNAL_LICENCE,
+      },
+      p,
+    );
     await writeFileAtomic(fixtureFilePath(out, entry), p.wav);
     signals.push(entry);
     console.log(`${s.id.padEnd(24)} ${(p.durationMs / 1000).toFixed(2)} s  ${p.loudnessLufs} LUFS  ${p.truePeakDbtp} dBTP`);
@@ -121,7 +165,7 @@ async function generate(out: string, previous: FixtureManifest | null): Promise<
 function removeStale(out: string, manifest: FixtureManifest): void {
   const keep = new Set(manifest.fixtures.map((f) => f.path));
   for (const sub of ['speech', 'signals']) {
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(join(out, sub));
     } catch {
@@ -156,7 +200,11 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   rmSync(out, { recursive: true, force: true });
-  console.log(differences === 0 ? `regenerated ${manifest.fixtures.length} fixtures: identical to the committed set` : `${differences} fixtures differ from the committed set`);
+  console.log(
+    differences === 0
+      ? `regenerated ${manifest.fixtures.length} fixtures: identical to the committed set`
+      : `${differences} fixtures differ from the committed set`,
+  );
   return differences === 0 ? 0 : 1;
 }
 

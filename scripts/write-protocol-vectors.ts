@@ -51,8 +51,22 @@ const messages: Record<string, AnyMessage> = {
     type: 'ready',
     id: 1,
     version: 1,
-    device: { model: 'LoopbackEngine', osVersion: 'Linux 6.1', appVersion: '0.1.0', name: 'voiceaec-harness LoopbackEngine (test double)', simulated: true, class: 'loopback' },
-    capabilities: { routes: ['speaker'], modes: ['voiceChat'], engines: ['avaudioengine'], gates: ['none', 'hard', 'rms2'], groundTruth: false, maxFrameBytes: 1048576 },
+    device: {
+      model: 'LoopbackEngine',
+      osVersion: 'Linux 6.1',
+      appVersion: '0.1.0',
+      name: 'voiceaec-harness LoopbackEngine (test double)',
+      simulated: true,
+      class: 'loopback',
+    },
+    capabilities: {
+      routes: ['speaker'],
+      modes: ['voiceChat'],
+      engines: ['avaudioengine'],
+      gates: ['none', 'hard', 'rms2'],
+      groundTruth: false,
+      maxFrameBytes: 1048576,
+    },
   },
   configure: { type: 'configure', id: 2, version: 1, config },
   configured: {
@@ -108,8 +122,25 @@ const messages: Record<string, AnyMessage> = {
     groundTruth: true,
   },
   event: { type: 'event', id: 9, version: 1, trialId: 'speaker-voiceChat.t001', name: 'bufferDrained', hostTimeNs: '184467440737095516', data: { chunk: 2 } },
-  'event-route': { type: 'event', id: 10, version: 1, trialId: null, name: 'routeChanged', hostTimeNs: '9007199254740993', data: { from: 'speaker', reason: 'newDeviceAvailable', to: 'bluetoothHFP' } },
-  trialDone: { type: 'trialDone', id: 11, version: 1, inReplyTo: 4, trialId: 'speaker-voiceChat.t001', ok: true, error: null, frames: { play: 264000, mic: 264000, gated: 264000 } },
+  'event-route': {
+    type: 'event',
+    id: 10,
+    version: 1,
+    trialId: null,
+    name: 'routeChanged',
+    hostTimeNs: '9007199254740993',
+    data: { from: 'speaker', reason: 'newDeviceAvailable', to: 'bluetoothHFP' },
+  },
+  trialDone: {
+    type: 'trialDone',
+    id: 11,
+    version: 1,
+    inReplyTo: 4,
+    trialId: 'speaker-voiceChat.t001',
+    ok: true,
+    error: null,
+    frames: { play: 264000, mic: 264000, gated: 264000 },
+  },
   teardown: { type: 'teardown', id: 5, version: 1 },
   teardownDone: { type: 'teardownDone', id: 12, version: 1, inReplyTo: 5, ok: true, errors: [] },
   error: { type: 'error', id: 13, version: 1, inReplyTo: null, code: 'E_PROTO_TOKEN', message: 'wrong run token', fatal: true },
@@ -117,11 +148,38 @@ const messages: Record<string, AnyMessage> = {
 for (const [name, msg] of Object.entries(messages)) writeFileSync(`${dir}${name}.json`, encodeMessage(msg));
 
 // Audio: short ramps so every byte of the payload is meaningful.
-const ramp = (n: number, scale: number) => Float32Array.from({ length: n }, (_, i) => (((i * 37) % 200) - 100) / 100 * scale);
+const ramp = (n: number, scale: number) => Float32Array.from({ length: n }, (_, i) => ((((i * 37) % 200) - 100) / 100) * scale);
 const frames = {
-  'audio-mic-f32': encodeAudioFrame({ kind: 'mic', format: 'f32', channels: 1, streamId: 8, sequence: 0, hostTimeNs: 184467440737095516n, sampleRate: 48000, samples: ramp(480, 0.5) }),
-  'audio-play-s16-stereo': encodeAudioFrame({ kind: 'play', format: 's16', channels: 2, streamId: 8, sequence: 41, hostTimeNs: 1234567890123n, sampleRate: 16000, samples: ramp(320, 0.25) }),
-  'audio-fixture-f32': encodeAudioFrame({ kind: 'fixture', format: 'f32', channels: 1, streamId: 7, sequence: 3, hostTimeNs: 0n, sampleRate: 48000, samples: ramp(64, 0.9) }),
+  'audio-mic-f32': encodeAudioFrame({
+    kind: 'mic',
+    format: 'f32',
+    channels: 1,
+    streamId: 8,
+    sequence: 0,
+    hostTimeNs: 184467440737095516n,
+    sampleRate: 48000,
+    samples: ramp(480, 0.5),
+  }),
+  'audio-play-s16-stereo': encodeAudioFrame({
+    kind: 'play',
+    format: 's16',
+    channels: 2,
+    streamId: 8,
+    sequence: 41,
+    hostTimeNs: 1234567890123n,
+    sampleRate: 16000,
+    samples: ramp(320, 0.25),
+  }),
+  'audio-fixture-f32': encodeAudioFrame({
+    kind: 'fixture',
+    format: 'f32',
+    channels: 1,
+    streamId: 7,
+    sequence: 3,
+    hostTimeNs: 0n,
+    sampleRate: 48000,
+    samples: ramp(64, 0.9),
+  }),
 };
 for (const [name, bytes] of Object.entries(frames)) writeFileSync(`${dir}${name}.bin`, bytes);
 
@@ -145,7 +203,15 @@ const invalid: Array<{ file: string; code: string; bytes: Uint8Array | string }>
   { file: 'truncated.bin', code: 'E_PROTO_AUDIO_HEADER', bytes: good.subarray(0, good.length - 3) },
   { file: 'short-header.bin', code: 'E_PROTO_AUDIO_HEADER', bytes: good.subarray(0, 20) },
   { file: 'zero-channels.bin', code: 'E_PROTO_AUDIO_HEADER', bytes: withByte(7, 0) },
-  { file: 'nan-sample.bin', code: 'E_PROTO_AUDIO_PCM', bytes: (() => { const b = Uint8Array.from(good); new DataView(b.buffer).setFloat32(32, NaN, true); return b; })() },
+  {
+    file: 'nan-sample.bin',
+    code: 'E_PROTO_AUDIO_PCM',
+    bytes: (() => {
+      const b = Uint8Array.from(good);
+      new DataView(b.buffer).setFloat32(32, NaN, true);
+      return b;
+    })(),
+  },
 ];
 for (const v of invalid) writeFileSync(`${dir}invalid/${v.file}`, v.bytes);
 writeFileSync(`${dir}invalid/index.json`, JSON.stringify(Object.fromEntries(invalid.map((v) => [v.file, v.code])), null, 2) + '\n');

@@ -70,12 +70,24 @@ function evaluate(r: AcceptanceRule, c: CellSummary): Eval {
         return { status, measured: null, threshold: r.max, unit: 'ms', message: `no recommended gate (max ${r.max} ms): ${rec.message}` };
       }
       const status = cmpMax(rec.gateMs!, r.max);
-      return { status, measured: rec.gateMs, threshold: r.max, unit: 'ms', message: `recommended gate ${rec.gateMs} ms ${status === 'pass' ? '≤' : '>'} max ${r.max} ms (${rec.message})` };
+      return {
+        status,
+        measured: rec.gateMs,
+        threshold: r.max,
+        unit: 'ms',
+        message: `recommended gate ${rec.gateMs} ms ${status === 'pass' ? '≤' : '>'} max ${r.max} ms (${rec.message})`,
+      };
     }
     case 'leakRateUpper': {
       const g = c.gates.find((x) => x.gateMs === r.gateMs);
       if (!g || g.decided === 0) {
-        return { status: 'inconclusive', measured: null, threshold: r.max, unit: 'ratio', message: `no decided trial at gate ${r.gateMs} ms (max ${pct(r.max)})` };
+        return {
+          status: 'inconclusive',
+          measured: null,
+          threshold: r.max,
+          unit: 'ratio',
+          message: `no decided trial at gate ${r.gateMs} ms (max ${pct(r.max)})`,
+        };
       }
       const status = cmpMax(g.upper, r.max);
       return {
@@ -110,14 +122,30 @@ function evaluate(r: AcceptanceRule, c: CellSummary): Eval {
     case 'clippedTrials':
     case 'failedTrials': {
       const [n, what] =
-        r.metric === 'deadMicTrials' ? [c.counts.deadMic, 'dead-mic'] : r.metric === 'clippedTrials' ? [c.counts.clipped, 'clipped'] : [c.counts.failed, 'failed'];
+        r.metric === 'deadMicTrials'
+          ? [c.counts.deadMic, 'dead-mic']
+          : r.metric === 'clippedTrials'
+            ? [c.counts.clipped, 'clipped']
+            : [c.counts.failed, 'failed'];
       const status = cmpMax(n, r.max);
-      return { status, measured: n, threshold: r.max, unit: 'trials', message: `${n} ${what} trial${n === 1 ? '' : 's'} of ${c.counts.planned} ${status === 'pass' ? '≤' : '>'} max ${r.max}` };
+      return {
+        status,
+        measured: n,
+        threshold: r.max,
+        unit: 'trials',
+        message: `${n} ${what} trial${n === 1 ? '' : 's'} of ${c.counts.planned} ${status === 'pass' ? '≤' : '>'} max ${r.max}`,
+      };
     }
     case 'deviceCrashes': {
       const n = c.counts.deviceCrashes;
       const status = cmpMax(n, r.max);
-      return { status, measured: n, threshold: r.max, unit: 'count', message: `the device dropped the connection ${n} time${n === 1 ? '' : 's'} ${status === 'pass' ? '≤' : '>'} max ${r.max}${c.reason ? ` (${c.reason})` : ''}` };
+      return {
+        status,
+        measured: n,
+        threshold: r.max,
+        unit: 'count',
+        message: `the device dropped the connection ${n} time${n === 1 ? '' : 's'} ${status === 'pass' ? '≤' : '>'} max ${r.max}${c.reason ? ` (${c.reason})` : ''}`,
+      };
     }
     case 'configHonoured': {
       const problems = [...c.mismatches, ...c.configErrors.map((e) => `${e.code}: ${e.message}`)];
@@ -141,8 +169,23 @@ export function checkAcceptance(run: string, cells: CellSummary[], rules: Accept
     const label = ruleLabel(rule);
     const matching = cells.filter((c) => c.run === run && cellMatches(c.settings, rule.where));
     if (matching.length === 0) {
-      const where = rule.where ? ` where ${Object.entries(rule.where).map(([k, v]) => `${k}=${String(v)}`).join(', ')}` : '';
-      out.push({ run, cell: null, ruleIndex, rule, label, status: 'fail', measured: null, threshold: null, unit: 'count', message: `rule "${label}"${where} matches no cell: check the dimension names and values` });
+      const where = rule.where
+        ? ` where ${Object.entries(rule.where)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(', ')}`
+        : '';
+      out.push({
+        run,
+        cell: null,
+        ruleIndex,
+        rule,
+        label,
+        status: 'fail',
+        measured: null,
+        threshold: null,
+        unit: 'count',
+        message: `rule "${label}"${where} matches no cell: check the dimension names and values`,
+      });
       return;
     }
     for (const c of matching) out.push({ run, cell: c.id, ruleIndex, rule, label, ...evaluate(rule, c) });

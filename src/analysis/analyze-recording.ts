@@ -37,7 +37,8 @@ async function atRate(s: RecordedStream, rate: number): Promise<AtRate> {
     resampledTo = rate;
     warnings.push(`${fileName(s.name)} resampled from ${sampleRate} Hz to ${rate} Hz (libsamplerate, sinc medium quality)`);
   }
-  if (s.fileChannels > 1) warnings.push(`${fileName(s.name)} has ${s.fileChannels} channels: analysing ${s.channel === 'mix' ? 'their mix' : `channel ${s.channel}`}`);
+  if (s.fileChannels > 1)
+    warnings.push(`${fileName(s.name)} has ${s.fileChannels} channels: analysing ${s.channel === 'mix' ? 'their mix' : `channel ${s.channel}`}`);
   const info: StreamInfo = {
     path: s.name,
     sampleRate,

@@ -73,7 +73,8 @@ export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
   if (m.gccReliable && known != null && Math.abs(known - trialMs!) > 1) {
     warnings.push(`trial delay ${r2(trialMs!)} ms differs from the calibrated/given ${r2(known)} ms by more than 1 ms (route or buffer change?)`);
   }
-  if (!m.gccReliable && source !== 'none') warnings.push(`trial delay estimate too weak (${m.gcc ? `${r2(m.gcc.confidenceDb)} dB` : 'none'}): using the ${source} delay`);
+  if (!m.gccReliable && source !== 'none')
+    warnings.push(`trial delay estimate too weak (${m.gcc ? `${r2(m.gcc.confidenceDb)} dB` : 'none'}): using the ${source} delay`);
 
   const lv = m.levelsAt(delayMs);
   const raw = t.calibration?.rawEchoLossDb ?? null;
@@ -184,7 +185,14 @@ export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
  * Is the post-gate energy the reference coming back? Correlate the post-gate mic with
  * the reference over the echo path: from the direct delay to the longest path considered.
  */
-function attribute(micBand: Float32Array, refBand: Float32Array, startSample: number, delayMs: number | null, fs: number, o: AnalysisOptions): GateResult['attribution'] {
+function attribute(
+  micBand: Float32Array,
+  refBand: Float32Array,
+  startSample: number,
+  delayMs: number | null,
+  fs: number,
+  o: AnalysisOptions,
+): GateResult['attribution'] {
   const start = Math.round(startSample);
   const len = Math.min(micBand.length - start, Math.round((o.attributionWindowMs * fs) / 1000));
   if (len <= 0) return null;

@@ -47,10 +47,13 @@ function nearEndCost(track: NearEndTrack, drainMs: number, gateMs: number, passD
       quiet = 0;
     } else if (++quiet >= pauseFrames) break;
   }
-  const mutedFrom = drainMs, mutedTo = drainMs + gateMs;
-  let firstLost = 0, muted = 0;
+  const mutedFrom = drainMs,
+    mutedTo = drainMs + gateMs;
+  let firstLost = 0,
+    muted = 0;
   for (let i = onset; i < lv.length; i++) {
-    const a = i * f, b = a + f;
+    const a = i * f,
+      b = a + f;
     const overlap = Math.max(0, Math.min(b, mutedTo) - Math.max(a, mutedFrom));
     if (overlap <= 0 || !active(i)) continue;
     if (passDbfs !== null && lv[i]! >= passDbfs) continue; // loud enough to pass an rms2 gate
@@ -63,7 +66,9 @@ function nearEndCost(track: NearEndTrack, drainMs: number, gateMs: number, passD
 
 export function bargeInAt(gateMs: number, trials: BargeInTrial[], passDbfs: number | null): BargeIn {
   const deaf: number[] = [];
-  const lost: number[] = [], frac: number[] = [], muted: number[] = [];
+  const lost: number[] = [],
+    frac: number[] = [],
+    muted: number[] = [];
   for (const t of trials) {
     if (!t.analysis) continue;
     const s = trailingSilenceMs(t.analysis);

@@ -151,7 +151,10 @@ export const CellSummarySchema = z.object({
     frameMs: z.number(),
     thresholdDb: z.number(),
     medianDb: z.array(z.number()).describe('frame-wise median over trials of the post-drain excess over the floor'),
-    worst: z.object({ trial: z.number().int(), excessDb: z.array(z.number()) }).nullable().describe('the trial with the longest tail'),
+    worst: z
+      .object({ trial: z.number().int(), excessDb: z.array(z.number()) })
+      .nullable()
+      .describe('the trial with the longest tail'),
   }),
   trials: z.array(TrialRowSchema),
   warnings: z.array(z.string()),

@@ -54,8 +54,13 @@ export interface SummaryOptions {
 }
 
 function gateStats(gateMs: number, trials: CellTrialInput[], verdict: (a: TrialAnalysis) => Verdict, o: SummaryOptions): GateStats {
-  let leaks = 0, decided = 0, undecided = 0, attributed = 0, attributionUnknown = 0;
-  let fLeaks = 0, fDecided = 0;
+  let leaks = 0,
+    decided = 0,
+    undecided = 0,
+    attributed = 0,
+    attributionUnknown = 0;
+  let fLeaks = 0,
+    fDecided = 0;
   const peaks: number[] = [];
   for (const t of trials) {
     if (!t.analysis) continue;
@@ -105,7 +110,8 @@ function residualSummary(trials: CellTrialInput[]): CellSummary['residual'] {
   for (const t of trials) {
     const a = t.analysis;
     if (!a || a.flags.deadMic.flag) continue;
-    const tail = a.residual.tailLengthMs, peak = a.residual.peakExcessDb ?? -Infinity;
+    const tail = a.residual.tailLengthMs,
+      peak = a.residual.peakExcessDb ?? -Infinity;
     if (!worst || tail > worst.tail || (tail === worst.tail && peak > worst.peak)) worst = { t, tail, peak };
   }
   return {

@@ -68,7 +68,12 @@ function bufferExtent(x: Float32Array): [number, number] | null {
  * that keeps the result passes a WorkArrays of the result's own.
  */
 export function measurePlayback(
-  ref: Float32Array, mic: Float32Array, fs: number, ctx: PlaybackContext, o: AnalysisOptions, bands: WorkArrays,
+  ref: Float32Array,
+  mic: Float32Array,
+  fs: number,
+  ctx: PlaybackContext,
+  o: AnalysisOptions,
+  bands: WorkArrays,
 ): PlaybackMeasure {
   const warnings: string[] = [];
   const frameLen = (o.frameMs * fs) / 1000;
@@ -117,9 +122,7 @@ export function measurePlayback(
   let floor = preRollMs >= o.minPreRollMs ? noiseFloor(micFrames.subarray(0, preFrames)) : null;
   if (!floor) {
     floor = quietFramesFloor(micFrames) ?? { power: 0, powerDb: -200, spreadDb: 0, frames: 0 };
-    warnings.push(
-      `pre-roll of ${round(preRollMs, 0)} ms is shorter than ${o.minPreRollMs} ms: noise floor taken from the quietest 10 % of mic frames`,
-    );
+    warnings.push(`pre-roll of ${round(preRollMs, 0)} ms is shorter than ${o.minPreRollMs} ms: noise floor taken from the quietest 10 % of mic frames`);
     preRollSource = 'quiet-frames';
   }
 
@@ -137,7 +140,8 @@ export function measurePlayback(
     const shift = (delayMs ?? 0) / o.frameMs;
     const refP = meanPower(refBandFrames, a, b);
     const micP = meanPower(micFrames, a + shift, b + shift);
-    if (refP === null || micP === null || refP <= 0) return { refDb: refP === null ? null : powerToDb(refP), micDb: micP === null ? null : powerToDb(micP), echoLossDb: null, lowerBound: false };
+    if (refP === null || micP === null || refP <= 0)
+      return { refDb: refP === null ? null : powerToDb(refP), micDb: micP === null ? null : powerToDb(micP), echoLossDb: null, lowerBound: false };
     const refDb = powerToDb(refP);
     const echoP = micP - floor.power;
     // Less than 3 dB over the floor, the echo cannot be told from noise: report a bound.
@@ -146,7 +150,23 @@ export function measurePlayback(
   };
 
   return {
-    bandRate, frameLen: frameLenBand, refBand, micBand, micFrames, drainMs, refExtent: extent, refBufferStartMs, refBufferEndMs, refAcousticEndMs, playbackStartMs,
-    preRollMs, preRollSource, floor, gcc, gccReliable, levelsAt, warnings,
+    bandRate,
+    frameLen: frameLenBand,
+    refBand,
+    micBand,
+    micFrames,
+    drainMs,
+    refExtent: extent,
+    refBufferStartMs,
+    refBufferEndMs,
+    refAcousticEndMs,
+    playbackStartMs,
+    preRollMs,
+    preRollSource,
+    floor,
+    gcc,
+    gccReliable,
+    levelsAt,
+    warnings,
   };
 }

@@ -16,12 +16,11 @@ import { registerSimDevice } from './commands/sim-device.js';
 import { printError } from './output.js';
 import { toolVersion } from './version.js';
 
-
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('voiceaec')
-    .description('Measure how much of a voice agent\'s own speech leaks back through the iPhone mic path, per gate duration.')
+    .description("Measure how much of a voice agent's own speech leaks back through the iPhone mic path, per gate duration.")
     .version(toolVersion())
     .option('--debug', 'print stack traces with errors')
     // Commander's own parse errors follow the one-line rule too: code, problem, what to do.
@@ -52,10 +51,12 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version exit 0; any other parse failure is a usage error (commander printed it).
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? ExitCode.pass : ExitCode.usage;
     }
-    const err = isVoiceAecError(e) ? e : new VoiceAecError('E_INTERNAL', 'internal', `unexpected failure: ${(e as Error)?.message ?? String(e)}`, {
-      hint: 'this is a bug in voiceaec: rerun with --debug and report the stack trace',
-      cause: e,
-    });
+    const err = isVoiceAecError(e)
+      ? e
+      : new VoiceAecError('E_INTERNAL', 'internal', `unexpected failure: ${(e as Error)?.message ?? String(e)}`, {
+          hint: 'this is a bug in voiceaec: rerun with --debug and report the stack trace',
+          cause: e,
+        });
     printError(err, debug);
     return err.exitCode;
   }

@@ -7,18 +7,21 @@ import { usageError } from '../core/errors.js';
 /** Any finite number (ms, dB). */
 export const numberArg = (flag: string) => (v: string) => {
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw usageError('E_OPTION', `${flag} "${v}" is not a number`, { hint: `give ${flag} in milliseconds or dB as a plain number` });
+  if (v.trim() === '' || !Number.isFinite(n))
+    throw usageError('E_OPTION', `${flag} "${v}" is not a number`, { hint: `give ${flag} in milliseconds or dB as a plain number` });
   return n;
 };
 
 /** A whole number in [min, max]. */
-export const intArg = (flag: string, min: number, max: number = Number.MAX_SAFE_INTEGER) => (v: string) => {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw usageError('E_OPTION', `${flag} "${v}" is not a whole number from ${min} to ${max}`, { hint: `give ${flag} as a whole number` });
-  }
-  return n;
-};
+export const intArg =
+  (flag: string, min: number, max: number = Number.MAX_SAFE_INTEGER) =>
+  (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw usageError('E_OPTION', `${flag} "${v}" is not a whole number from ${min} to ${max}`, { hint: `give ${flag} as a whole number` });
+    }
+    return n;
+  };
 
 /** --reanalyze auto|always|never as evaluateRun takes it. */
 export function reanalyzeMode(v: string): boolean | undefined {

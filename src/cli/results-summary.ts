@@ -26,9 +26,15 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
   }
   lines.push(table(rows));
   const failed = failedOutcomes(results);
-  for (const f of failed.slice(0, 20)) lines.push(`${f.status === 'fail' ? chalk.red('FAIL') : chalk.yellow('INCONCLUSIVE')} ${f.cell ?? '(no cell)'}: ${f.label} — ${f.message}`);
+  for (const f of failed.slice(0, 20))
+    lines.push(`${f.status === 'fail' ? chalk.red('FAIL') : chalk.yellow('INCONCLUSIVE')} ${f.cell ?? '(no cell)'}: ${f.label} — ${f.message}`);
   if (failed.length > 20) lines.push(chalk.dim(`… ${failed.length - 20} more in junit.xml`));
-  if (results.acceptance.length > 0) lines.push(results.pass ? chalk.green(`acceptance: all ${results.acceptance.length} checks pass`) : chalk.red(`acceptance: ${failed.length} of ${results.acceptance.length} checks fail`));
+  if (results.acceptance.length > 0)
+    lines.push(
+      results.pass
+        ? chalk.green(`acceptance: all ${results.acceptance.length} checks pass`)
+        : chalk.red(`acceptance: ${failed.length} of ${results.acceptance.length} checks fail`),
+    );
   for (const w of results.warnings) lines.push(`${chalk.yellow('warning')}: ${w}`);
   if (runDir) lines.push(chalk.dim(`reports: ${join(runDir, 'report.html')} (also results.json, junit.xml, summary.md)`));
   return lines.join('\n');

@@ -5,9 +5,7 @@
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
 
-const band = z
-  .tuple([z.number().min(0), z.number().positive()])
-  .refine(([lo, hi]) => hi > lo, { message: 'band upper edge must exceed the lower edge' });
+const band = z.tuple([z.number().min(0), z.number().positive()]).refine(([lo, hi]) => hi > lo, { message: 'band upper edge must exceed the lower edge' });
 
 export const DetectorOptionsSchema = z
   .object({
@@ -66,7 +64,10 @@ export function resolveAnalysisOptions(input: AnalysisOptionsInput = {}): Analys
 
 /** `0,300,500,800` → [0, 300, 500, 800]. */
 export function parseGateList(text: string): number[] {
-  const parts = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const gates = parts.map(Number);
   if (parts.length === 0 || gates.some((g) => !Number.isFinite(g) || g < 0 || g > 60_000)) {
     throw usageError('E_GATES', `--gates "${text}" is not a list of gate durations`, {

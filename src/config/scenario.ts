@@ -91,22 +91,33 @@ export const TrialPlanSchema = z
 
 /** A dimension's values: a list of settings of that field. */
 const MatrixSchema = z
-  .object(Object.fromEntries(DIMENSIONS.map((d) => [d, z.array(CellSettingsSchema.shape[d].unwrap()).min(1).optional()])) as {
-    [K in (typeof DIMENSIONS)[number]]: z.ZodOptional<z.ZodArray<(typeof CellSettingsSchema.shape)[K] extends z.ZodDefault<infer I> ? I : never>>;
-  })
+  .object(
+    Object.fromEntries(DIMENSIONS.map((d) => [d, z.array(CellSettingsSchema.shape[d].unwrap()).min(1).optional()])) as {
+      [K in (typeof DIMENSIONS)[number]]: z.ZodOptional<z.ZodArray<(typeof CellSettingsSchema.shape)[K] extends z.ZodDefault<infer I> ? I : never>>;
+    },
+  )
   .strict();
 
 export const ScenarioSchema = z
   .object({
     name: Id,
     description: z.string().max(2000).default(''),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(1),
     base: CellSettingsSchema.default(CellSettingsSchema.parse({})),
     matrix: MatrixSchema.default({}),
     trials: TrialPlanSchema.default(TrialPlanSchema.parse({})),
     analysis: AnalysisOptionsSchema.extend({
       /** A gate sweep "from:to:step" in ms, evaluated in addition to gatesMs. */
-      sweep: z.string().regex(/^\d+:\d+:\d+$/).nullable().default(null),
+      sweep: z
+        .string()
+        .regex(/^\d+:\d+:\d+$/)
+        .nullable()
+        .default(null),
     }).default(AnalysisOptionsSchema.extend({ sweep: z.string().nullable().default(null) }).parse({})),
     acceptance: AcceptanceSchema.default(AcceptanceSchema.parse({})),
   })

@@ -128,9 +128,13 @@ export function buildSchedule(pattern: StreamingPattern, frames: number, sampleR
     }
     case 'underrun': {
       if (n < 2) {
-        throw usageError('E_STREAMING_PATTERN', `pattern "${pattern.id}" needs at least 2 chunks of ${pattern.chunkMs} ms to stall between; the fixture is ${msOf(frames).toFixed(0)} ms`, {
-          hint: 'use a longer fixture or a smaller chunkMs',
-        });
+        throw usageError(
+          'E_STREAMING_PATTERN',
+          `pattern "${pattern.id}" needs at least 2 chunks of ${pattern.chunkMs} ms to stall between; the fixture is ${msOf(frames).toFixed(0)} ms`,
+          {
+            hint: 'use a longer fixture or a smaller chunkMs',
+          },
+        );
       }
       const stall = Math.min(n - 1, Math.max(1, Math.floor((pattern.atFraction * frames) / chunkFrames)));
       for (let i = 0; i < stall; i++) at[i] = msOf(startOf(i)) / pattern.deliveryRate;

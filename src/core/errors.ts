@@ -59,14 +59,10 @@ export class VoiceAecError extends Error {
 }
 
 /** Shorthands so call sites read as what they mean. */
-export const usageError = (code: string, message: string, options?: VoiceAecErrorOptions) =>
-  new VoiceAecError(code, 'usage', message, options);
-export const inputError = (code: string, message: string, options?: VoiceAecErrorOptions) =>
-  new VoiceAecError(code, 'input', message, options);
-export const deviceError = (code: string, message: string, options?: VoiceAecErrorOptions) =>
-  new VoiceAecError(code, 'device', message, options);
-export const environmentError = (code: string, message: string, options?: VoiceAecErrorOptions) =>
-  new VoiceAecError(code, 'environment', message, options);
+export const usageError = (code: string, message: string, options?: VoiceAecErrorOptions) => new VoiceAecError(code, 'usage', message, options);
+export const inputError = (code: string, message: string, options?: VoiceAecErrorOptions) => new VoiceAecError(code, 'input', message, options);
+export const deviceError = (code: string, message: string, options?: VoiceAecErrorOptions) => new VoiceAecError(code, 'device', message, options);
+export const environmentError = (code: string, message: string, options?: VoiceAecErrorOptions) => new VoiceAecError(code, 'environment', message, options);
 
 export function isVoiceAecError(e: unknown): e is VoiceAecError {
   return e instanceof VoiceAecError;

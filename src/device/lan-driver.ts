@@ -45,7 +45,11 @@ export class LanDriver implements DeviceDriver {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.splice(this.waiting.indexOf(done), 1);
-        reject(deviceError('E_DEVICE_TIMEOUT', `no device dialled in within ${this.waitMs / 1000} s`, { hint: 'start the harness app with this host, port and token' }));
+        reject(
+          deviceError('E_DEVICE_TIMEOUT', `no device dialled in within ${this.waitMs / 1000} s`, {
+            hint: 'start the harness app with this host, port and token',
+          }),
+        );
       }, this.waitMs);
       const done = (s: DeviceSession) => {
         clearTimeout(timer);

@@ -135,7 +135,12 @@ export function decimatableFftSize(minSize: number, factor: number): number {
  * clipping its upper edge.
  */
 export function maskedDecimate(
-  X: Float32Array, n: number, sampleRate: number, band: readonly [number, number], factor: number, output: Float32Array = new Float32Array(n / factor),
+  X: Float32Array,
+  n: number,
+  sampleRate: number,
+  band: readonly [number, number],
+  factor: number,
+  output: Float32Array = new Float32Array(n / factor),
 ): Float32Array {
   const m = n / factor;
   const mask = bandMask(n, sampleRate, [band[0], Math.min(band[1], bandTopLimit(sampleRate / factor))]);

@@ -50,9 +50,7 @@ export function isPffftSize(n: number): boolean {
 const goodSizes: number[] = (() => {
   const out: number[] = [];
   const limit = 2 ** 27;
-  for (let a = 1; a <= limit; a *= 2)
-    for (let b = a; b <= limit; b *= 3)
-      for (let c = b; c <= limit; c *= 5) if (c >= 32 && c % 32 === 0) out.push(c);
+  for (let a = 1; a <= limit; a *= 2) for (let b = a; b <= limit; b *= 3) for (let c = b; c <= limit; c *= 5) if (c >= 32 && c % 32 === 0) out.push(c);
   return out.sort((x, y) => x - y);
 })();
 

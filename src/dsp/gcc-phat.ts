@@ -96,8 +96,12 @@ export function gccPhatSpectra(X: Float32Array, Y: Float32Array, n: number, o: G
   R[0] = R[1] = 0;
   let magSum = 0;
   for (let k = 1; k < m / 2; k++) {
-    const xr = X[2 * k]!, xi = X[2 * k + 1]!, yr = Y[2 * k]!, yi = Y[2 * k + 1]!;
-    const cr = yr * xr + yi * xi, ci = yi * xr - yr * xi;
+    const xr = X[2 * k]!,
+      xi = X[2 * k + 1]!,
+      yr = Y[2 * k]!,
+      yi = Y[2 * k + 1]!;
+    const cr = yr * xr + yi * xi,
+      ci = yi * xr - yr * xi;
     R[2 * k] = cr;
     R[2 * k + 1] = ci;
     mags[k] = Math.sqrt(cr * cr + ci * ci);
@@ -137,7 +141,8 @@ export function gccPhatSpectra(X: Float32Array, Y: Float32Array, n: number, o: G
   // Sub-sample refinement: parabola through the peak and its neighbours.
   let frac = 0;
   if (peakLag > lo && peakLag < hi) {
-    const a = at(peakLag - 1), c = at(peakLag + 1);
+    const a = at(peakLag - 1),
+      c = at(peakLag + 1);
     const den = a - 2 * peak + c;
     if (den < 0) frac = Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den));
   }

@@ -10,10 +10,12 @@ import { powerToDb } from '../core/units.js';
  * and takes about 2.5× longer on this project's machines (docs/dsp.md).
  */
 export function sumOfSquares(x: Float32Array, from = 0, to = x.length): number {
-  let a = 0, b = 0;
+  let a = 0,
+    b = 0;
   let i = from;
   for (; i + 1 < to; i += 2) {
-    const u = x[i]!, v = x[i + 1]!;
+    const u = x[i]!,
+      v = x[i + 1]!;
     a += u * u;
     b += v * v;
   }
@@ -111,7 +113,9 @@ export function clipping(x: Float32Array, threshold = 0.999, minRun = 3, range: 
   for (let i = from; i < to; i += BLOCK) peak = peakOf(x, i, Math.min(to, i + BLOCK), peak);
   // Runs are sought only when some sample reaches the threshold: most signals never do,
   // and the run bookkeeping would double the cost of the scan.
-  let clipped = 0, runs = 0, run = 0;
+  let clipped = 0,
+    runs = 0,
+    run = 0;
   if (peak >= threshold) {
     for (let i = from; i <= to; i++) {
       if (i < to && Math.abs(x[i]!) >= threshold) run++;
@@ -130,10 +134,12 @@ export function clipping(x: Float32Array, threshold = 0.999, minRun = 3, range: 
 /** max(peak, |x[i]|) over [from, to). */
 function peakOf(x: Float32Array, from: number, to: number, peak: number): number {
   // Two running maxima over alternate samples: half the loop overhead, about 12 % faster here.
-  let m0 = peak, m1 = peak;
+  let m0 = peak,
+    m1 = peak;
   let i = from;
   for (; i + 1 < to; i += 2) {
-    const a = Math.abs(x[i]!), b = Math.abs(x[i + 1]!);
+    const a = Math.abs(x[i]!),
+      b = Math.abs(x[i + 1]!);
     if (a > m0) m0 = a;
     if (b > m1) m1 = b;
   }
@@ -161,7 +167,8 @@ export function digitalSilence(x: Float32Array, minRun: number): SilenceStats {
   const n = x.length;
   const need = Math.max(2, minRun);
   const h = Math.floor(need / 2);
-  let stuck = 0, longest = 0;
+  let stuck = 0,
+    longest = 0;
   let p = 0;
   while (p + h < n) {
     const v = x[p]!;

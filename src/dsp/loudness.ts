@@ -63,22 +63,31 @@ function instantiate(module: WasmModule): Instance {
     // new Error(): the hook asks for one to read its stack; we hand out a table index.
     ['__wbg_new_', () => objects.push(new Error()) - 1],
     // error.stack written back as a Rust string: (ptr, len) pair at retptr, allocated in wasm memory.
-    ['__wbg_stack_', (retptr, idx) => {
-      const bytes = new TextEncoder().encode(String((objects[idx] as Error | undefined)?.stack ?? ''));
-      const ptr = state.exports.__wbindgen_malloc(bytes.length);
-      new Uint8Array(mem(), ptr, bytes.length).set(bytes);
-      const words = new Int32Array(mem(), retptr, 2);
-      words[0] = ptr;
-      words[1] = bytes.length;
-    }],
+    [
+      '__wbg_stack_',
+      (retptr, idx) => {
+        const bytes = new TextEncoder().encode(String((objects[idx] as Error | undefined)?.stack ?? ''));
+        const ptr = state.exports.__wbindgen_malloc(bytes.length);
+        new Uint8Array(mem(), ptr, bytes.length).set(bytes);
+        const words = new Int32Array(mem(), retptr, 2);
+        words[0] = ptr;
+        words[1] = bytes.length;
+      },
+    ],
     // The original glue prints the panic message; here it is kept for the exception instead.
-    ['__wbg_error_', (ptr, len) => {
-      state.panic = new TextDecoder().decode(new Uint8Array(mem(), ptr, len)).split('\n')[0];
-      state.exports.__wbindgen_free(ptr, len);
-    }],
-    ['__wbindgen_object_drop_ref', (idx) => {
-      objects[idx] = undefined;
-    }],
+    [
+      '__wbg_error_',
+      (ptr, len) => {
+        state.panic = new TextDecoder().decode(new Uint8Array(mem(), ptr, len)).split('\n')[0];
+        state.exports.__wbindgen_free(ptr, len);
+      },
+    ],
+    [
+      '__wbindgen_object_drop_ref',
+      (idx) => {
+        objects[idx] = undefined;
+      },
+    ],
   ];
   const imports: Record<string, Record<string, (...args: number[]) => unknown>> = {};
   for (const imp of wasmApi.Module.imports(module)) {

@@ -25,13 +25,7 @@ export interface NormalizedXcorrResult {
  * holds under 1 % of the best window's energy are skipped (silence would make the
  * coefficient meaningless). Returns null when y or the source window is silent.
  */
-export function normalizedXcorr(
-  y: Float32Array,
-  source: Float32Array,
-  start: number,
-  lagFrom: number,
-  lagTo: number,
-): NormalizedXcorrResult | null {
+export function normalizedXcorr(y: Float32Array, source: Float32Array, start: number, lagFrom: number, lagTo: number): NormalizedXcorrResult | null {
   const L = y.length;
   const span = lagTo - lagFrom;
   if (L === 0 || span < 0) return null;
@@ -65,7 +59,10 @@ export function normalizedXcorr(
   Z[0] = Y[0]! * W[0]!;
   Z[1] = Y[1]! * W[1]!;
   for (let k = 1; k < n / 2; k++) {
-    const yr = Y[2 * k]!, yi = Y[2 * k + 1]!, wr = W[2 * k]!, wi = W[2 * k + 1]!;
+    const yr = Y[2 * k]!,
+      yi = Y[2 * k + 1]!,
+      wr = W[2 * k]!,
+      wi = W[2 * k + 1]!;
     Z[2 * k] = yr * wr + yi * wi;
     Z[2 * k + 1] = yr * wi - yi * wr;
     W[2 * k] = yr * wr - yi * wi;
@@ -78,7 +75,9 @@ export function normalizedXcorr(
 
   // Window j of w is lag τ = lagTo − j. The reversed w has the same windows in reverse
   // order; the one over the samples of window j scores c[L − 1 + j]: one loop does both.
-  let score = 0, index = 0, chance = 0;
+  let score = 0,
+    index = 0,
+    chance = 0;
   for (let j = 0; j <= span; j++) {
     const e = cum[j + L]! - cum[j]!;
     if (e < 0.01 * maxE) continue;

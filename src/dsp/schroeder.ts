@@ -191,7 +191,7 @@ function lundebyTruncation(e: Float64Array, fs: number): Truncation | null {
   const end = Math.max(1, Math.min(n, Math.round(cross * fs)));
   // Energy of the decay line beyond `end`, summed per sample (a geometric series).
   // 1 − 10^(slope/10/fs) via expm1: the per-sample decay is tiny, so 1 − ratio would cancel.
-  const oneMinusRatio = -Math.expm1(((line.slope / (10 * fs)) * Math.LN10));
+  const oneMinusRatio = -Math.expm1((line.slope / (10 * fs)) * Math.LN10);
   const tail = 10 ** ((line.intercept + (line.slope * end) / fs) / 10) / oneMinusRatio;
   return { end, tail };
 }

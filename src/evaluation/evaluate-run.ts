@@ -61,7 +61,12 @@ async function cellCalibration(runDir: string, cell: CellRecord, warnings: strin
     return null;
   }
   const c = r.value;
-  return { delayMs: c.delayMs === null ? null : round(c.delayMs, 2), rawEchoLossDb: c.rawEchoLossDb === null ? null : round(c.rawEchoLossDb, 2), rawEchoLossIsLowerBound: c.rawEchoLossIsLowerBound, source: TRIAL_FILES.calibration };
+  return {
+    delayMs: c.delayMs === null ? null : round(c.delayMs, 2),
+    rawEchoLossDb: c.rawEchoLossDb === null ? null : round(c.rawEchoLossDb, 2),
+    rawEchoLossIsLowerBound: c.rawEchoLossIsLowerBound,
+    source: TRIAL_FILES.calibration,
+  };
 }
 
 function runInfo(id: string, m: RunManifest, pass: boolean): RunInfo {
@@ -121,7 +126,9 @@ export async function evaluateRun(runDirs: string[], opts: EvaluateOptions): Pro
       const measured = cell.trials.filter((t) => !t.calibration);
       const context = { runDir, firstIndex: Math.min(...measured.map((t) => t.index)), restartEngineEvery: restartEngineEvery(m), gatesMs: gates, mode };
       const trials = await mapPool(measured, 8, (t) => loadTrialInput(t, context));
-      const envelopeOnly = trials.filter((t) => t.source === 'metrics' && t.analysis && gates.some((g) => !t.analysis!.gates.some((x) => x.gateMs === g))).length;
+      const envelopeOnly = trials.filter(
+        (t) => t.source === 'metrics' && t.analysis && gates.some((g) => !t.analysis!.gates.some((x) => x.gateMs === g)),
+      ).length;
       if (envelopeOnly > 0) cw.push(`${envelopeOnly} trial(s) decided at unstored gates on their residual envelope (no echo attribution there)`);
       const input: CellInput = {
         run: id,
@@ -145,7 +152,13 @@ export async function evaluateRun(runDirs: string[], opts: EvaluateOptions): Pro
     if (m.status !== 'complete') warnings.push(`run ${id} is ${m.status}: results cover the trials finished so far`);
     cells.push(...runCells);
     outcomes.push(...runOutcomes);
-    runs.push(runInfo(id, m, runOutcomes.every((o) => o.status === 'pass')));
+    runs.push(
+      runInfo(
+        id,
+        m,
+        runOutcomes.every((o) => o.status === 'pass'),
+      ),
+    );
   }
   return {
     schema: RESULTS_SCHEMA,

@@ -45,7 +45,12 @@ export function parseEvents(text: string, name: string): TrialTiming {
   const trimmed = text.trim();
   let raw: unknown[];
   try {
-    raw = trimmed.startsWith('[') ? (JSON.parse(trimmed) as unknown[]) : trimmed.split(/\r?\n/).filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+    raw = trimmed.startsWith('[')
+      ? (JSON.parse(trimmed) as unknown[])
+      : trimmed
+          .split(/\r?\n/)
+          .filter((l) => l.trim())
+          .map((l) => JSON.parse(l) as unknown);
   } catch (e) {
     throw inputError('E_EVENTS_JSON', `${name} is not JSON or JSON Lines (${(e as Error).message})`, {
       hint: 'give a JSON array of events or one JSON object per line (JSON Lines)',
@@ -56,9 +61,13 @@ export function parseEvents(text: string, name: string): TrialTiming {
   const parsed = raw.map((ev, i) => {
     const r = EventSchema.safeParse(ev);
     if (!r.success) {
-      throw inputError('E_EVENTS_FIELD', `${name}: event ${i + 1} is invalid (${r.error.issues[0]!.path.join('.') || 'event'}: ${r.error.issues[0]!.message})`, {
-        hint: 'each event needs a "type" and a "tMs" or "hostTimeNs"',
-      });
+      throw inputError(
+        'E_EVENTS_FIELD',
+        `${name}: event ${i + 1} is invalid (${r.error.issues[0]!.path.join('.') || 'event'}: ${r.error.issues[0]!.message})`,
+        {
+          hint: 'each event needs a "type" and a "tMs" or "hostTimeNs"',
+        },
+      );
     }
     return r.data;
   });

@@ -97,10 +97,6 @@ function internal(message: string): VoiceAecError {
   return new VoiceAecError('E_WAV_ENCODE', 'internal', message);
 }
 
-export async function writeWavFile(
-  path: string,
-  audio: MultiChannelAudio | MonoAudio,
-  options: EncodeWavOptions,
-): Promise<void> {
+export async function writeWavFile(path: string, audio: MultiChannelAudio | MonoAudio, options: EncodeWavOptions): Promise<void> {
   await writeFileAtomic(path, encodeWav(audio, options));
 }

@@ -32,8 +32,7 @@ const WAVE_FORMAT_IEEE_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 const HINT_REEXPORT = 're-export the recording as 16-bit or 32-bit float PCM WAV';
-const HINT_CONVERT =
-  'convert it to WAV first, e.g. `afconvert -f WAVE -d LEI16 in.caf out.wav` (macOS) or `ffmpeg -i in.m4a -c:a pcm_s16le out.wav`';
+const HINT_CONVERT = 'convert it to WAV first, e.g. `afconvert -f WAVE -d LEI16 in.caf out.wav` (macOS) or `ffmpeg -i in.m4a -c:a pcm_s16le out.wav`';
 
 const TAG_NAMES: Record<number, string> = {
   2: 'Microsoft ADPCM',
@@ -91,17 +90,22 @@ function decode(bytes: Uint8Array, name: string): DecodedWav {
  */
 export function wavSampleView(bytes: Uint8Array, name = 'input'): SampleView {
   const { fmt, start, frames } = locate(bytes, name);
-  const kind = fmt.encoding === 'float' && fmt.bitsPerSample === 32 ? Float32Array
-    : fmt.encoding === 'pcm' && fmt.bitsPerSample === 16 ? Int16Array
-    : fmt.encoding === 'pcm' && fmt.bitsPerSample === 32 ? Int32Array
-    : null;
+  const kind =
+    fmt.encoding === 'float' && fmt.bitsPerSample === 32
+      ? Float32Array
+      : fmt.encoding === 'pcm' && fmt.bitsPerSample === 16
+        ? Int16Array
+        : fmt.encoding === 'pcm' && fmt.bitsPerSample === 32
+          ? Int32Array
+          : null;
   if (!kind) return { data: decodeWav(bytes, name).channels[0]!, scale: 1, stride: 1, sampleRate: fmt.sampleRate };
   const at = bytes.byteOffset + start;
   const count = frames * fmt.channels;
   // Typed views need aligned offsets; an odd chunk layout costs one copy.
-  const data = at % kind.BYTES_PER_ELEMENT === 0
-    ? new kind(bytes.buffer as ArrayBuffer, at, count)
-    : new kind(bytes.slice(start, start + count * kind.BYTES_PER_ELEMENT).buffer);
+  const data =
+    at % kind.BYTES_PER_ELEMENT === 0
+      ? new kind(bytes.buffer as ArrayBuffer, at, count)
+      : new kind(bytes.slice(start, start + count * kind.BYTES_PER_ELEMENT).buffer);
   const scale = kind === Float32Array ? 1 : kind === Int16Array ? 1 / 32768 : 1 / 2147483648;
   return { data, scale, stride: fmt.channels, sampleRate: fmt.sampleRate };
 }
@@ -140,21 +144,29 @@ function locate(bytes: Uint8Array, name: string): Located {
     if (id === 'data' && !data) {
       if (size === 0xffffffff || (size === 0 && remaining > 0 && !isChunkChain(bytes, dv, body))) {
         // A recorder that never finalised the header: the audio is whatever follows.
-        warnings.push(
-          `${name}: data chunk size is ${size === 0 ? 0 : '0xFFFFFFFF'} (recording not finalised); using the ${remaining} bytes present`,
-        );
+        warnings.push(`${name}: data chunk size is ${size === 0 ? 0 : '0xFFFFFFFF'} (recording not finalised); using the ${remaining} bytes present`);
         data = { start: body, size: remaining };
         break;
       }
       if (size > remaining) {
-        throw fail('E_WAV_TRUNCATED', name, `data chunk declares ${size} bytes but only ${remaining} are present`,
-          're-copy the file (it was cut short) or re-export the recording', { declared: size, present: remaining });
+        throw fail(
+          'E_WAV_TRUNCATED',
+          name,
+          `data chunk declares ${size} bytes but only ${remaining} are present`,
+          're-copy the file (it was cut short) or re-export the recording',
+          { declared: size, present: remaining },
+        );
       }
       data = { start: body, size };
       if (fmt) break;
     } else if (size > remaining) {
-      throw fail('E_WAV_TRUNCATED', name, `'${printable(id)}' chunk declares ${size} bytes but only ${remaining} are present`,
-        're-copy the file (it was cut short) or re-export the recording', { chunk: id, declared: size, present: remaining });
+      throw fail(
+        'E_WAV_TRUNCATED',
+        name,
+        `'${printable(id)}' chunk declares ${size} bytes but only ${remaining} are present`,
+        're-copy the file (it was cut short) or re-export the recording',
+        { chunk: id, declared: size, present: remaining },
+      );
     } else if (id === 'fmt ' && !fmt) {
       fmt = parseFmt(dv, body, size, name);
       if (data) break;
@@ -206,23 +218,28 @@ function parseFmt(dv: DataView, at: number, size: number, name: string): Fmt {
     throw fail('E_WAV_BAD_HEADER', name, `header claims ${channels} channels (supported: 1..${MAX_CHANNELS})`, HINT_REEXPORT, header);
   }
   if (sampleRate === 0 || sampleRate > MAX_SAMPLE_RATE) {
-    throw fail('E_WAV_BAD_HEADER', name, `header claims a sample rate of ${sampleRate} Hz (supported: 1..${MAX_SAMPLE_RATE})`,
-      HINT_REEXPORT, header);
+    throw fail('E_WAV_BAD_HEADER', name, `header claims a sample rate of ${sampleRate} Hz (supported: 1..${MAX_SAMPLE_RATE})`, HINT_REEXPORT, header);
   }
   let encoding: 'pcm' | 'float';
   if (code === WAVE_FORMAT_PCM && [8, 16, 24, 32].includes(bitsPerSample)) encoding = 'pcm';
   else if (code === WAVE_FORMAT_IEEE_FLOAT && (bitsPerSample === 32 || bitsPerSample === 64)) encoding = 'float';
   else {
-    const what = code === WAVE_FORMAT_PCM ? `${bitsPerSample}-bit PCM`
-      : code === WAVE_FORMAT_IEEE_FLOAT ? `${bitsPerSample}-bit float`
-      : `format tag 0x${code.toString(16).padStart(4, '0')}${TAG_NAMES[code] ? ` (${TAG_NAMES[code]})` : ''}`;
-    throw fail('E_WAV_UNSUPPORTED', name, `uses ${what}; supported are 8/16/24/32-bit PCM and 32/64-bit float`,
-      HINT_REEXPORT, header);
+    const what =
+      code === WAVE_FORMAT_PCM
+        ? `${bitsPerSample}-bit PCM`
+        : code === WAVE_FORMAT_IEEE_FLOAT
+          ? `${bitsPerSample}-bit float`
+          : `format tag 0x${code.toString(16).padStart(4, '0')}${TAG_NAMES[code] ? ` (${TAG_NAMES[code]})` : ''}`;
+    throw fail('E_WAV_UNSUPPORTED', name, `uses ${what}; supported are 8/16/24/32-bit PCM and 32/64-bit float`, HINT_REEXPORT, header);
   }
   if (blockAlign !== (channels * bitsPerSample) / 8) {
-    throw fail('E_WAV_BAD_HEADER', name,
+    throw fail(
+      'E_WAV_BAD_HEADER',
+      name,
       `header blockAlign is ${blockAlign} but ${channels} channels × ${bitsPerSample} bits need ${(channels * bitsPerSample) / 8}`,
-      HINT_REEXPORT, header);
+      HINT_REEXPORT,
+      header,
+    );
   }
   return { encoding, bitsPerSample, formatTag, validBitsPerSample, channels, sampleRate, blockAlign };
 }
@@ -237,7 +254,7 @@ function readSamples(dv: DataView, start: number, frames: number, fmt: Fmt, name
     read = bps === 4 ? (o) => dv.getFloat32(o, true) : (o) => dv.getFloat64(o, true);
   } else if (bps === 1) read = (o) => (dv.getUint8(o) - 128) / 128;
   else if (bps === 2) read = (o) => dv.getInt16(o, true) / 32768;
-  else if (bps === 3) read = (o) => ((dv.getUint16(o, true) | (dv.getInt8(o + 2) << 16)) / 8388608);
+  else if (bps === 3) read = (o) => (dv.getUint16(o, true) | (dv.getInt8(o + 2) << 16)) / 8388608;
   else read = (o) => dv.getInt32(o, true) / 2147483648;
 
   let o = start;

@@ -35,7 +35,9 @@ export interface AudioFrame {
 }
 
 const bad = (what: string) =>
-  deviceError('E_PROTO_AUDIO_HEADER', `bad audio frame: ${what}`, { hint: 'the peer speaks another protocol version or sent a corrupt frame; see docs/protocol.md §Audio frames' });
+  deviceError('E_PROTO_AUDIO_HEADER', `bad audio frame: ${what}`, {
+    hint: 'the peer speaks another protocol version or sent a corrupt frame; see docs/protocol.md §Audio frames',
+  });
 
 export function encodeAudioFrame(f: Omit<AudioFrame, 'frameCount'> & { frameCount?: number }): Uint8Array {
   const frameCount = f.frameCount ?? f.samples.length / f.channels;
@@ -66,7 +68,8 @@ export function encodeAudioFrame(f: Omit<AudioFrame, 'frameCount'> & { frameCoun
 
 /** Validates every header field before touching the payload; throws E_PROTO_AUDIO_* on anything off. */
 export function decodeAudioFrame(bytes: Uint8Array, maxBytes: number = LIMITS.maxFrameBytes): AudioFrame {
-  if (bytes.length > maxBytes) throw deviceError('E_PROTO_TOO_LARGE', `audio frame of ${bytes.length} bytes exceeds the ${maxBytes}-byte limit`, { hint: 'send smaller chunks' });
+  if (bytes.length > maxBytes)
+    throw deviceError('E_PROTO_TOO_LARGE', `audio frame of ${bytes.length} bytes exceeds the ${maxBytes}-byte limit`, { hint: 'send smaller chunks' });
   if (bytes.length < AUDIO_HEADER_BYTES) throw bad(`${bytes.length} bytes is shorter than the ${AUDIO_HEADER_BYTES}-byte header`);
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (v.getUint32(0, true) !== MAGIC) throw bad('magic is not "VAEC"');
@@ -88,7 +91,8 @@ export function decodeAudioFrame(bytes: Uint8Array, maxBytes: number = LIMITS.ma
   if (format === 'f32') {
     for (let i = 0; i < samples.length; i++) {
       const x = v.getFloat32(AUDIO_HEADER_BYTES + 4 * i, true);
-      if (!Number.isFinite(x)) throw deviceError('E_PROTO_AUDIO_PCM', `audio frame sample ${i} is ${x}`, { hint: 'the sender produced NaN or infinite samples' });
+      if (!Number.isFinite(x))
+        throw deviceError('E_PROTO_AUDIO_PCM', `audio frame sample ${i} is ${x}`, { hint: 'the sender produced NaN or infinite samples' });
       samples[i] = x;
     }
   } else {

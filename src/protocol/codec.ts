@@ -34,7 +34,9 @@ const SCHEMAS: Record<Role, z.ZodType<AnyMessageT>> = { cli: CliMessage, device:
  */
 export function decodeMessage(text: string, from: Role = 'any'): AnyMessageT {
   if (Buffer.byteLength(text) > LIMITS.maxFrameBytes) {
-    throw deviceError('E_PROTO_TOO_LARGE', `message exceeds the ${LIMITS.maxFrameBytes}-byte limit`, { hint: 'split large payloads; audio goes in binary frames' });
+    throw deviceError('E_PROTO_TOO_LARGE', `message exceeds the ${LIMITS.maxFrameBytes}-byte limit`, {
+      hint: 'split large payloads; audio goes in binary frames',
+    });
   }
   let raw: unknown;
   try {
@@ -43,17 +45,26 @@ export function decodeMessage(text: string, from: Role = 'any'): AnyMessageT {
     throw deviceError('E_PROTO_MALFORMED', `message is not JSON (${(e as Error).message})`, { hint: 'text frames carry one JSON object each' });
   }
   const type = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { type?: unknown }).type : undefined;
-  if (typeof type !== 'string') throw deviceError('E_PROTO_MALFORMED', 'message has no "type"', { hint: 'every message is an object with type, id and version' });
+  if (typeof type !== 'string')
+    throw deviceError('E_PROTO_MALFORMED', 'message has no "type"', { hint: 'every message is an object with type, id and version' });
   const known = AnyMessage.options.some((o) => o.shape.type.value === type);
-  if (!known) throw deviceError('E_PROTO_UNKNOWN_TYPE', `unknown message type "${type.slice(0, 40)}"`, { hint: 'peer speaks a newer protocol; see docs/protocol.md §Versioning' });
+  if (!known)
+    throw deviceError('E_PROTO_UNKNOWN_TYPE', `unknown message type "${type.slice(0, 40)}"`, {
+      hint: 'peer speaks a newer protocol; see docs/protocol.md §Versioning',
+    });
   const version = (raw as { version?: unknown }).version;
-  if (version !== 1) throw deviceError('E_PROTO_VERSION', `message version ${JSON.stringify(version)} is not supported (this side speaks 1)`, { hint: 'update the CLI or the harness app so both speak the same protocol version' });
+  if (version !== 1)
+    throw deviceError('E_PROTO_VERSION', `message version ${JSON.stringify(version)} is not supported (this side speaks 1)`, {
+      hint: 'update the CLI or the harness app so both speak the same protocol version',
+    });
   const r = SCHEMAS[from].safeParse(raw);
   if (!r.success) {
     const wrongRole = AnyMessage.safeParse(raw).success;
     if (wrongRole) throw deviceError('E_PROTO_UNEXPECTED', `"${type}" is not a message a ${from} sends`, { hint: 'see docs/protocol.md §Session' });
     const issue = r.error.issues[0]!;
-    throw deviceError('E_PROTO_FIELD', `"${type}" message: ${issue.path.join('.') || '(root)'}: ${issue.message}`, { hint: 'see docs/protocol.md for the field and its range' });
+    throw deviceError('E_PROTO_FIELD', `"${type}" message: ${issue.path.join('.') || '(root)'}: ${issue.message}`, {
+      hint: 'see docs/protocol.md for the field and its range',
+    });
   }
   return r.data;
 }

@@ -31,7 +31,11 @@ function openPeer(url: string, role: 'cli' | 'device', timeoutMs: number): Promi
     const ws = new WebSocket(url, { maxPayload: LIMITS.maxFrameBytes, handshakeTimeout: timeoutMs });
     ws.once('open', () => resolve(new Peer(ws, { role })));
     ws.once('error', (e) =>
-      reject(deviceError('E_DEVICE_UNREACHABLE', `cannot connect to the device at ${url} (${e.message})`, { hint: 'is the harness app running and the port forwarded? try `voiceaec doctor`' })),
+      reject(
+        deviceError('E_DEVICE_UNREACHABLE', `cannot connect to the device at ${url} (${e.message})`, {
+          hint: 'is the harness app running and the port forwarded? try `voiceaec doctor`',
+        }),
+      ),
     );
   });
 }
@@ -96,7 +100,10 @@ export function serveAsDevice(opts: {
  */
 function acceptHello(peer: Peer, token: string, onSession: (peer: Peer, hello: HelloMessage) => void, onPeerError?: (e: VoiceAecError) => void): void {
   if (onPeerError) peer.on('close', (e) => e && onPeerError(e));
-  const timer = setTimeout(() => peer.fail(deviceError('E_PROTO_TIMEOUT', `no "hello" within ${LIMITS.helloTimeoutMs} ms`, { hint: 'a session starts with hello' })), LIMITS.helloTimeoutMs);
+  const timer = setTimeout(
+    () => peer.fail(deviceError('E_PROTO_TIMEOUT', `no "hello" within ${LIMITS.helloTimeoutMs} ms`, { hint: 'a session starts with hello' })),
+    LIMITS.helloTimeoutMs,
+  );
   timer.unref();
   const first = (m: AnyMessage) => {
     clearTimeout(timer);
@@ -118,7 +125,12 @@ function acceptHello(peer: Peer, token: string, onSession: (peer: Peer, hello: H
 }
 
 /** CLI side, `lan` mode: wait for a device to dial in with `?token=`, then handshake. */
-export function listenForDevice(opts: { port: number; token: string; onDevice: (peer: Peer, ready: ReadyMessage) => void; onError?: (e: unknown) => void }): Promise<Listener> {
+export function listenForDevice(opts: {
+  port: number;
+  token: string;
+  onDevice: (peer: Peer, ready: ReadyMessage) => void;
+  onError?: (e: unknown) => void;
+}): Promise<Listener> {
   const verify = (url: string) => tokensEqual(new URL(url, 'ws://x').searchParams.get('token') ?? '', opts.token);
   return listen(opts.port, verify, (ws) => {
     const peer = new Peer(ws, { role: 'cli' });

@@ -54,7 +54,11 @@ export const SimulationConfig = z
   .object({
     room: SafeId,
     deviceProfile: SafeId,
-    seed: z.number().int().min(0).max(2 ** 32 - 1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
     /** A measured RIR uploaded with loadAudio, used instead of the room preset's model. */
     rirAudioId: SafeId.nullable(),
   })
@@ -123,7 +127,18 @@ export const EventName = z.enum([
 ]);
 
 const envelope = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
-  z.object({ type: z.literal(type), id: z.number().int().min(0).max(2 ** 32 - 1), version: z.literal(PROTOCOL_VERSION), ...shape }).strict();
+  z
+    .object({
+      type: z.literal(type),
+      id: z
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 32 - 1),
+      version: z.literal(PROTOCOL_VERSION),
+      ...shape,
+    })
+    .strict();
 
 /* CLI → device */
 export const Hello = envelope('hello', {
@@ -134,14 +149,26 @@ export const Configure = envelope('configure', { config: DeviceConfig });
 /** Announces an upload: `frames` samples follow as binary `fixture` frames on `streamId`. */
 export const LoadAudio = envelope('loadAudio', {
   audioId: SafeId,
-  streamId: z.number().int().min(1).max(2 ** 32 - 1),
+  streamId: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 32 - 1),
   sampleRate: z.number().int().min(8000).max(96_000),
-  frames: z.number().int().min(1).max(96_000 * 600),
+  frames: z
+    .number()
+    .int()
+    .min(1)
+    .max(96_000 * 600),
 });
 export const Trial = envelope('trial', {
   trialId: SafeId,
   /** Binary frames of this trial carry this stream id. */
-  streamId: z.number().int().min(1).max(2 ** 32 - 1),
+  streamId: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 32 - 1),
   audioId: SafeId,
   schedule: z.array(ScheduleEntry).min(1).max(10_000),
   preRollMs: z.number().min(0).max(60_000),
@@ -149,7 +176,10 @@ export const Trial = envelope('trial', {
   /** Calibration trials: voice processing bypassed (isVoiceProcessingBypassed). */
   bypassVoiceProcessing: z.boolean(),
   /** Near-end talker (barge-in): audio played into the room at atMs after playback start. */
-  nearEnd: z.object({ audioId: SafeId, atMs: z.number().min(0).max(600_000), levelDbfs: z.number().min(-100).max(0) }).strict().nullable(),
+  nearEnd: z
+    .object({ audioId: SafeId, atMs: z.number().min(0).max(600_000), levelDbfs: z.number().min(-100).max(0) })
+    .strict()
+    .nullable(),
   /** Ask for echo-only and near-end-only streams (virtual iPhone only). */
   groundTruth: z.boolean(),
 });
@@ -220,7 +250,20 @@ export const ErrorMessage = envelope('error', {
 
 export const CliMessage = z.discriminatedUnion('type', [Hello, Configure, LoadAudio, Trial, Teardown, ErrorMessage]);
 export const DeviceMessage = z.discriminatedUnion('type', [Ready, Configured, AudioLoaded, Event, TrialDone, TeardownDone, ErrorMessage]);
-export const AnyMessage = z.discriminatedUnion('type', [Hello, Configure, LoadAudio, Trial, Teardown, Ready, Configured, AudioLoaded, Event, TrialDone, TeardownDone, ErrorMessage]);
+export const AnyMessage = z.discriminatedUnion('type', [
+  Hello,
+  Configure,
+  LoadAudio,
+  Trial,
+  Teardown,
+  Ready,
+  Configured,
+  AudioLoaded,
+  Event,
+  TrialDone,
+  TeardownDone,
+  ErrorMessage,
+]);
 
 export type DeviceConfig = z.infer<typeof DeviceConfig>;
 export type EffectiveConfig = z.infer<typeof EffectiveConfig>;

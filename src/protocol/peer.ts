@@ -26,6 +26,7 @@ export interface PeerOptions {
   maxFrameBytes?: number;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- typed overloads of EventEmitter's `on`
 export interface Peer {
   on(event: 'message', fn: (msg: AnyMessage) => void): this;
   on(event: 'audio', fn: (frame: AudioFrame) => void): this;
@@ -33,6 +34,7 @@ export interface Peer {
   on(event: 'close', fn: (error: VoiceAecError | null) => void): this;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class Peer extends EventEmitter {
   private nextId = 1;
   private closed = false;
@@ -57,7 +59,9 @@ export class Peer extends EventEmitter {
     this.maxFrameBytes = opts.maxFrameBytes ?? LIMITS.maxFrameBytes;
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     ws.on('pong', () => (this.missed = 0));
-    ws.on('error', (e) => this.finish(deviceError('E_PROTO_SOCKET', `connection error: ${e.message}`, { hint: 'check that the peer is running and reachable' })));
+    ws.on('error', (e) =>
+      this.finish(deviceError('E_PROTO_SOCKET', `connection error: ${e.message}`, { hint: 'check that the peer is running and reachable' })),
+    );
     ws.on('close', (code, reason) => {
       if (!this.closeError && code !== CloseCode.normal) {
         this.closeError = deviceError('E_DEVICE_DISCONNECTED', `connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`, {
@@ -70,7 +74,9 @@ export class Peer extends EventEmitter {
     const allowed = opts.missedHeartbeats ?? LIMITS.missedHeartbeats;
     this.heartbeat = setInterval(() => {
       if (++this.missed > allowed) {
-        this.closeError = deviceError('E_PROTO_HEARTBEAT', `no heartbeat for ${allowed} intervals of ${interval} ms`, { hint: 'the peer hangs or the link dropped' });
+        this.closeError = deviceError('E_PROTO_HEARTBEAT', `no heartbeat for ${allowed} intervals of ${interval} ms`, {
+          hint: 'the peer hangs or the link dropped',
+        });
         ws.terminate();
         return;
       }
@@ -86,7 +92,7 @@ export class Peer extends EventEmitter {
   /** Sends a message, filling in id and version; returns the id (for inReplyTo). */
   send(msg: Outgoing): number {
     const id = this.nextId++;
-    if (this.isOpen) this.ws.send(encodeMessage({ ...msg, id, version: PROTOCOL_VERSION } as AnyMessage));
+    if (this.isOpen) this.ws.send(encodeMessage({ ...msg, id, version: PROTOCOL_VERSION }));
     return id;
   }
 
@@ -142,7 +148,8 @@ export class Peer extends EventEmitter {
       const onMessage = (m: AnyMessage) => {
         if (!pred(m)) return;
         cleanup();
-        if (m.type === 'error' && m.fatal) reject(deviceError(m.code, `device: ${m.message}`, { hint: 'see the device log; the runner marks the trial failed' }));
+        if (m.type === 'error' && m.fatal)
+          reject(deviceError(m.code, `device: ${m.message}`, { hint: 'see the device log; the runner marks the trial failed' }));
         else resolve(m);
       };
       const onClose = (e: VoiceAecError | null) => {
@@ -160,7 +167,11 @@ export class Peer extends EventEmitter {
   }
 
   /** Sends `msg` and waits for the reply of type `replyType` (or a fatal error) naming its id. */
-  async request<T extends AnyMessage['type']>(msg: Outgoing, replyType: T, timeoutMs: number = LIMITS.replyTimeoutMs): Promise<Extract<AnyMessage, { type: T }>> {
+  async request<T extends AnyMessage['type']>(
+    msg: Outgoing,
+    replyType: T,
+    timeoutMs: number = LIMITS.replyTimeoutMs,
+  ): Promise<Extract<AnyMessage, { type: T }>> {
     const id = this.send(msg);
     const reply = await this.waitFor(
       (m) => (m.type === replyType || (m.type === 'error' && m.fatal)) && 'inReplyTo' in m && (m.inReplyTo === id || m.type === 'error'),

@@ -31,7 +31,9 @@ export async function trialViews(runDir: string, results: Results, embedMax: num
   return mapPool(rows, 8, async ({ c, t }, i) => {
     const have = sizes[i]!;
     const audio: TrialView['audio'] = { ref: null, mic: null, gated: null };
-    let refEnv: string | null = null, micEnv: string | null = null, stepMs = 10;
+    let refEnv: string | null = null,
+      micEnv: string | null = null,
+      stepMs = 10;
     const notes: string[] = [];
     const decoded: Partial<Record<'ref' | 'mic', SampleView>> = {};
     for (const [k, [key, kind]] of PLAYERS.entries()) {

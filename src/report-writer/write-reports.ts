@@ -24,7 +24,13 @@ export const DEFAULT_EMBED_AUDIO_BYTES = 4 * 1024 * 1024;
 function onlyRun(results: Results, id: string): Results {
   if (results.runs.length === 1 && results.runs[0]!.id === id) return results;
   const acceptance = results.acceptance.filter((a) => a.run === id);
-  return { ...results, runs: results.runs.filter((r) => r.id === id), cells: results.cells.filter((c) => c.run === id), acceptance, pass: acceptance.every((a) => a.status === 'pass') };
+  return {
+    ...results,
+    runs: results.runs.filter((r) => r.id === id),
+    cells: results.cells.filter((c) => c.run === id),
+    acceptance,
+    pass: acceptance.every((a) => a.status === 'pass'),
+  };
 }
 
 export interface WrittenReports {
@@ -37,7 +43,8 @@ export interface WrittenReports {
 export async function writeReports(runDir: string, allResults: Results, o: ReportOptions = {}): Promise<WrittenReports> {
   const id = allResults.runs.length === 1 ? allResults.runs[0]!.id : basename(resolve(runDir));
   const results = onlyRun(allResults, id);
-  if (results.runs.length === 0) throw inputError('E_RUNDIR_RESULTS', `the results hold no run named ${id}`, { hint: 'evaluate this run directory before writing its reports' });
+  if (results.runs.length === 0)
+    throw inputError('E_RUNDIR_RESULTS', `the results hold no run named ${id}`, { hint: 'evaluate this run directory before writing its reports' });
   const trials = await trialViews(runDir, results, o.embedAudioMaxBytes ?? DEFAULT_EMBED_AUDIO_BYTES);
   const html = renderHtml({ results, trials, assets: loadHtmlAssets() });
   const files: Array<[keyof typeof REPORT_FILES, string]> = [
@@ -47,5 +54,9 @@ export async function writeReports(runDir: string, allResults: Results, o: Repor
     ['results', `${JSON.stringify(results, null, 2)}\n`],
   ];
   for (const [file, text] of files) await writeFileAtomic(reportPath(runDir, file), text);
-  return { files: files.map(([file]) => reportPath(runDir, file)), htmlBytes: Buffer.byteLength(html), audioEmbedded: trials.some((t) => t.audio.mic?.startsWith('data:') ?? false) };
+  return {
+    files: files.map(([file]) => reportPath(runDir, file)),
+    htmlBytes: Buffer.byteLength(html),
+    audioEmbedded: trials.some((t) => t.audio.mic?.startsWith('data:') ?? false),
+  };
 }

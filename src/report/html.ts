@@ -8,7 +8,7 @@
 import type { AcceptanceOutcome } from '../analysis/acceptance-check.js';
 import type { CellSummary, GateStats } from '../analysis/cell-schema.js';
 import type { ClientData } from './client-data.js';
-import { cellOutcomes, deviceLabel, dimsLabel, displayGates, failedOutcomes, gateAt, intervalText, leakCell, markGates, num, pct, recLabel } from './format.js';
+import { cellOutcomes, dimsLabel, displayGates, failedOutcomes, gateAt, intervalText, leakCell, markGates, num, pct, recLabel } from './format.js';
 import type { Results } from './results-schema.js';
 import type { TrialView } from './trial-view.js';
 
@@ -37,7 +37,10 @@ function esc(s: string | number | boolean | null | undefined): string {
 
 /** JSON inside <script>: no "</script>", no line separators that old parsers choke on. */
 function scriptJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const CSP = [
@@ -109,11 +112,12 @@ function header(results: Results): string {
       : `<div class="device" data-simulated="false"><b>${esc(r.device.model)}</b> · iOS ${esc(r.device.osVersion)} · ${esc(r.device.name)} · harness app ${esc(r.device.appVersion)}</div>`;
     return `${dev}<div class="small muted">run <b>${esc(r.id)}</b> · scenario <b>${esc(r.scenario.name)}</b> (${esc(r.scenario.source)}) · seed ${r.seed} · ${esc(r.startedAt)} → ${esc(r.endedAt ?? 'not finished')} · ${esc(r.status)} · recorded with voiceaec ${esc(r.tool.version)}${r.tool.gitCommit ? ` (${esc(r.tool.gitCommit.slice(0, 12))})` : ''}</div>`;
   });
-  const summary = results.acceptance.length === 0
-    ? 'The scenario sets no acceptance rules.'
-    : results.pass
-      ? `All ${results.acceptance.length} acceptance checks pass.`
-      : `${failed.length} of ${results.acceptance.length} acceptance checks fail — <a href="#acceptance">see which</a>.`;
+  const summary =
+    results.acceptance.length === 0
+      ? 'The scenario sets no acceptance rules.'
+      : results.pass
+        ? `All ${results.acceptance.length} acceptance checks pass.`
+        : `${failed.length} of ${results.acceptance.length} acceptance checks fail — <a href="#acceptance">see which</a>.`;
   return `<header><h1>voiceaec — ${esc(results.runs.map((r) => r.scenario.name).join(', '))} ${verdict}</h1>${runs.join('')}<p class="answer">${summary}</p></header>`;
 }
 
@@ -127,7 +131,9 @@ function answerTable(results: Results): string {
     // Cell and answer first: on a phone they are what fits before the table scrolls.
     return `<tr>${multi ? `<td>${esc(c.run)}</td>` : ''}<td class="cellname"><a href="#cell-${i}">${esc(c.id)}</a><div class="small muted">${esc(dimsLabel(c.dims))}</div></td><td><b>${esc(recLabel(c.recommendation))}</b></td><td>${checks}</td><td>${esc(recLabel(c.recommendationFromAcousticEnd))}</td><td class="num">${c.counts.analysed}/${c.counts.planned}${c.counts.failed ? ` <span class="no">(${c.counts.failed} failed)</span>` : ''}</td>${gates.map((g) => `<td class="num">${esc(leakCell(gateAt(c, g)))}</td>`).join('')}</tr>`;
   });
-  const note = c0 ? `<p class="small muted">Recommended gate: the smallest evaluated gate whose leak-rate upper bound (Wilson, ${esc(pct(c0.confidence))} confidence) is ≤ ${esc(pct(c0.targetLeakRate))}. Cells show leaks / decided trials (rate, upper bound). “From acoustic end” measures the gate from the reference's last audible sound instead of the drain event.</p>` : '';
+  const note = c0
+    ? `<p class="small muted">Recommended gate: the smallest evaluated gate whose leak-rate upper bound (Wilson, ${esc(pct(c0.confidence))} confidence) is ≤ ${esc(pct(c0.targetLeakRate))}. Cells show leaks / decided trials (rate, upper bound). “From acoustic end” measures the gate from the reference's last audible sound instead of the drain event.</p>`
+    : '';
   return `<section id="answer"><h2>Answer</h2><div class="scroll"><table><thead><tr>${multi ? '<th>run</th>' : ''}<th>cell</th><th>recommended gate</th><th>checks</th><th>from acoustic end</th><th>trials</th>${gates.map((g) => `<th>leaks @ ${g} ms</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${note}${mismatchNotice(cells)}</section>`;
 }
 
@@ -139,9 +145,13 @@ function mismatchNotice(cells: CellSummary[]): string {
 
 function acceptanceTable(results: Results): string {
   if (results.acceptance.length === 0) return '';
-  const fmt = (o: AcceptanceOutcome, v: number | null) => (v === null ? '—' : o.unit === 'ratio' ? pct(v) : `${v}${o.unit === 'ms' || o.unit === 'dB' ? ` ${o.unit}` : ''}`);
+  const fmt = (o: AcceptanceOutcome, v: number | null) =>
+    v === null ? '—' : o.unit === 'ratio' ? pct(v) : `${v}${o.unit === 'ms' || o.unit === 'dB' ? ` ${o.unit}` : ''}`;
   const sorted = [...results.acceptance].sort((a, b) => Number(a.status === 'pass') - Number(b.status === 'pass'));
-  const rows = sorted.map((o) => `<tr><td>${statusBadge(o.status)}</td><td>${esc(o.cell ?? '(no cell)')}</td><td>${esc(o.label)}</td><td class="num">${esc(fmt(o, o.measured))}</td><td class="num">${esc(fmt(o, o.threshold))}</td><td class="wrap">${esc(o.message)}</td></tr>`);
+  const rows = sorted.map(
+    (o) =>
+      `<tr><td>${statusBadge(o.status)}</td><td>${esc(o.cell ?? '(no cell)')}</td><td>${esc(o.label)}</td><td class="num">${esc(fmt(o, o.measured))}</td><td class="num">${esc(fmt(o, o.threshold))}</td><td class="wrap">${esc(o.message)}</td></tr>`,
+  );
   return `<section id="acceptance"><h2>Acceptance</h2><div class="scroll"><table><thead><tr><th>status</th><th>cell</th><th>rule</th><th>measured</th><th>threshold</th><th class="wrap">detail</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }
 
@@ -159,7 +169,8 @@ function heatMaps(results: Results): string {
     const cols = [...new Set(cells.map((c) => String(c.dims[colKey] ?? '—')))];
     const find = (r: string, col: string) => cells.find((c) => rowOf(c) === r && String(c.dims[colKey] ?? '—') === col);
     const recs = cells.filter((c) => c.recommendation.status === 'recommended').map((c) => c.recommendation.gateMs!);
-    const lo = Math.min(...recs), hi = Math.max(...recs);
+    const lo = Math.min(...recs),
+      hi = Math.max(...recs);
     const colour = (c: CellSummary | undefined) => {
       if (!c) return '#fff';
       const r = c.recommendation;
@@ -190,7 +201,9 @@ function levelsTable(results: Results): string {
     const bar = e ? `<span class="bar" style="width:${Math.max(2, Math.round((Math.max(0, e.median) / max) * 120))}px"></span>` : '';
     const erle = c.levels.erleDb;
     const d = c.levels.delayMs;
-    const src = Object.entries(c.levels.delaySources).map(([k, v]) => `${k} ${v}`).join(', ');
+    const src = Object.entries(c.levels.delaySources)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     return `<tr><td><a href="#cell-${i}">${esc(c.id)}</a></td><td>${bar}${e ? `${c.levels.echoLossLowerBounds > 0 ? '≥ ' : ''}${num(e.median, 'dB')}` : '—'}</td><td class="num">${e ? `${num(e.min)}–${num(e.max)}` : '—'}</td><td class="num">${erle ? `${c.levels.erleLowerBounds > 0 ? '≥ ' : ''}${num(erle.median, 'dB')}` : '—'}</td><td class="num">${c.calibration ? num(c.calibration.rawEchoLossDb, 'dB') : '—'}</td><td class="num">${d ? num(d.median, 'ms', 2) : '—'}</td><td class="small">${esc(src || '—')}</td><td class="num">${num(c.levels.noiseFloorDbfs?.median, 'dBFS')}</td></tr>`;
   });
   return `<section id="levels"><h2>Echo loss per cell</h2><p class="small muted">During playback, 300–6700 Hz: reference level minus echo level (3GPP TS 26.132 asks ≥ 46 dB for handsets). ERLE = echo loss minus the raw echo loss of the cell's calibration trial (voice processing bypassed). “≥”: some trials' echo was below the noise floor, so the value is a lower bound.</p><div class="scroll"><table><thead><tr><th>cell</th><th>echo loss (median)</th><th>range</th><th>ERLE</th><th>raw (calibration)</th><th>delay</th><th>delay from</th><th>noise floor</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
@@ -200,7 +213,10 @@ function gateTable(c: CellSummary, stats: GateStats[], bargeFrom: 'drain' | 'non
   const rows = stats.map((g) => {
     const b = c.bargeIn.find((x) => x.gateMs === g.gateMs);
     const near = b?.nearEnd ? `${num(b.nearEnd.firstWordLostMs.median, 'ms', 0)} (worst ${num(b.nearEnd.firstWordLostMs.worst, 'ms', 0)})` : '—';
-    const barge = bargeFrom === 'drain' ? `<td class="num">${g.gateMs} ms</td><td class="num">${b?.deafAfterAudibleEndMs ? num(b.deafAfterAudibleEndMs.median, 'ms', 0) : '—'}</td><td class="num">${near}</td>` : '';
+    const barge =
+      bargeFrom === 'drain'
+        ? `<td class="num">${g.gateMs} ms</td><td class="num">${b?.deafAfterAudibleEndMs ? num(b.deafAfterAudibleEndMs.median, 'ms', 0) : '—'}</td><td class="num">${near}</td>`
+        : '';
     const rec = c.recommendation.gateMs === g.gateMs && bargeFrom === 'drain' ? ' style="font-weight:700"' : '';
     return `<tr${rec}><td class="num">${g.gateMs} ms</td><td class="num">${g.decided ? `${g.leaks}/${g.decided}` : 'n/a'}${g.undecided ? ` <span class="muted small">(+${g.undecided} undecided)</span>` : ''}</td><td class="num">${pct(g.rate)}</td><td class="num">${intervalText(g)}</td><td class="num">${g.meetsTarget ? '<span class="ok">yes</span>' : '<span class="no">no</span>'}</td><td class="num">${g.peakExcessDb ? `${num(g.peakExcessDb.median, 'dB')} / ${num(g.peakExcessDb.worst, 'dB')}` : '—'}</td><td class="num">${g.firstUtterance.decided ? `${g.firstUtterance.leaks}/${g.firstUtterance.decided}` : '—'} · ${g.later.decided ? `${g.later.leaks}/${g.later.decided}` : '—'}</td><td class="num">${g.leaks ? `${g.attributed}/${g.leaks}${g.attributionUnknown ? ` (${g.attributionUnknown} ?)` : ''}` : '—'}</td>${barge}</tr>`;
   });
@@ -271,12 +287,27 @@ function clientData(results: Results, trials: TrialView[]): ClientData {
     rms2: c.rms2 ? c.rms2.gates.map((g) => p100(g.rate)) : null,
     target: pct1(c.targetLeakRate),
     rec: c.recommendation.gateMs,
-    res: { frameMs: c.residual.frameMs, thr: c.residual.thresholdDb, median: c.residual.medianDb, worst: c.residual.worst?.excessDb ?? null, worstTrial: c.residual.worst?.trial ?? null },
+    res: {
+      frameMs: c.residual.frameMs,
+      thr: c.residual.thresholdDb,
+      median: c.residual.medianDb,
+      worst: c.residual.worst?.excessDb ?? null,
+      worstTrial: c.residual.worst?.trial ?? null,
+    },
   }));
   const rowOf = new Map(results.cells.flatMap((c) => c.trials.map((t) => [`${c.run}\u0000${c.id}\u0000${t.index}`, t] as const)));
   const ts = trials.map((t) => {
     const row = rowOf.get(`${t.run}\u0000${t.cell}\u0000${t.index}`);
-    return { step: t.stepMs, ref: t.refEnv, mic: t.micEnv, ev: t.events.map((e): [string, number] => [e.type, Math.round(e.tMs * 10) / 10]), drain: row?.drainMs ?? null, acEnd: row?.acousticEndMs ?? null, audio: t.audio, note: t.note };
+    return {
+      step: t.stepMs,
+      ref: t.refEnv,
+      mic: t.micEnv,
+      ev: t.events.map((e): [string, number] => [e.type, Math.round(e.tMs * 10) / 10]),
+      drain: row?.drainMs ?? null,
+      acEnd: row?.acousticEndMs ?? null,
+      audio: t.audio,
+      note: t.note,
+    };
   });
   return { marks, cells, trials: ts };
 }
@@ -321,4 +352,3 @@ ${results.cells.map((c, i) => cellSection(results, c, i, tIndex)).join('\n')}
 </html>
 `;
 }
-

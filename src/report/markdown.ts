@@ -14,19 +14,25 @@ const MAX_ROWS = 200;
 export function renderMarkdown(results: Results): string {
   const out: string[] = [];
   const failed = failedOutcomes(results);
-  const verdict = results.acceptance.length === 0 ? 'no acceptance rules' : results.pass ? 'PASS' : `FAIL (${failed.length} of ${results.acceptance.length} checks)`;
+  const verdict =
+    results.acceptance.length === 0 ? 'no acceptance rules' : results.pass ? 'PASS' : `FAIL (${failed.length} of ${results.acceptance.length} checks)`;
   out.push(`## voiceaec: ${results.pass ? '✅' : '❌'} ${verdict}`, '');
   for (const r of results.runs) {
-    out.push(`**${r.scenario.name}** on ${r.device.simulated ? '⚠️ **' : ''}${deviceLabel(r)}${r.device.simulated ? '**' : ''} · seed ${r.seed} · run \`${r.id}\` (${r.status})`);
+    out.push(
+      `**${r.scenario.name}** on ${r.device.simulated ? '⚠️ **' : ''}${deviceLabel(r)}${r.device.simulated ? '**' : ''} · seed ${r.seed} · run \`${r.id}\` (${r.status})`,
+    );
   }
   out.push('');
   const target = results.cells[0];
-  if (target) out.push(`Recommended gate: the smallest gate whose leak-rate upper bound (Wilson, ${pct(target.confidence)}) is ≤ ${pct(target.targetLeakRate)}.`, '');
+  if (target)
+    out.push(`Recommended gate: the smallest gate whose leak-rate upper bound (Wilson, ${pct(target.confidence)}) is ≤ ${pct(target.targetLeakRate)}.`, '');
 
   const cells = results.cells;
   const gates = [...new Set(cells.flatMap(displayGates))].sort((a, b) => a - b);
   const multiRun = results.runs.length > 1;
-  out.push(`| ${multiRun ? 'run | ' : ''}cell | trials | recommended gate | from acoustic end | ${gates.map((g) => `leaks @ ${g} ms`).join(' | ')} | echo loss (median) | checks |`);
+  out.push(
+    `| ${multiRun ? 'run | ' : ''}cell | trials | recommended gate | from acoustic end | ${gates.map((g) => `leaks @ ${g} ms`).join(' | ')} | echo loss (median) | checks |`,
+  );
   out.push(`|${multiRun ? ' --- |' : ''} --- | ---: | --- | --- | ${gates.map(() => '---:').join(' | ')} | ---: | --- |`);
   for (const c of cells.slice(0, MAX_ROWS)) {
     const { outcomes: mine, bad } = cellOutcomes(results, c);
@@ -48,7 +54,8 @@ export function renderMarkdown(results: Results): string {
 
   if (failed.length > 0) {
     out.push('', '### Failed checks', '');
-    for (const f of failed.slice(0, 100)) out.push(`- ${f.status === 'inconclusive' ? '⚠️' : '❌'} \`${f.cell ?? '(no cell)'}\` — ${f.label}: ${cell(f.message)}`);
+    for (const f of failed.slice(0, 100))
+      out.push(`- ${f.status === 'inconclusive' ? '⚠️' : '❌'} \`${f.cell ?? '(no cell)'}\` — ${f.label}: ${cell(f.message)}`);
     if (failed.length > 100) out.push(`- … ${failed.length - 100} more in junit.xml`);
   }
   const notes = cells.filter((c) => c.recommendation.status !== 'recommended').slice(0, 20);

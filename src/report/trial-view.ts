@@ -34,7 +34,6 @@ export function envelopeStepMs(durMs: number, buckets = 400): number {
   return Math.max(1, Math.ceil(durMs / buckets));
 }
 
-
 /**
  * Peak |x| per bucket in dB below full scale, clamped to 0…120, as base64 bytes. One tight
  * pass over the stored samples (no float copy): 2,000 WAVs of a 1,000-trial run must take
@@ -48,7 +47,8 @@ export function envelopeBase64(x: Float32Array | SampleView, sampleRate: number,
   const n = Math.ceil(frames / per);
   const out = new Uint8Array(n);
   for (let b = 0, f = 0; b < n; b++) {
-    let hi = 0, lo = 0;
+    let hi = 0,
+      lo = 0;
     const end = Math.min(frames, f + per) * stride;
     for (let i = f * stride; i < end; i += stride) {
       const s = data[i]!;

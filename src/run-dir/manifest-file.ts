@@ -25,7 +25,9 @@ export async function readManifest(runDir: string): Promise<RunManifest> {
   const r = RunManifestSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw inputError('E_RUNDIR_MANIFEST', `${path}: ${issue.path.join('.')}: ${issue.message}`, { hint: 'the manifest was written by another voiceaec version or edited by hand' });
+    throw inputError('E_RUNDIR_MANIFEST', `${path}: ${issue.path.join('.')}: ${issue.message}`, {
+      hint: 'the manifest was written by another voiceaec version or edited by hand',
+    });
   }
   return r.data;
 }
@@ -34,9 +36,13 @@ export async function readManifest(runDir: string): Promise<RunManifest> {
 export async function openRunDir(dir: string): Promise<RunManifest> {
   const st = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
   if (st instanceof Error) {
-    throw inputError('E_RUNDIR_NOT_FOUND', `${dir}: no such run directory`, { hint: 'give the directory `voiceaec run` wrote (reports/<time>-<scenario>)', cause: st });
+    throw inputError('E_RUNDIR_NOT_FOUND', `${dir}: no such run directory`, {
+      hint: 'give the directory `voiceaec run` wrote (reports/<time>-<scenario>)',
+      cause: st,
+    });
   }
-  if (!st.isDirectory()) throw inputError('E_RUNDIR_NOT_DIR', `${dir} is a file, not a run directory`, { hint: `give the directory that holds ${MANIFEST_FILE}, not a file in it` });
+  if (!st.isDirectory())
+    throw inputError('E_RUNDIR_NOT_DIR', `${dir} is a file, not a run directory`, { hint: `give the directory that holds ${MANIFEST_FILE}, not a file in it` });
   return readManifest(dir);
 }
 

@@ -72,7 +72,6 @@ export const RunManifestSchema = z
   })
   .strict();
 
-
 export type TrialRecord = z.infer<typeof TrialRecordSchema>;
 export type CellRecord = z.infer<typeof CellRecordSchema>;
 export type RunManifest = z.infer<typeof RunManifestSchema>;

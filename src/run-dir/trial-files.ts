@@ -58,12 +58,22 @@ export async function readTrialPair(runDir: string, trialDir: string, channels: 
 }
 
 export async function hasTrialStream(runDir: string, trialDir: string, kind: RecordedKind): Promise<boolean> {
-  return stat(at(runDir, trialDir, TRIAL_AUDIO[kind])).then((s) => s.isFile(), () => false);
+  return stat(at(runDir, trialDir, TRIAL_AUDIO[kind])).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /** Sizes in bytes of the trial's audio files, -1 where one is missing. */
 export async function trialAudioSizes(runDir: string, trialDir: string, kinds: readonly RecordedKind[]): Promise<number[]> {
-  return Promise.all(kinds.map((k) => stat(at(runDir, trialDir, TRIAL_AUDIO[k])).then((x) => (x.isFile() ? x.size : -1), () => -1)));
+  return Promise.all(
+    kinds.map((k) =>
+      stat(at(runDir, trialDir, TRIAL_AUDIO[k])).then(
+        (x) => (x.isFile() ? x.size : -1),
+        () => -1,
+      ),
+    ),
+  );
 }
 
 export function readTrialAudioBytes(runDir: string, trialDir: string, kind: RecordedKind): Promise<Uint8Array> {

@@ -30,7 +30,7 @@ export function expandMatrix(scenario: Scenario): Cell[] {
       values.map((v) => ({
         id: c.id ? `${c.id}_${valueLabel(v)}` : valueLabel(v),
         dims: { ...c.dims, [d]: valueLabel(v) },
-        settings: { ...c.settings, [d]: v } as CellSettings,
+        settings: { ...c.settings, [d]: v },
       })),
     );
   }

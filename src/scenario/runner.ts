@@ -85,7 +85,8 @@ export function configMismatches(req: DeviceConfig, eff: EffectiveConfig | null)
   if (eff.mode !== req.mode) out.push(`mode: ${req.mode} → ${eff.mode}`);
   if (eff.engine !== req.engine) out.push(`engine: ${req.engine} → ${eff.engine}`);
   if (eff.renderMode !== req.renderMode) out.push(`renderMode: ${req.renderMode} → ${eff.renderMode}`);
-  if (eff.voiceProcessingEnabled !== req.voiceProcessing.enabled) out.push(`voice processing: ${req.voiceProcessing.enabled ? 'on' : 'off'} → ${eff.voiceProcessingEnabled ? 'on' : 'off'}`);
+  if (eff.voiceProcessingEnabled !== req.voiceProcessing.enabled)
+    out.push(`voice processing: ${req.voiceProcessing.enabled ? 'on' : 'off'} → ${eff.voiceProcessingEnabled ? 'on' : 'off'}`);
   if (eff.sampleRate !== req.sampleRate) out.push(`sampleRate: ${req.sampleRate} → ${eff.sampleRate}`);
   if (Math.abs(eff.volume - req.volume) > 0.01) out.push(`volume: ${req.volume} → ${eff.volume}`);
   return out;
@@ -116,7 +117,20 @@ function newManifest(o: RunOptions, cells: Cell[], device: RunManifest['device']
       status: 'pending',
       reason: null,
       trials: [
-        ...(plan.calibration ? [{ index: 0, calibration: true, dir: trialDirOf(c.id, 0), fixtureId: plan.calibration.fixture, pattern: 'single', status: 'pending' as const, reason: null, attempts: 0 }] : []),
+        ...(plan.calibration
+          ? [
+              {
+                index: 0,
+                calibration: true,
+                dir: trialDirOf(c.id, 0),
+                fixtureId: plan.calibration.fixture,
+                pattern: 'single',
+                status: 'pending' as const,
+                reason: null,
+                attempts: 0,
+              },
+            ]
+          : []),
         ...Array.from({ length: plan.repetitions }, (_, k) => ({
           index: k + 1,
           calibration: false,
@@ -162,13 +176,22 @@ export class ScenarioRunner {
 
     await this.connect();
     const info = this.session!.ready.device;
-    const device: RunManifest['device'] = { kind: this.o.driver.kind, model: info.model, osVersion: info.osVersion, appVersion: info.appVersion, name: info.name, simulated: info.simulated };
+    const device: RunManifest['device'] = {
+      kind: this.o.driver.kind,
+      model: info.model,
+      osVersion: info.osVersion,
+      appVersion: info.appVersion,
+      name: info.name,
+      simulated: info.simulated,
+    };
     this.o.onProgress?.({ type: 'connected', device });
 
     if (this.o.resume) {
       this.manifest = await readManifest(this.o.runDir);
       if (JSON.stringify(this.manifest.scenario.resolved) !== JSON.stringify(this.o.scenario)) {
-        throw inputError('E_RESUME_MISMATCH', `${this.o.runDir} was started with a different scenario or seed`, { hint: 'resume with the same scenario file and options, or start a new run' });
+        throw inputError('E_RESUME_MISMATCH', `${this.o.runDir} was started with a different scenario or seed`, {
+          hint: 'resume with the same scenario file and options, or start a new run',
+        });
       }
       this.manifest.status = 'running';
       this.manifest.endedAt = null;
@@ -210,7 +233,6 @@ export class ScenarioRunner {
   /** Configures the cell; returns false when the device rejected the configuration. */
   private async configure(rec: CellRecord): Promise<boolean> {
     const reply = await this.session!.peer.request({ type: 'configure', config: rec.requested }, 'configured');
-    if (reply.type !== 'configured') throw deviceError('E_PROTO_UNEXPECTED', `expected configured, got ${reply.type}`, { hint: 'see docs/protocol.md' });
     rec.effective = reply.effective;
     rec.configErrors = reply.errors;
     rec.mismatches = reply.ok ? configMismatches(rec.requested, reply.effective) : [];
@@ -225,7 +247,16 @@ export class ScenarioRunner {
     const reply = peer.request({ type: 'loadAudio', audioId: fixtureId, streamId, sampleRate: RATE, frames: samples.length }, 'audioLoaded');
     const chunk = 16_384;
     for (let from = 0, seq = 0; from < samples.length; from += chunk, seq++) {
-      peer.sendAudio({ kind: 'fixture', format: 'f32', channels: 1, streamId, sequence: seq, hostTimeNs: 0n, sampleRate: RATE, samples: samples.subarray(from, from + chunk) });
+      peer.sendAudio({
+        kind: 'fixture',
+        format: 'f32',
+        channels: 1,
+        streamId,
+        sequence: seq,
+        hostTimeNs: 0n,
+        sampleRate: RATE,
+        samples: samples.subarray(from, from + chunk),
+      });
     }
     await reply;
     this.uploaded.add(fixtureId);
@@ -289,7 +320,8 @@ export class ScenarioRunner {
       if (consecutiveFailures >= plan.maxConsecutiveFailures) {
         rec.status = 'abandoned';
         rec.reason = `${consecutiveFailures} consecutive failed trials; last: ${t.reason}`;
-        for (const rest of rec.trials.slice(pos + 1)) if (rest.status === 'pending') Object.assign(rest, { status: 'failed', reason: 'not run: cell abandoned' });
+        for (const rest of rec.trials.slice(pos + 1))
+          if (rest.status === 'pending') Object.assign(rest, { status: 'failed', reason: 'not run: cell abandoned' });
         await writeManifest(this.o.runDir, this.manifest);
         this.o.onProgress?.({ type: 'trial', cell: rec, trial: t, done: this.trialsDone, total: this.totalTrials(), elapsedMs: Date.now() - this.started });
         return;
@@ -327,7 +359,7 @@ export class ScenarioRunner {
   private async teardown(rec: CellRecord): Promise<void> {
     try {
       const r = await this.session!.peer.request({ type: 'teardown' }, 'teardownDone');
-      if (r.type === 'teardownDone' && !r.ok) this.noteCell(rec, `teardown errors: ${r.errors.map((e) => e.code).join(', ')}`);
+      if (!r.ok) this.noteCell(rec, `teardown errors: ${r.errors.map((e) => e.code).join(', ')}`);
     } catch (e) {
       if (!isVoiceAecError(e)) throw e;
       this.noteCell(rec, `teardown: ${e.code} (the app crashed or hung; relaunched)`);
@@ -357,7 +389,11 @@ export class ScenarioRunner {
       : this.catalog.schedule(cell.settings.pattern, frames, seedFor(this.o.scenario.seed, `${rec.id}.${t.index}`));
     const nearEnd =
       plan.nearEnd && !t.calibration
-        ? { audioId: plan.nearEnd.fixture, atMs: Math.max(0, playbackTimeline(schedule, RATE).endMs + plan.nearEnd.afterDrainMs), levelDbfs: plan.nearEnd.levelDbfs }
+        ? {
+            audioId: plan.nearEnd.fixture,
+            atMs: Math.max(0, playbackTimeline(schedule, RATE).endMs + plan.nearEnd.afterDrainMs),
+            levelDbfs: plan.nearEnd.levelDbfs,
+          }
         : null;
     return {
       type: 'trial' as const,
@@ -378,7 +414,8 @@ export class ScenarioRunner {
    * an event of the runner's own, so every analysis of the trial stops its leak verdicts there.
    */
   private async play(cell: Cell, rec: CellRecord, t: TrialRecord): Promise<TrialExchange> {
-    if (!this.session?.peer.isOpen) throw deviceError('E_DEVICE_DISCONNECTED', 'the device is not connected', { hint: 'it is relaunched before the next trial' });
+    if (!this.session?.peer.isOpen)
+      throw deviceError('E_DEVICE_DISCONNECTED', 'the device is not connected', { hint: 'it is relaunched before the next trial' });
     const frames = (await this.catalog.audio(t.fixtureId)).length;
     const msg = this.trialMessage(cell, rec, t, frames);
     const plan = this.o.scenario.trials;
@@ -387,7 +424,13 @@ export class ScenarioRunner {
     if (msg.nearEnd) {
       const tMs = plan.preRollMs + msg.nearEnd.atMs;
       const origin = BigInt(x.events.find((e) => e.type === 'micStarted')?.hostTimeNs ?? '0');
-      x.events.push({ type: 'nearEndStarted', tMs, hostTimeNs: (origin + BigInt(Math.round(tMs * 1e6))).toString(), source: 'runner', levelDbfs: msg.nearEnd.levelDbfs });
+      x.events.push({
+        type: 'nearEndStarted',
+        tMs,
+        hostTimeNs: (origin + BigInt(Math.round(tMs * 1e6))).toString(),
+        source: 'runner',
+        levelDbfs: msg.nearEnd.levelDbfs,
+      });
       x.events.sort((a, b) => a.tMs - b.tMs);
     }
     return x;

@@ -22,7 +22,10 @@ export function listShippedScenarios(): string[] {
 
 export function resolveScenarioPath(nameOrPath: string): string {
   if (/[\\/]|\.ya?ml$/.test(nameOrPath)) {
-    if (!existsSync(nameOrPath)) throw inputError('E_SCENARIO_NOT_FOUND', `scenario file ${nameOrPath} does not exist`, { hint: 'give a path to a .yaml file or a shipped name (voiceaec scenarios list)' });
+    if (!existsSync(nameOrPath))
+      throw inputError('E_SCENARIO_NOT_FOUND', `scenario file ${nameOrPath} does not exist`, {
+        hint: 'give a path to a .yaml file or a shipped name (voiceaec scenarios list)',
+      });
     return nameOrPath;
   }
   const shipped = join(SCENARIO_DIR, `${nameOrPath}.yaml`);
@@ -43,7 +46,7 @@ function nodeAt(root: Node | null, path: PropertyKey[]): Node | null {
   let node = root;
   let last = root;
   for (const key of path) {
-    if (isMap(node)) node = (node.get(key as string, true) as Node | undefined) ?? null;
+    if (isMap(node)) node = (node.get(key, true) as Node | undefined) ?? null;
     else if (isSeq(node) && typeof key === 'number') node = (node.get(key, true) as Node | undefined) ?? null;
     else node = null;
     if (!node) return last;
@@ -61,16 +64,19 @@ export function parseScenario(text: string, source: string, overrides: ScenarioO
     throw inputError('E_SCENARIO_YAML', `${source}:${pos.line}: ${err.message.split('\n')[0]}`, { hint: 'fix the YAML syntax at that line' });
   }
   const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw inputError('E_SCENARIO_FIELD', `${source}: a scenario is a mapping of fields`, { hint: 'see docs/scenarios.md' });
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw inputError('E_SCENARIO_FIELD', `${source}: a scenario is a mapping of fields`, { hint: 'see docs/scenarios.md' });
   if (overrides.seed !== undefined) raw.seed = overrides.seed;
-  if (overrides.repetitions !== undefined) raw.trials = { ...((raw.trials as object | undefined) ?? {}), repetitions: overrides.repetitions };
+  if (overrides.repetitions !== undefined) raw.trials = { ...(raw.trials ?? {}), repetitions: overrides.repetitions };
   const r = ScenarioSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const field = issue.path.join('.') || '(root)';
-    const node = nodeAt(doc.contents as Node | null, issue.path);
+    const node = nodeAt(doc.contents, issue.path);
     const line = node?.range ? `:${lines.linePos(node.range[0]).line}` : '';
-    throw inputError('E_SCENARIO_FIELD', `${source}${line}: ${field}: ${issue.message}`, { hint: 'see docs/scenarios.md or docs/scenario.schema.json for the allowed values' });
+    throw inputError('E_SCENARIO_FIELD', `${source}${line}: ${field}: ${issue.message}`, {
+      hint: 'see docs/scenarios.md or docs/scenario.schema.json for the allowed values',
+    });
   }
   return r.data;
 }

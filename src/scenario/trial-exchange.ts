@@ -29,7 +29,8 @@ interface StreamBuffer {
 export async function exchangeTrial(peer: Peer, trial: Omit<TrialMessage, 'id' | 'version'>, timeoutMs: number): Promise<TrialExchange> {
   const buffers = new Map<StreamKind, StreamBuffer>();
   const rawEvents: Array<{ name: string; hostTimeNs: string; data: Record<string, string | number | boolean | null> }> = [];
-  let protocolError: Error | null = null;
+  // A holder, not a variable: the audio callback sets it, and flow analysis cannot see that.
+  const fault: { error: Error | null } = { error: null };
 
   const onAudio = (f: AudioFrame) => {
     if (f.streamId !== trial.streamId) return;
@@ -39,9 +40,13 @@ export async function exchangeTrial(peer: Peer, trial: Omit<TrialMessage, 'id' |
       buffers.set(f.kind, b);
     }
     if (f.sequence !== b.nextSequence || f.channels !== 1 || f.sampleRate !== b.sampleRate) {
-      protocolError ??= deviceError('E_PROTO_SEQUENCE', `trial ${trial.trialId}: ${f.kind} frame ${f.sequence} out of order or in another format (expected ${b.nextSequence}, mono, ${b.sampleRate} Hz)`, {
-        hint: 'the device must send each stream in order, mono, at one rate',
-      });
+      fault.error ??= deviceError(
+        'E_PROTO_SEQUENCE',
+        `trial ${trial.trialId}: ${f.kind} frame ${f.sequence} out of order or in another format (expected ${b.nextSequence}, mono, ${b.sampleRate} Hz)`,
+        {
+          hint: 'the device must send each stream in order, mono, at one rate',
+        },
+      );
       return;
     }
     b.chunks.push(f.samples);
@@ -55,16 +60,18 @@ export async function exchangeTrial(peer: Peer, trial: Omit<TrialMessage, 'id' |
   peer.on('message', onMessage);
   try {
     const done = await peer.request(trial, 'trialDone', timeoutMs);
-    if (protocolError) throw protocolError;
-    if (done.type !== 'trialDone') throw deviceError('E_PROTO_UNEXPECTED', `expected trialDone, got ${done.type}`, { hint: 'see docs/protocol.md §Session' });
+    if (fault.error) throw fault.error;
     for (const [kind, frames] of Object.entries(done.frames) as Array<[StreamKind, number]>) {
       const got = buffers.get(kind)?.frames ?? 0;
       if (got !== frames) {
-        throw deviceError('E_TRIAL_INCOMPLETE', `trial ${trial.trialId}: device sent ${frames} ${kind} frames, ${got} arrived`, { hint: 'frames were lost; the trial is retried on a new connection' });
+        throw deviceError('E_TRIAL_INCOMPLETE', `trial ${trial.trialId}: device sent ${frames} ${kind} frames, ${got} arrived`, {
+          hint: 'frames were lost; the trial is retried on a new connection',
+        });
       }
     }
     const mic = buffers.get('mic');
-    if (done.ok && !mic) throw deviceError('E_TRIAL_INCOMPLETE', `trial ${trial.trialId}: no mic audio`, { hint: 'the device recorded nothing; check microphone permission' });
+    if (done.ok && !mic)
+      throw deviceError('E_TRIAL_INCOMPLETE', `trial ${trial.trialId}: no mic audio`, { hint: 'the device recorded nothing; check microphone permission' });
     const origin = mic?.firstHostTimeNs ?? 0n;
     const rate = mic?.sampleRate ?? 48_000;
     const streams: Partial<Record<StreamKind, Float32Array>> = {};

@@ -91,7 +91,11 @@ export function resolveSession(config: DeviceConfig, profile: DeviceProfile): Se
     // AVAudioIONode.h: "Voice processing is only available when rendering to an audio device, not a manual rendering mode."
     errors.push(
       vpRequested
-        ? { code: 'E_VP_UNAVAILABLE_MANUAL_RENDERING', message: 'setVoiceProcessingEnabled(true) failed: voice processing is only available when rendering to an audio device, not in manual rendering mode' }
+        ? {
+            code: 'E_VP_UNAVAILABLE_MANUAL_RENDERING',
+            message:
+              'setVoiceProcessingEnabled(true) failed: voice processing is only available when rendering to an audio device, not in manual rendering mode',
+          }
         : { code: 'E_MANUAL_RENDERING_NO_INPUT', message: 'an engine in manual rendering mode has no device input to record the mic from' },
     );
     return { ok: false, effective: null, errors, behaviour: null };
@@ -102,7 +106,11 @@ export function resolveSession(config: DeviceConfig, profile: DeviceProfile): Se
   const micSilent = config.activation === 'callkitAppActivates';
   if (micSilent) {
     // CallKit activated the session; the app's own setActive(true) fails and the route stays on the call's.
-    const e = { code: 'E_SESSION_ACTIVATION', message: "AVAudioSession.setActive(true) failed (561017449, insufficient priority): CallKit already activated the session; the route is stuck and the mic delivers silence" };
+    const e = {
+      code: 'E_SESSION_ACTIVATION',
+      message:
+        'AVAudioSession.setActive(true) failed (561017449, insufficient priority): CallKit already activated the session; the route is stuck and the mic delivers silence',
+    };
     errors.push(e);
     startErrors.push(e);
     route = 'receiver';

@@ -78,7 +78,7 @@ export class NoiseBank {
     const n = this.noise.length;
     const out = new Float32Array(length);
     let at = Math.floor(uniform(seed)() * n);
-    for (let filled = 0; filled < length; ) {
+    for (let filled = 0; filled < length;) {
       const take = Math.min(length - filled, n - at);
       out.set(this.noise.subarray(at, at + take), filled);
       filled += take;

@@ -6,7 +6,12 @@
  * §Device profiles.
  */
 import type { z } from 'zod';
-import { type Engine as EngineSchema, type GateKind as GateKindSchema, Route as RouteSchema, type SessionMode as SessionModeSchema } from '../protocol/messages.js';
+import {
+  type Engine as EngineSchema,
+  type GateKind as GateKindSchema,
+  Route as RouteSchema,
+  type SessionMode as SessionModeSchema,
+} from '../protocol/messages.js';
 
 export type Route = z.infer<typeof RouteSchema>;
 export type SessionMode = z.infer<typeof SessionModeSchema>;

@@ -6,7 +6,7 @@
  */
 import { deviceError, isVoiceAecError, type VoiceAecError } from '../core/errors.js';
 import { dialCli, serveAsDevice, type Listener } from '../protocol/endpoints.js';
-import type { AnyMessage, DeviceConfig, MessageOf, StreamKind } from '../protocol/messages.js';
+import type { AnyMessage, MessageOf, StreamKind } from '../protocol/messages.js';
 import { CloseCode, type Peer } from '../protocol/peer.js';
 import { SimCrash, VirtualPhone } from './virtual-phone.js';
 
@@ -67,7 +67,12 @@ class SimSession {
     } catch (e) {
       if (e instanceof SimCrash) this.peer.crash();
       else if (isVoiceAecError(e)) this.peer.fail(e);
-      else this.peer.fail(deviceError('E_SIM_INTERNAL', `virtual iPhone failed: ${(e as Error).message}`, { hint: 'a bug in the simulator; run with --debug and report it' }), null, CloseCode.internal);
+      else
+        this.peer.fail(
+          deviceError('E_SIM_INTERNAL', `virtual iPhone failed: ${(e as Error).message}`, { hint: 'a bug in the simulator; run with --debug and report it' }),
+          null,
+          CloseCode.internal,
+        );
     }
   }
 
@@ -79,7 +84,14 @@ class SimSession {
         return this.configure(m);
       case 'loadAudio':
         if (this.uploads.has(m.streamId)) throw unexpected(`loadAudio on stream ${m.streamId}, which is still uploading`);
-        this.uploads.set(m.streamId, { audioId: m.audioId, requestId: m.id, sampleRate: m.sampleRate, samples: new Float32Array(m.frames), filled: 0, nextSequence: 0 });
+        this.uploads.set(m.streamId, {
+          audioId: m.audioId,
+          requestId: m.id,
+          sampleRate: m.sampleRate,
+          samples: new Float32Array(m.frames),
+          filled: 0,
+          nextSequence: 0,
+        });
         return;
       case 'trial':
         return this.trial(m);
@@ -101,7 +113,7 @@ class SimSession {
     // Every configure rebuilds the engine: a new phone model when the profile or seed changes.
     this.phone = new VirtualPhone({ profile: sim?.deviceProfile ?? this.opts.profile, seed: sim?.seed ?? this.opts.seed });
     for (const [id, a] of this.audio) this.phone.loadAudio(id, a.sampleRate, a.samples);
-    const r = this.phone.configure(m.config as DeviceConfig);
+    const r = this.phone.configure(m.config);
     this.configured = r.ok;
     this.rate = m.config.sampleRate;
     this.peer.send({ type: 'configured', inReplyTo: m.id, ok: r.ok, requested: m.config, effective: r.effective, errors: r.errors });
@@ -110,9 +122,13 @@ class SimSession {
   private onAudio(f: { kind: StreamKind; streamId: number; sequence: number; sampleRate: number; channels: number; samples: Float32Array }): void {
     const up = this.uploads.get(f.streamId);
     if (!up || f.kind !== 'fixture') throw unexpected(`${f.kind} audio on stream ${f.streamId}, which no loadAudio announced`);
-    if (f.sequence !== up.nextSequence) throw deviceError('E_PROTO_SEQUENCE', `upload ${up.audioId}: frame ${f.sequence} arrived, ${up.nextSequence} expected`, { hint: 'frames must arrive in order without gaps' });
+    if (f.sequence !== up.nextSequence)
+      throw deviceError('E_PROTO_SEQUENCE', `upload ${up.audioId}: frame ${f.sequence} arrived, ${up.nextSequence} expected`, {
+        hint: 'frames must arrive in order without gaps',
+      });
     if (f.channels !== 1 || f.sampleRate !== up.sampleRate) throw unexpected(`upload ${up.audioId}: frame format differs from loadAudio`);
-    if (up.filled + f.samples.length > up.samples.length) throw deviceError('E_PROTO_OVERRUN', `upload ${up.audioId}: more frames than announced`, { hint: 'send exactly the frames loadAudio announced' });
+    if (up.filled + f.samples.length > up.samples.length)
+      throw deviceError('E_PROTO_OVERRUN', `upload ${up.audioId}: more frames than announced`, { hint: 'send exactly the frames loadAudio announced' });
     up.samples.set(f.samples, up.filled);
     up.filled += f.samples.length;
     up.nextSequence++;
@@ -127,7 +143,8 @@ class SimSession {
   private trial(m: MessageOf<'trial'>): void {
     if (!this.configured) throw unexpected('"trial" before a successful "configure"');
     for (const id of [m.audioId, m.nearEnd?.audioId].filter((x): x is string => !!x)) {
-      if (!this.audio.has(id)) throw deviceError('E_AUDIO_UNKNOWN', `trial ${m.trialId} plays audio "${id}", which was never loaded`, { hint: 'send loadAudio first' });
+      if (!this.audio.has(id))
+        throw deviceError('E_AUDIO_UNKNOWN', `trial ${m.trialId} plays audio "${id}", which was never loaded`, { hint: 'send loadAudio first' });
     }
     const start = this.clockNs;
     const result = this.phone.runTrial(m);
@@ -146,7 +163,16 @@ class SimSession {
         this.peer.send({ type: 'event', trialId: m.trialId, name: ev.name, hostTimeNs: ns(ev.tMs).toString(), data: ev.data });
       }
       for (const [kind, samples] of streams) {
-        this.peer.sendAudio({ kind, format: 'f32', channels: 1, streamId: m.streamId, sequence: seq, hostTimeNs: ns((from / rate) * 1000), sampleRate: rate, samples: samples.subarray(from, to) });
+        this.peer.sendAudio({
+          kind,
+          format: 'f32',
+          channels: 1,
+          streamId: m.streamId,
+          sequence: seq,
+          hostTimeNs: ns((from / rate) * 1000),
+          sampleRate: rate,
+          samples: samples.subarray(from, to),
+        });
       }
     }
     for (; e < events.length; e++) {

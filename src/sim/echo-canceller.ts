@@ -187,7 +187,10 @@ export class EchoCanceller {
           Y[0]! += W[w]! * X[xo]!;
           Y[1]! += W[w + 1]! * X[xo + 1]!;
           for (let k = 2; k < L; k += 2) {
-            const wr = W[w + k]!, wi = W[w + k + 1]!, xr = X[xo + k]!, xi = X[xo + k + 1]!;
+            const wr = W[w + k]!,
+              wi = W[w + k + 1]!,
+              xr = X[xo + k]!,
+              xi = X[xo + k + 1]!;
             Y[k]! += wr * xr - wi * xi;
             Y[k + 1]! += wr * xi + wi * xr;
           }
@@ -196,7 +199,9 @@ export class EchoCanceller {
         fft.inverse(io, io);
         for (let i = 0; i < N; i++) ytime[i] = io[N + i]!;
       } else ytime.fill(0);
-      let See = 0, Syy = 0, Sey = 0;
+      let See = 0,
+        Syy = 0,
+        Sey = 0;
       for (let i = 0; i < N; i++) {
         const y = ytime[i]!;
         const ei = (off + i < n ? d[off + i]! : 0) - y;
@@ -231,7 +236,8 @@ export class EchoCanceller {
 
     // Leak: regression of the error's power fluctuations on the estimate's (Speex).
     const specAverage = N / this.rate;
-    let Pey = 0, Pyy = 0;
+    let Pey = 0,
+      Pyy = 0;
     for (let j = 0; j <= N; j++) {
       const eh = rf[j]! - this.Eh[j]!;
       const yh = yf[j]! - this.Yh[j]!;
@@ -310,8 +316,10 @@ export class EchoCanceller {
       let energy = W[w]! * W[w]! + W[w + 1]! * W[w + 1]!;
       for (let j = 1; j < N; j++) {
         const s = g * step[j]!;
-        const xr = X[xo + 2 * j]!, xi = X[xo + 2 * j + 1]!;
-        const er = E[2 * j]!, ei = E[2 * j + 1]!;
+        const xr = X[xo + 2 * j]!,
+          xi = X[xo + 2 * j + 1]!;
+        const er = E[2 * j]!,
+          ei = E[2 * j + 1]!;
         const wr = (W[w + 2 * j]! += s * (xr * er + xi * ei)); // conj(X)·E
         const wi = (W[w + 2 * j + 1]! += s * (xr * ei - xi * er));
         energy += wr * wr + wi * wi;

@@ -61,7 +61,8 @@ export function echoResponse(
     const w = (-2 * Math.PI * k) / n;
     const s = gain * loudspeakerGain((k * r) / n, acoustics.bandHz);
     const [pr, pi] = k === 0 ? [P[0]!, 0] : k === n / 2 ? [P[1]!, 0] : [P[2 * k]!, P[2 * k + 1]!];
-    const cp = Math.cos(w * partShift) * partScale, sp = Math.sin(w * partShift) * partScale;
+    const cp = Math.cos(w * partShift) * partScale,
+      sp = Math.sin(w * partShift) * partScale;
     let re = pr * cp - pi * sp;
     let im = pr * sp + pi * cp;
     if (direct) {
@@ -69,7 +70,8 @@ export function echoResponse(
       im += Math.sin(w * directAt);
     }
     if (k === 0) H[0] = re * s;
-    else if (k === n / 2) H[1] = re * s; // the Nyquist bin of a real signal is real
+    else if (k === n / 2)
+      H[1] = re * s; // the Nyquist bin of a real signal is real
     else {
       H[2 * k] = re * s;
       H[2 * k + 1] = im * s;
@@ -88,8 +90,10 @@ export function talkerResponse(roomTalker: Float32Array, inputLatencyMs: number,
   const P = plan.forward(part);
   for (let k = 1; k < n / 2; k++) {
     const w = (-2 * Math.PI * k * shift) / n;
-    const c = Math.cos(w), s = Math.sin(w);
-    const re = P[2 * k]!, im = P[2 * k + 1]!;
+    const c = Math.cos(w),
+      s = Math.sin(w);
+    const re = P[2 * k]!,
+      im = P[2 * k + 1]!;
     P[2 * k] = re * c - im * s;
     P[2 * k + 1] = re * s + im * c;
   }

@@ -69,12 +69,14 @@ export class ResidualSuppressor {
     const frameGain = new Float64Array(frames);
     let hold = 0;
     let gain = 1;
-    let residual = 0;
     let tail = 0;
     for (let k = 0; k < frames; k++) {
       const a = k * H;
       const b = Math.min(n, a + H);
-      let px = 0, py = 0, pe = 0, pd = 0;
+      let px = 0,
+        py = 0,
+        pe = 0,
+        pd = 0;
       for (let i = a; i < b; i++) {
         px += reference[i]! * reference[i]!;
         py += estimate[i]! * estimate[i]!;
@@ -99,7 +101,7 @@ export class ResidualSuppressor {
       if (hold > 0) {
         hold--;
         const lk = leak[Math.min(leak.length - 1, Math.floor(a / leakBlock))] ?? 0;
-        residual = active ? Math.max(Math.min(1, 2 * lk) * py, (this.errorPower / this.referencePower) * px) : tail;
+        const residual = active ? Math.max(Math.min(1, 2 * lk) * py, (this.errorPower / this.referencePower) * px) : tail;
         const wiener = pe > 0 ? Math.sqrt(Math.max(0, 1 - (p.overSubtraction * residual) / pe)) : 1;
         gain = Math.max(minGain, wiener);
       } else gain = Math.min(1, gain * releasePerFrame);

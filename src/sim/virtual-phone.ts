@@ -5,7 +5,16 @@
  * Everything it produces is a model (docs/virtual-iphone.md), never a measurement.
  */
 import { deviceError } from '../core/errors.js';
-import { type DeviceConfig, type DeviceError, type EffectiveConfig, Engine as EngineSchema, type EventName, GateKind as GateKindSchema, SessionMode as SessionModeSchema, type TrialMessage } from '../protocol/messages.js';
+import {
+  type DeviceConfig,
+  type DeviceError,
+  type EffectiveConfig,
+  Engine as EngineSchema,
+  type EventName,
+  GateKind as GateKindSchema,
+  SessionMode as SessionModeSchema,
+  type TrialMessage,
+} from '../protocol/messages.js';
 import { type EngineBehaviour, resolveSession } from './audio-session.js';
 import { NoiseBank } from './coloured-noise.js';
 import { deviceProfile, type DeviceProfile, type Engine, type GateKind, type Route, ROUTES, type SessionMode } from './device-profiles.js';
@@ -93,7 +102,13 @@ export class VirtualPhone {
 
   /** The model covers every route, session mode, engine and gate of the protocol. */
   capabilities(): { routes: Route[]; modes: SessionMode[]; engines: Engine[]; gates: GateKind[]; groundTruth: true } {
-    return { routes: [...ROUTES], modes: [...SessionModeSchema.options], engines: [...EngineSchema.options], gates: [...GateKindSchema.options], groundTruth: true };
+    return {
+      routes: [...ROUTES],
+      modes: [...SessionModeSchema.options],
+      engines: [...EngineSchema.options],
+      gates: [...GateKindSchema.options],
+      groundTruth: true,
+    };
   }
 
   /** TTS fixtures, near-end speech and measured RIRs, at their own rate. */
@@ -112,10 +127,14 @@ export class VirtualPhone {
     const room = roomPreset(sim?.room ?? DEFAULT_ROOM);
     if (!room) errors.push({ code: 'E_SIM_UNKNOWN_ROOM', message: `no room preset "${sim?.room}"; presets: quiet-room, office, reflective-room, car` });
     if (sim && sim.deviceProfile !== this.profile.id) {
-      errors.push({ code: 'E_SIM_PROFILE_MISMATCH', message: `this virtual iPhone runs profile ${this.profile.id}, the configuration asks for ${sim.deviceProfile}` });
+      errors.push({
+        code: 'E_SIM_PROFILE_MISMATCH',
+        message: `this virtual iPhone runs profile ${this.profile.id}, the configuration asks for ${sim.deviceProfile}`,
+      });
     }
     const rirId = sim?.rirAudioId ?? null;
-    if (rirId !== null && !this.audio.has(rirId)) errors.push({ code: 'E_SIM_RIR_NOT_LOADED', message: `measured RIR "${rirId}" was not uploaded with loadAudio` });
+    if (rirId !== null && !this.audio.has(rirId))
+      errors.push({ code: 'E_SIM_RIR_NOT_LOADED', message: `measured RIR "${rirId}" was not uploaded with loadAudio` });
     if (errors.length > 0) return { ok: false, effective: null, errors };
 
     const verdict = resolveSession(config, this.profile);
@@ -151,9 +170,11 @@ export class VirtualPhone {
     if (!eng) return failed({ code: 'E_NOT_CONFIGURED', message: 'trial before a successful configure' });
     const fixture = this.audio.get(trial.audioId);
     if (!fixture) return failed({ code: 'E_AUDIO_UNKNOWN', message: `audio "${trial.audioId}" was never loaded` });
-    if (trial.nearEnd && !this.audio.has(trial.nearEnd.audioId)) return failed({ code: 'E_AUDIO_UNKNOWN', message: `near-end audio "${trial.nearEnd.audioId}" was never loaded` });
+    if (trial.nearEnd && !this.audio.has(trial.nearEnd.audioId))
+      return failed({ code: 'E_AUDIO_UNKNOWN', message: `near-end audio "${trial.nearEnd.audioId}" was never loaded` });
     const bad = trial.schedule.findIndex((c) => c.startFrame + c.frameCount > fixture.samples.length);
-    if (bad >= 0) return failed({ code: 'E_SCHEDULE_RANGE', message: `schedule entry ${bad} reads past the end of "${trial.audioId}" (${fixture.samples.length} frames)` });
+    if (bad >= 0)
+      return failed({ code: 'E_SCHEDULE_RANGE', message: `schedule entry ${bad} reads past the end of "${trial.audioId}" (${fixture.samples.length} frames)` });
 
     const { config, behaviour: b, ir } = eng;
     const fs = config.sampleRate;
@@ -225,7 +246,10 @@ export class VirtualPhone {
     // Time order; at equal times the order above (a stable sort), except that a disarm
     // follows the chunk that caused it.
     const after = (e: SimEvent) => (e.name === 'gateDisarmed' ? 1 : 0);
-    const sorted = events.map((e, i) => ({ e, i })).sort((a, z) => a.e.tMs - z.e.tMs || after(a.e) - after(z.e) || a.i - z.i).map((x) => x.e);
+    const sorted = events
+      .map((e, i) => ({ e, i }))
+      .sort((a, z) => a.e.tMs - z.e.tMs || after(a.e) - after(z.e) || a.i - z.i)
+      .map((x) => x.e);
 
     return {
       ok: true,
@@ -246,7 +270,10 @@ export class VirtualPhone {
         throw new SimCrash(`${this.profile.name}: setVoiceProcessingEnabled(false) on a running engine crashed the app`);
       }
       // AVAudioIONode.h: voice processing "can only be enabled or disabled when the engine is in a stopped state".
-      errors.push({ code: 'E_VP_DISABLE_WHILE_RUNNING', message: 'setVoiceProcessingEnabled(false) failed: the engine was running; it was stopped and torn down afterwards' });
+      errors.push({
+        code: 'E_VP_DISABLE_WHILE_RUNNING',
+        message: 'setVoiceProcessingEnabled(false) failed: the engine was running; it was stopped and torn down afterwards',
+      });
     }
     return { ok: true, errors };
   }
@@ -271,8 +298,10 @@ export class VirtualPhone {
   /** The room's noise plus the mic's self-noise at the internal rate (one long draw per room, rate and seed). */
   private noiseBank(preset: RoomPreset, rate: number): NoiseBank {
     const self = this.profile.micSelfNoiseDbfs;
-    return cached(NOISE_BANKS, `${preset.id}|${rate}|${self}|${this.seed}`, () =>
-      new NoiseBank(rate, [preset.noise, { bandDbfs: self, slopeDbPerOctave: 0 }], mixSeed(this.seed, STREAM.roomNoise)),
+    return cached(
+      NOISE_BANKS,
+      `${preset.id}|${rate}|${self}|${this.seed}`,
+      () => new NoiseBank(rate, [preset.noise, { bandDbfs: self, slopeDbPerOctave: 0 }], mixSeed(this.seed, STREAM.roomNoise)),
     );
   }
 

@@ -60,16 +60,38 @@ export interface SynthRun {
 
 function deviceConfig(gate: GateConfig = { kind: 'none', ms: 0, thresholdDbfs: -50 }): DeviceConfig {
   return {
-    category: 'playAndRecord', mode: 'voiceChat', options: ['defaultToSpeaker'], route: 'speaker', engine: 'avaudioengine', initOrder: 'correct',
-    renderMode: 'realtime', teardownOrder: 'correct', activation: 'app', ioBufferMs: 10, sampleRate: 48_000, volume: 0.8,
-    voiceProcessing: { enabled: true, agc: false, ducking: 'default' }, gate, simulation: null,
+    category: 'playAndRecord',
+    mode: 'voiceChat',
+    options: ['defaultToSpeaker'],
+    route: 'speaker',
+    engine: 'avaudioengine',
+    initOrder: 'correct',
+    renderMode: 'realtime',
+    teardownOrder: 'correct',
+    activation: 'app',
+    ioBufferMs: 10,
+    sampleRate: 48_000,
+    volume: 0.8,
+    voiceProcessing: { enabled: true, agc: false, ducking: 'default' },
+    gate,
+    simulation: null,
   };
 }
 
 function effectiveConfig(req: DeviceConfig, over: Partial<EffectiveConfig> = {}): EffectiveConfig {
   return {
-    route: req.route, mode: req.mode, engine: req.engine, renderMode: req.renderMode, sampleRate: req.sampleRate, ioBufferMs: req.ioBufferMs,
-    outputLatencyMs: 20, inputLatencyMs: 10, voiceProcessingEnabled: req.voiceProcessing.enabled, gate: req.gate, volume: req.volume, ...over,
+    route: req.route,
+    mode: req.mode,
+    engine: req.engine,
+    renderMode: req.renderMode,
+    sampleRate: req.sampleRate,
+    ioBufferMs: req.ioBufferMs,
+    outputLatencyMs: 20,
+    inputLatencyMs: 10,
+    voiceProcessingEnabled: req.voiceProcessing.enabled,
+    gate: req.gate,
+    volume: req.volume,
+    ...over,
   };
 }
 
@@ -90,7 +112,14 @@ function baseManifest(spec: Omit<SynthRun, 'cells'>, analysis: AnalysisOptions):
 
 export const TEST_VERSION = '0.1.0-test';
 
-const info = (path: string, fs: number, n: number) => ({ path, sampleRate: fs, channels: 1, channelUsed: 0 as const, durationMs: Math.round((n * 1e6) / fs) / 1000, resampledTo: null });
+const info = (path: string, fs: number, n: number) => ({
+  path,
+  sampleRate: fs,
+  channels: 1,
+  channelUsed: 0 as const,
+  durationMs: Math.round((n * 1e6) / fs) / 1000,
+  resampledTo: null,
+});
 
 /** Events as the runner records them: type, tMs and host time, with micStarted as the origin. */
 function deviceEvents(playbackStartMs: number, drainMs: number, extra: Array<{ type: string; tMs: number }> = []): DeviceEvent[] {
@@ -100,8 +129,25 @@ function deviceEvents(playbackStartMs: number, drainMs: number, extra: Array<{ t
 }
 
 /** The request the runner stores beside a trial's analysis. */
-function requestFor(drainMs: number, playbackStartMs: number, preRollMs: number, calibration: CalibrationResult | null, options: AnalysisOptions): AnalysisRequest {
-  return { schema: ANALYSIS_REQUEST_SCHEMA, channels: { ref: 0, mic: 0 }, drainMs, drainSource: 'events', playbackStartMs, preRollMs, delayMs: null, nearEndStartMs: null, calibration, options };
+function requestFor(
+  drainMs: number,
+  playbackStartMs: number,
+  preRollMs: number,
+  calibration: CalibrationResult | null,
+  options: AnalysisOptions,
+): AnalysisRequest {
+  return {
+    schema: ANALYSIS_REQUEST_SCHEMA,
+    channels: { ref: 0, mic: 0 },
+    drainMs,
+    drainSource: 'events',
+    playbackStartMs,
+    preRollMs,
+    delayMs: null,
+    nearEndStartMs: null,
+    calibration,
+    options,
+  };
 }
 
 export async function makeRunDir(spec: SynthRun): Promise<{ dir: string; manifest: RunManifest }> {
@@ -125,7 +171,16 @@ export async function makeRunDir(spec: SynthRun): Promise<{ dir: string; manifes
       const index = k + 1;
       const rel = trialDirOf(c.id, index);
       if (c.failed?.includes(index)) {
-        trials.push({ index, calibration: false, dir: rel, fixtureId: 'tts-a', pattern: 'steady', status: 'failed', reason: 'E_TRIAL: synthetic failure', attempts: 1 });
+        trials.push({
+          index,
+          calibration: false,
+          dir: rel,
+          fixtureId: 'tts-a',
+          pattern: 'steady',
+          status: 'failed',
+          reason: 'E_TRIAL: synthetic failure',
+          attempts: 1,
+        });
         continue;
       }
       const spec1 = { ...FAST_TRIAL, seed: index * 31 + c.id.length, ...ts };
@@ -146,8 +201,13 @@ export async function makeRunDir(spec: SynthRun): Promise<{ dir: string; manifes
       const request = requestFor(drainMs, t.preRollMs, spec1.preRollMs ?? 300, cal, o);
       const a = analyzeTrial(
         {
-          ...request, ref: t.ref, mic: t.mic, sampleRate: t.fs,
-          refInfo: info(TRIAL_AUDIO.play, t.fs, t.ref.length), micInfo: info(TRIAL_AUDIO.mic, t.fs, t.mic.length), warnings: [],
+          ...request,
+          ref: t.ref,
+          mic: t.mic,
+          sampleRate: t.fs,
+          refInfo: info(TRIAL_AUDIO.play, t.fs, t.ref.length),
+          micInfo: info(TRIAL_AUDIO.mic, t.fs, t.mic.length),
+          warnings: [],
         },
         o,
       );
@@ -181,11 +241,24 @@ export function withResidual(template: TrialAnalysis, excess: number[], o: Analy
   const cfg = { thresholdDb: o.detector.thresholdDb, minFrames: Math.ceil(o.detector.minDurationMs / o.frameMs) };
   return {
     ...template,
-    residual: { ...template.residual, excessDb: excess, tailLengthMs: tailFrames(excess, cfg) * o.frameMs, peakExcessDb: excess.length ? Math.max(...excess) : null },
+    residual: {
+      ...template.residual,
+      excessDb: excess,
+      tailLengthMs: tailFrames(excess, cfg) * o.frameMs,
+      peakExcessDb: excess.length ? Math.max(...excess) : null,
+    },
     levels: { ...template.levels, ...levels },
     gates: o.gatesMs.map((gateMs) => {
       const v = gateVerdict(excess, cfg, Math.ceil(gateMs / o.frameMs - 1e-9));
-      return { gateMs, leak: v.leak, peakExcessDb: v.peakExcessDb, firstLeakMs: v.firstLeakFrame === null ? null : v.firstLeakFrame * o.frameMs, leakDurationMs: v.leakFrames * o.frameMs, evaluatedMs: v.evaluatedFrames * o.frameMs, attribution: null };
+      return {
+        gateMs,
+        leak: v.leak,
+        peakExcessDb: v.peakExcessDb,
+        firstLeakMs: v.firstLeakFrame === null ? null : v.firstLeakFrame * o.frameMs,
+        leakDurationMs: v.leakFrames * o.frameMs,
+        evaluatedMs: v.evaluatedFrames * o.frameMs,
+        attribution: null,
+      };
     }),
   };
 }
@@ -195,8 +268,18 @@ export function templateAnalysis(o: AnalysisOptions = resolveAnalysisOptions({})
   const t = makeTrial({ ...FAST_TRIAL, fs, delaySamples: Math.round(fs * 0.03), seed: 5, ...extra });
   return analyzeTrial(
     {
-      ref: t.ref, mic: t.mic, sampleRate: fs, drainMs: t.drainMs, drainSource: 'events', playbackStartMs: t.preRollMs, preRollMs: 300, delayMs: null,
-      calibration: null, refInfo: info(TRIAL_AUDIO.play, fs, t.ref.length), micInfo: info(TRIAL_AUDIO.mic, fs, t.mic.length), warnings: [],
+      ref: t.ref,
+      mic: t.mic,
+      sampleRate: fs,
+      drainMs: t.drainMs,
+      drainSource: 'events',
+      playbackStartMs: t.preRollMs,
+      preRollMs: 300,
+      delayMs: null,
+      calibration: null,
+      refInfo: info(TRIAL_AUDIO.play, fs, t.ref.length),
+      micInfo: info(TRIAL_AUDIO.mic, fs, t.mic.length),
+      warnings: [],
     },
     o,
   );
@@ -234,7 +317,11 @@ export async function makeLargeRunDir(spec: LargeRunSpec): Promise<{ dir: string
   const template = templateAnalysis(o, fs, { speechS: spec.speechS ?? 1.2, postRollMs: spec.postRollMs ?? 1700 });
   const shared = '.shared';
   const request = requestFor(t.drainMs, t.preRollMs, 300, null, o);
-  await writeTrialRecording(dir, shared, { sampleRate: fs, streams: { play: t.ref, mic: t.mic }, events: deviceEvents(t.preRollMs, t.drainMs, [{ type: 'chunkAppended', tMs: t.preRollMs + 5 }]) });
+  await writeTrialRecording(dir, shared, {
+    sampleRate: fs,
+    streams: { play: t.ref, mic: t.mic },
+    events: deviceEvents(t.preRollMs, t.drainMs, [{ type: 'chunkAppended', tMs: t.preRollMs + 5 }]),
+  });
   const sharedFiles = readdirSync(join(dir, shared));
   const routes = spec.routes ?? ['speaker', 'receiver'];
   const modes = spec.modes ?? ['voiceChat', 'default'];
@@ -260,13 +347,45 @@ export async function makeLargeRunDir(spec: LargeRunSpec): Promise<{ dir: string
       });
       const a = withResidual(template, excess, o, { echoLossDb: Math.round((30 + 10 * u() - 5 * ci) * 100) / 100 });
       await writeTrialAnalysis(dir, rel, request, a);
-      trials.push({ index, calibration: false, dir: rel, fixtureId: `tts-${index % 7}`, pattern: index % 3 ? 'steady' : 'bursty', status: 'ok', reason: null, attempts: 1 });
+      trials.push({
+        index,
+        calibration: false,
+        dir: rel,
+        fixtureId: `tts-${index % 7}`,
+        pattern: index % 3 ? 'steady' : 'bursty',
+        status: 'ok',
+        reason: null,
+        attempts: 1,
+      });
     }
     const requested = { ...deviceConfig(), route: cd.dims.route as DeviceConfig['route'], mode: cd.dims.mode as DeviceConfig['mode'] };
-    cells.push({ id: cd.id, dims: cd.dims, settings: cd.dims, requested, effective: effectiveConfig(requested), configErrors: [], mismatches: [], deviceCrashes: 0, status: 'done', reason: null, trials });
+    cells.push({
+      id: cd.id,
+      dims: cd.dims,
+      settings: cd.dims,
+      requested,
+      effective: effectiveConfig(requested),
+      configErrors: [],
+      mismatches: [],
+      deviceCrashes: 0,
+      status: 'done',
+      reason: null,
+      trials,
+    });
   }
   const manifest = RunManifestSchema.parse({
-    ...baseManifest({ scenario: 'large', acceptance: { rules: [{ metric: 'leakRateUpper', gateMs: 800, max: 0.05 }, { metric: 'echoLossDb', min: 20 }] } }, o),
+    ...baseManifest(
+      {
+        scenario: 'large',
+        acceptance: {
+          rules: [
+            { metric: 'leakRateUpper', gateMs: 800, max: 0.05 },
+            { metric: 'echoLossDb', min: 20 },
+          ],
+        },
+      },
+      o,
+    ),
     cells,
   });
   await writeManifest(dir, manifest);

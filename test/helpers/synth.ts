@@ -17,7 +17,12 @@ function resonator(f: number, bw: number, fs: number): [number, number, number] 
 }
 
 const VOWELS: Array<[number, number, number]> = [
-  [730, 1090, 2440], [270, 2290, 3010], [530, 1840, 2480], [570, 840, 2410], [300, 870, 2240], [660, 1720, 2410],
+  [730, 1090, 2440],
+  [270, 2290, 3010],
+  [530, 1840, 2480],
+  [570, 840, 2410],
+  [300, 870, 2240],
+  [660, 1720, 2410],
 ];
 
 /**
@@ -92,8 +97,10 @@ export function fractionalDelay(x: Float32Array, d: number, outLen = x.length): 
   const X = plan.forward(buf);
   for (let k = 1; k < n / 2; k++) {
     const w = (-2 * Math.PI * k * d) / n;
-    const c = Math.cos(w), s = Math.sin(w);
-    const re = X[2 * k]!, im = X[2 * k + 1]!;
+    const c = Math.cos(w),
+      s = Math.sin(w);
+    const re = X[2 * k]!,
+      im = X[2 * k + 1]!;
     X[2 * k] = re * c - im * s;
     X[2 * k + 1] = re * s + im * c;
   }

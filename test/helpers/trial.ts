@@ -38,7 +38,10 @@ export function makeTrial(s: TrialSpec = {}) {
   const noiseRms = 10 ** ((s.noiseDbfs ?? -70) / 20);
   const noise = whiteNoise(n, seed + 13, noiseRms);
   const drain = pre + speech.length;
-  const parts: Array<[Float32Array, number]> = [[echo, 0], [noise, 0]];
+  const parts: Array<[Float32Array, number]> = [
+    [echo, 0],
+    [noise, 0],
+  ];
   if (s.residualMs && s.residualMs > 0) {
     const resLen = Math.round((s.residualMs * fs) / 1000);
     // Excess E dB over the floor needs residual power (10^(E/10) − 1)·noise power.
@@ -51,13 +54,29 @@ export function makeTrial(s: TrialSpec = {}) {
 
 /** StreamInfo of a mono signal held in memory (no file, channel 0, not resampled). */
 export const memoryStreamInfo = (fs: number, n: number): StreamInfo => ({
-  path: null, sampleRate: fs, channels: 1, channelUsed: 0, durationMs: (n * 1000) / fs, resampledTo: null,
+  path: null,
+  sampleRate: fs,
+  channels: 1,
+  channelUsed: 0,
+  durationMs: (n * 1000) / fs,
+  resampledTo: null,
 });
 
 /** analyzeTrial's input for an in-memory pair: drain, playback start and floor from the reference, unless `extra` says otherwise. */
 export function trialInput(ref: Float32Array, mic: Float32Array, fs: number, extra: Partial<TrialInput> = {}): TrialInput {
   return {
-    ref, mic, sampleRate: fs, drainMs: null, drainSource: 'reference', playbackStartMs: null, preRollMs: null,
-    delayMs: null, calibration: null, refInfo: memoryStreamInfo(fs, ref.length), micInfo: memoryStreamInfo(fs, mic.length), warnings: [], ...extra,
+    ref,
+    mic,
+    sampleRate: fs,
+    drainMs: null,
+    drainSource: 'reference',
+    playbackStartMs: null,
+    preRollMs: null,
+    delayMs: null,
+    calibration: null,
+    refInfo: memoryStreamInfo(fs, ref.length),
+    micInfo: memoryStreamInfo(fs, mic.length),
+    warnings: [],
+    ...extra,
   };
 }

@@ -91,8 +91,18 @@ export function analyse(r: SimTrialResult, trial: TrialMessage): TrialAnalysis {
   const start = r.events.find((e) => e.name === 'playbackStarted')!.tMs;
   return analyzeTrial(
     {
-      ref: r.streams.play, mic: r.streams.mic, sampleRate: FS, drainMs: drain, drainSource: 'events', playbackStartMs: start,
-      preRollMs: trial.preRollMs, delayMs: null, calibration: null, refInfo: info, micInfo: info, warnings: [],
+      ref: r.streams.play,
+      mic: r.streams.mic,
+      sampleRate: FS,
+      drainMs: drain,
+      drainSource: 'events',
+      playbackStartMs: start,
+      preRollMs: trial.preRollMs,
+      delayMs: null,
+      calibration: null,
+      refInfo: info,
+      micInfo: info,
+      warnings: [],
     },
     OPTIONS,
   );

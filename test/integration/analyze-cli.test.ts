@@ -18,11 +18,14 @@ beforeAll(async () => {
   writeFileSync(path('mic.wav'), encodeWav({ sampleRate: t.fs, samples: t.mic }, { encoding: 'pcm24' }));
   writeFileSync(path('ref44.wav'), encodeWav({ sampleRate: 44_100, samples: await resample(t.ref, 48_000, 44_100, 'best') }, { encoding: 'float32' }));
   writeFileSync(path('stereo-mic.wav'), encodeWav({ sampleRate: t.fs, channels: [new Float32Array(t.mic.length), t.mic] }, { encoding: 'pcm24' }));
-  writeFileSync(path('events.jsonl'), [
-    JSON.stringify({ type: 'micStarted', hostTimeNs: '1000000000' }),
-    JSON.stringify({ type: 'playbackStarted', hostTimeNs: String(1e9 + 500e6) }),
-    JSON.stringify({ type: 'bufferDrained', hostTimeNs: String(1e9 + Math.round(t.drainMs * 1e6)) }),
-  ].join('\n'));
+  writeFileSync(
+    path('events.jsonl'),
+    [
+      JSON.stringify({ type: 'micStarted', hostTimeNs: '1000000000' }),
+      JSON.stringify({ type: 'playbackStarted', hostTimeNs: String(1e9 + 500e6) }),
+      JSON.stringify({ type: 'bufferDrained', hostTimeNs: String(1e9 + Math.round(t.drainMs * 1e6)) }),
+    ].join('\n'),
+  );
   // Bad inputs: each must give exit 2 and one line.
   writeFileSync(path('text.wav'), 'this is not audio');
   const good = encodeWav({ sampleRate: 48_000, samples: new Float32Array(4800) }, { encoding: 'pcm16' });
@@ -30,7 +33,13 @@ beforeAll(async () => {
   writeFileSync(path('empty.wav'), wavBytes({}, new Uint8Array(0)));
   writeFileSync(path('zero-rate.wav'), wavBytes({ sampleRate: 0 }, new Uint8Array(200)));
   writeFileSync(path('200ch.wav'), wavBytes({ channels: 200, blockAlign: 400, byteRate: 400 * 48_000 }, new Uint8Array(4000)));
-  writeFileSync(path('huge.wav'), riff([{ id: 'fmt ', body: fmtBody({}) }, { id: 'data', body: new Uint8Array(100), size: 0xfffffff0 }]));
+  writeFileSync(
+    path('huge.wav'),
+    riff([
+      { id: 'fmt ', body: fmtBody({}) },
+      { id: 'data', body: new Uint8Array(100), size: 0xfffffff0 },
+    ]),
+  );
 });
 
 async function analyze(...args: string[]): Promise<TrialAnalysis> {
@@ -44,7 +53,12 @@ describe('voiceaec analyze (CLI)', () => {
   it('measures delay and leak verdicts of a recorded pair, and prints a table', async () => {
     const a = await analyze('--ref', path('ref.wav'), '--mic', path('mic.wav'), '--gates', '0,300,500,800');
     expect(Math.abs(a.delay.ms! - 30)).toBeLessThan(0.1);
-    expect(a.gates.map((g) => [g.gateMs, g.leak])).toEqual([[0, true], [300, true], [500, false], [800, false]]);
+    expect(a.gates.map((g) => [g.gateMs, g.leak])).toEqual([
+      [0, true],
+      [300, true],
+      [500, false],
+      [800, false],
+    ]);
     const human = await runCli(['analyze', '--ref', path('ref.wav'), '--mic', path('mic.wav')]);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/delay\s+30\.0\d ms from trial/);

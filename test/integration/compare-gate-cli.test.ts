@@ -12,16 +12,25 @@ let other: string; // a second "device" with a shorter tail
 const residual = (ms: number) => Array.from({ length: 20 }, (_, i) => ({ residualMs: ms + (i % 5) * 20, residualDb: 15 }));
 
 beforeAll(async () => {
-  clean = (await makeRunDir({
-    dir: join(mkdtempSync(join(tmpdir(), 'voiceaec-cg-')), 'phone-a'),
-    cells: [{ id: 'speaker', dims: { route: 'speaker' }, trials: residual(520) }],
-    acceptance: { rules: [{ metric: 'recommendedGateMs', max: 800 }, { metric: 'leakRateUpper', gateMs: 300, max: 0.05 }] },
-  })).dir;
-  other = (await makeRunDir({
-    dir: join(mkdtempSync(join(tmpdir(), 'voiceaec-cg-')), 'phone-b'),
-    device: { kind: 'device', simulated: false, model: 'iPhone15,3', osVersion: '17.5', name: 'Lab phone' },
-    cells: [{ id: 'speaker', dims: { route: 'speaker' }, trials: residual(150) }],
-  })).dir;
+  clean = (
+    await makeRunDir({
+      dir: join(mkdtempSync(join(tmpdir(), 'voiceaec-cg-')), 'phone-a'),
+      cells: [{ id: 'speaker', dims: { route: 'speaker' }, trials: residual(520) }],
+      acceptance: {
+        rules: [
+          { metric: 'recommendedGateMs', max: 800 },
+          { metric: 'leakRateUpper', gateMs: 300, max: 0.05 },
+        ],
+      },
+    })
+  ).dir;
+  other = (
+    await makeRunDir({
+      dir: join(mkdtempSync(join(tmpdir(), 'voiceaec-cg-')), 'phone-b'),
+      device: { kind: 'device', simulated: false, model: 'iPhone15,3', osVersion: '17.5', name: 'Lab phone' },
+      cells: [{ id: 'speaker', dims: { route: 'speaker' }, trials: residual(150) }],
+    })
+  ).dir;
 });
 
 describe('voiceaec compare-gate', () => {
@@ -32,7 +41,9 @@ describe('voiceaec compare-gate', () => {
     expect(r.stdout).toMatch(/SIMULATED DEVICE/);
     expect(r.stdout).toMatch(/800 ms\s+0\/20\s+0 %\s+0 %–16\.1 %/);
     expect(r.stdout).toMatch(/300 ms\s+20\/20\s+100 %/);
-    expect(r.stdout).toMatch(/recommended: not enough trials to claim ≤ 5 % at 95 % confidence: 800 ms had 0 leaks in 20 trials \(upper bound 16\.1 %\); need 73 trials without a leak/);
+    expect(r.stdout).toMatch(
+      /recommended: not enough trials to claim ≤ 5 % at 95 % confidence: 800 ms had 0 leaks in 20 trials \(upper bound 16\.1 %\); need 73 trials without a leak/,
+    );
   });
 
   it('recommends a gate between a leaking 300 ms and a clean 800 ms, showing both rates', async () => {

@@ -59,7 +59,19 @@ describe('voiceaec fixtures (CLI)', () => {
 
   it('imports a 44.1 kHz stereo recording at another loudness as a normalised 48 kHz mono fixture', async () => {
     const out = path('team-fixtures');
-    const r = await runCli(['fixtures', 'import', path('agent-reply.wav'), '--normalize', '--dir', out, '--set', 'team', '--text', 'Do you want me to read that back?', '--json']);
+    const r = await runCli([
+      'fixtures',
+      'import',
+      path('agent-reply.wav'),
+      '--normalize',
+      '--dir',
+      out,
+      '--set',
+      'team',
+      '--text',
+      'Do you want me to read that back?',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: agent-reply\.wav: 2 channels mixed to mono/);
     const [entry] = (JSON.parse(r.stdout) as unknown[]).map((e) => FixtureEntrySchema.parse(e));

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { encodeMessage } from '../../src/protocol/codec.js';
 import { connectToDevice, listenForDevice, type Listener } from '../../src/protocol/endpoints.js';
-import { encodeAudioFrame } from '../../src/protocol/audio-frame.js';
 import type { Peer } from '../../src/protocol/peer.js';
 import { dialAsSimDevice, startSimDevice } from '../../src/sim/device-server.js';
 import { rng } from '../helpers/random.js';
@@ -38,7 +37,7 @@ function attack(url: string, frames: Array<string | Uint8Array>, timeoutMs = 500
       for (const f of frames) ws.send(f);
     });
     ws.on('message', (data, binary) => {
-      if (!binary) messages.push(JSON.parse(data.toString()) as { type: string; code?: string });
+      if (!binary) messages.push(JSON.parse((data as Buffer).toString()) as { type: string; code?: string });
     });
     ws.on('error', () => undefined);
     ws.on('close', (code) => {

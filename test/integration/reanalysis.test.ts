@@ -29,8 +29,14 @@ beforeAll(async () => {
     'reanalysis.yaml',
   );
   const runner = await ScenarioRunner.create({
-    scenario, scenarioSource: 'reanalysis.yaml', runDir, driver: new SimDriver({ seed: 7 }), fixturesDir: FIXTURES,
-    resume: false, toolVersion: 'test', gitCommit: null,
+    scenario,
+    scenarioSource: 'reanalysis.yaml',
+    runDir,
+    driver: new SimDriver({ seed: 7 }),
+    fixturesDir: FIXTURES,
+    resume: false,
+    toolVersion: 'test',
+    gitCommit: null,
   });
   manifest = await runner.run();
 }, 120_000);
@@ -66,7 +72,8 @@ describe('re-analysis of a run directory', () => {
     ]);
     expect(fromAudio.cells.map((c) => c.counts.reanalysed)).toEqual([2, 2]);
     expect(fromMetrics.cells.map((c) => c.counts.reanalysed)).toEqual([0, 0]);
-    const strip = (r: typeof fromAudio) => JSON.parse(JSON.stringify(r.cells, (k, v) => (k === 'reanalysed' || k === 'source' || k === 'options' ? undefined : v)));
+    const strip = (r: typeof fromAudio) =>
+      JSON.parse(JSON.stringify(r.cells, (k, v) => (k === 'reanalysed' || k === 'source' || k === 'options' ? undefined : v)));
     expect(strip(fromAudio)).toEqual(strip(fromMetrics));
   }, 120_000);
 });

@@ -12,13 +12,22 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /* The callbacks below run in the page; the project compiles without DOM types, so they stay untyped. */
-/* eslint-disable @typescript-eslint/no-explicit-any */
+
 import { evaluateRun } from '../../src/evaluation/evaluate-run.js';
 import { writeReports } from '../../src/report-writer/write-reports.js';
 import { makeRunDir, TEST_VERSION } from '../helpers/run-dir.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SHOTS = join(tmpdir(), 'voiceaec-report-shots');
 
 let ctx: BrowserContext;
@@ -114,11 +123,11 @@ describe('report.html in headless Chromium', () => {
 
   it('reads on a phone: nothing overflows the screen sideways, the plots fit', async () => {
     const { page, problems } = await open({ width: 390, height: 844 });
-    const { scroll, inner, plotMax } = (await page.evaluate(`({
+    const { scroll, inner, plotMax } = await page.evaluate<{ scroll: number; inner: number; plotMax: number }>(`({
       scroll: document.documentElement.scrollWidth,
       inner: window.innerWidth,
       plotMax: Math.max(...[...document.querySelectorAll('.uplot')].map((u) => u.getBoundingClientRect().right)),
-    })`)) as { scroll: number; inner: number; plotMax: number };
+    })`);
     expect(scroll).toBeLessThanOrEqual(inner);
     expect(plotMax).toBeLessThanOrEqual(inner);
     // The answer itself (cell and recommended gate) is on screen without scrolling the table.

@@ -12,14 +12,23 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /* The callbacks below run in the page; the project compiles without DOM types, so they stay untyped. */
-/* eslint-disable @typescript-eslint/no-explicit-any */
+
 import type { ClientData } from '../../src/report/client-data.js';
 import { evaluateRun } from '../../src/evaluation/evaluate-run.js';
 import { writeReports } from '../../src/report-writer/write-reports.js';
 import { makeRunDir, TEST_VERSION } from '../helpers/run-dir.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const DATA_BLOCK = /(<script id="voiceaec-data" type="application\/json">)([\s\S]*?)(<\/script>)/;
 
 let ctx: BrowserContext;
@@ -50,7 +59,10 @@ afterAll(async () => {
 function variant(name: string, block: ClientData | string): string {
   const text = typeof block === 'string' ? block : JSON.stringify(block).replace(/</g, '\\u003c');
   const path = join(dir, `${name}.html`); // beside report.html, so linked audio resolves the same
-  writeFileSync(path, page0.replace(DATA_BLOCK, (_m, open: string, _old: string, close: string) => open + text + close));
+  writeFileSync(
+    path,
+    page0.replace(DATA_BLOCK, (_m, open: string, _old: string, close: string) => open + text + close),
+  );
   return pathToFileURL(path).href;
 }
 
@@ -122,7 +134,14 @@ describe('the report client in headless Chromium', () => {
     expect(await legend(page, '#d0')).toEqual(['reference (played)', 'mic (before gate)']);
     expect((await pixels(page, '#d0')).ink).toBeGreaterThan(2000);
     expect(await row(0).locator('.audio label').allInnerTexts()).toEqual(['reference', 'gated'].map((s) => expect.stringContaining(s)));
-    expect(await row(0).locator('.audio audio').evaluateAll((as: any[]) => as.map((a) => [a.src, a.preload]))).toEqual([[src, 'none'], [src, 'none']]);
+    expect(
+      await row(0)
+        .locator('.audio audio')
+        .evaluateAll((as: any[]) => as.map((a) => [a.src, a.preload])),
+    ).toEqual([
+      [src, 'none'],
+      [src, 'none'],
+    ]);
     await toggle(0);
     await expect.poll(() => row(0).isVisible(), { timeout: 10_000 }).toBe(false);
     expect(await page.getAttribute('button.t[data-t="0"]', 'aria-expanded')).toBe('false');
@@ -146,18 +165,34 @@ describe('the report client in headless Chromium', () => {
   it('refits the plots to their boxes when the window changes', async () => {
     const { page, problems } = await open(pathToFileURL(join(dir, 'report.html')).href);
     // [plot width, width of the box it is drawn in]
-    const widths = () => page.$eval(`#${data0.cells[0]!.key}-leak`, (el: any) => [Math.round(el.querySelector('.uplot').getBoundingClientRect().width), Math.floor(el.clientWidth)]);
+    const widths = () =>
+      page.$eval(`#${data0.cells[0]!.key}-leak`, (el: any): [number, number] => [
+        Math.round(el.querySelector('.uplot').getBoundingClientRect().width),
+        Math.floor(el.clientWidth),
+      ]);
     const [wide, box] = await widths();
     expect(wide).toBe(box);
     await page.setViewportSize({ width: 500, height: 900 });
-    await expect.poll(async () => { const [w, b] = await widths(); return w === b && w < wide; }, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const [w, b] = await widths();
+          return w === b && w < wide;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
     expect(problems).toEqual([]);
     await page.close();
   });
 
   it.each([
     ['not JSON', '{"marks":[300,500', /^Plots unavailable: the #voiceaec-data block is not JSON \(.+\)\. The tables above hold every number\.$/],
-    ['not the report’s data', '{"cells":3}', /^Plots unavailable: the #voiceaec-data block lacks marks, cells or trials\. The tables above hold every number\.$/],
+    [
+      'not the report’s data',
+      '{"cells":3}',
+      /^Plots unavailable: the #voiceaec-data block lacks marks, cells or trials\. The tables above hold every number\.$/,
+    ],
   ])('says the plots are unavailable when the data block is %s, and keeps the tables and trial rows', async (_what, block, message) => {
     const { page, problems } = await open(variant(`broken-${block.length}`, block));
     expect(await page.getAttribute('html', 'data-plots')).toBe('0');

@@ -23,7 +23,11 @@ function stableResults(dir: string): unknown {
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'startedAt' && k !== 'endedAt').map(([k, x]) => [k, strip(x)]));
+      return Object.fromEntries(
+        Object.entries(v)
+          .filter(([k]) => k !== 'startedAt' && k !== 'endedAt')
+          .map(([k, x]) => [k, strip(x)]),
+      );
     }
     return v === id ? '<run>' : v;
   };
@@ -45,7 +49,10 @@ describe('voiceaec run on the virtual iPhone', () => {
     expect(cell.trials.every((t: { status: string }) => t.status === 'ok')).toBe(true);
     const trialDir = join(first, cell.trials[1].dir);
     expect(readdirSync(trialDir).sort()).toEqual(expect.arrayContaining(['events.jsonl', 'metrics.json', 'mic.wav', 'ref.wav']));
-    const events = readFileSync(join(trialDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(join(trialDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['micStarted', 'playbackStarted', 'bufferDrained']));
     const metrics = JSON.parse(readFileSync(join(trialDir, 'metrics.json'), 'utf8'));
     expect(metrics.schema).toBe('voiceaec.analysis/1');
@@ -88,7 +95,7 @@ describe('voiceaec run on the virtual iPhone', () => {
     const r = await runCli(['run', '--resume', killed, '--ci'], 120_000);
     expect([0, 1]).toContain(r.code);
     // Completed trials were neither redone nor lost.
-    done.forEach((d: string, i: number) => expect(readFileSync(join(killed, d, 'mic.wav')).equals(kept[i]!)).toBe(true));
+    done.forEach((d: string, i: number) => expect(readFileSync(join(killed, d, 'mic.wav')).equals(kept[i])).toBe(true));
     expect(stableResults(killed)).toEqual(stableResults(first));
   }, 200_000);
 

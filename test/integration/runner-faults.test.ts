@@ -33,7 +33,7 @@ async function faultyProxy(target: string, kill: (trialId: string, attempt: numb
     upstream.on('close', () => client.terminate());
     client.on('message', (d, b) => {
       if (!b) {
-        const m = JSON.parse(d.toString()) as { type: string; trialId?: string };
+        const m = JSON.parse((d as Buffer).toString()) as { type: string; trialId?: string };
         if (m.type === 'trial') {
           const n = (attempts.get(m.trialId!) ?? 0) + 1;
           attempts.set(m.trialId!, n);
@@ -67,8 +67,15 @@ describe('runner with a failing device', () => {
     try {
       const warnings: string[] = [];
       const runner = await ScenarioRunner.create({
-        scenario: scenario(3), scenarioSource: 'faults.yaml', runDir, driver: new RemoteDriver(proxy.url, TOKEN), fixturesDir: FIXTURES,
-        resume: false, toolVersion: 'test', gitCommit: null, onProgress: (p) => p.type === 'warning' && warnings.push(p.message),
+        scenario: scenario(3),
+        scenarioSource: 'faults.yaml',
+        runDir,
+        driver: new RemoteDriver(proxy.url, TOKEN),
+        fixturesDir: FIXTURES,
+        resume: false,
+        toolVersion: 'test',
+        gitCommit: null,
+        onProgress: (p) => p.type === 'warning' && warnings.push(p.message),
       });
       const m = await runner.run();
       expect(m.status).toBe('complete');
@@ -92,8 +99,14 @@ describe('runner with a failing device', () => {
     const runDir = join(tmp, 'abandon');
     try {
       const runner = await ScenarioRunner.create({
-        scenario: scenario(4), scenarioSource: 'faults.yaml', runDir, driver: new RemoteDriver(proxy.url, TOKEN), fixturesDir: FIXTURES,
-        resume: false, toolVersion: 'test', gitCommit: null,
+        scenario: scenario(4),
+        scenarioSource: 'faults.yaml',
+        runDir,
+        driver: new RemoteDriver(proxy.url, TOKEN),
+        fixturesDir: FIXTURES,
+        resume: false,
+        toolVersion: 'test',
+        gitCommit: null,
       });
       const m = await runner.run();
       const speaker = m.cells.find((c) => c.id === 'speaker')!;

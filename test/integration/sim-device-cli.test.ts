@@ -48,7 +48,20 @@ describe('voiceaec sim-device', () => {
     const { url } = JSON.parse((await lineMatching(dev.stdout!, /^\{.*\}$/))[0]) as { url: string };
     expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/harness$/);
 
-    const bad = await runCli(['run', '--scenario', 'quiet-room', '--repeat', '1', '--device', url, '--token', 'x'.repeat(24), '--out', join(tmp, 'bad'), '--ci']);
+    const bad = await runCli([
+      'run',
+      '--scenario',
+      'quiet-room',
+      '--repeat',
+      '1',
+      '--device',
+      url,
+      '--token',
+      'x'.repeat(24),
+      '--out',
+      join(tmp, 'bad'),
+      '--ci',
+    ]);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/E_PROTO_TOKEN/);
 

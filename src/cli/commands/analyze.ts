@@ -37,15 +37,19 @@ export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
     .description('analyse a reference (what was played) and mic (voice-processed, before any gate) recording pair')
-    .requiredOption('--ref <wav>', 'the played TTS audio as rendered, on the mic\'s time axis')
-    .requiredOption('--mic <wav>', 'the voice-processed mic stream before the app\'s gate')
+    .requiredOption('--ref <wav>', "the played TTS audio as rendered, on the mic's time axis")
+    .requiredOption('--mic <wav>', "the voice-processed mic stream before the app's gate")
     .addOption(new Option('--events <file>', 'device events (JSON array or JSON Lines) giving bufferDrained / playbackStarted').conflicts('drainAtMs'))
     .addOption(new Option('--drain-at-ms <ms>', 'playback end (gate origin), ms from the first mic sample').argParser(numberArg('--drain-at-ms')))
-    .addOption(new Option('--pre-roll-ms <ms>', 'mic audio before playback holding noise only (default: up to the playback start)').argParser(numberArg('--pre-roll-ms')))
+    .addOption(
+      new Option('--pre-roll-ms <ms>', 'mic audio before playback holding noise only (default: up to the playback start)').argParser(
+        numberArg('--pre-roll-ms'),
+      ),
+    )
     .addOption(new Option('--gates <list>', 'gate durations to evaluate, ms (default 0,300,500,800,1500)').conflicts('sweep'))
     .option('--sweep <from:to:step>', 'evaluate a range of gates, e.g. 0:2000:50')
     .option('--calibration <cal-ref.wav,cal-mic.wav>', 'a pair recorded with voice processing bypassed: acoustic delay, raw echo level, ERLE')
-    .addOption(new Option('--delay-ms <ms>', 'known acoustic delay, used when the trial\'s own estimate is unreliable').argParser(numberArg('--delay-ms')))
+    .addOption(new Option('--delay-ms <ms>', "known acoustic delay, used when the trial's own estimate is unreliable").argParser(numberArg('--delay-ms')))
     .addOption(new Option('--threshold-db <dB>', 'detector: dB over the noise floor (default 6)').argParser(numberArg('--threshold-db')))
     .addOption(new Option('--min-duration-ms <ms>', 'detector: minimum leak duration (default 30)').argParser(numberArg('--min-duration-ms')))
     .option('--channel <n|mix>', 'mic channel to analyse (0-based; iOS puts the voice-processed mic on channel 0) or "mix"', '0')
@@ -66,7 +70,8 @@ export function registerAnalyze(program: Command): void {
 function parseChannel(text: string, flag: string): number | 'mix' {
   if (text === 'mix') return 'mix';
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw usageError('E_CHANNEL', `${flag} "${text}" is not a channel index or "mix"`, { hint: `use 0 for the first channel, or ${flag} mix` });
+  if (!Number.isInteger(n) || n < 0)
+    throw usageError('E_CHANNEL', `${flag} "${text}" is not a channel index or "mix"`, { hint: `use 0 for the first channel, or ${flag} mix` });
   return n;
 }
 
@@ -114,7 +119,9 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
   }
   const micMs = (pair.mic.audio.samples.length * 1000) / fs;
   if (drainMs !== null && (drainMs < 0 || drainMs > micMs)) {
-    throw usageError('E_DRAIN', `drain time ${drainMs} ms is outside the mic recording (0–${round(micMs, 1)} ms)`, { hint: 'give the drain in ms from the first mic sample' });
+    throw usageError('E_DRAIN', `drain time ${drainMs} ms is outside the mic recording (0–${round(micMs, 1)} ms)`, {
+      hint: 'give the drain in ms from the first mic sample',
+    });
   }
   if (flags.preRollMs !== undefined && (flags.preRollMs < 0 || flags.preRollMs > micMs)) {
     throw usageError('E_PRE_ROLL', `--pre-roll-ms ${flags.preRollMs} is outside the mic recording`, { hint: 'give the noise-only lead-in in ms' });
@@ -140,19 +147,33 @@ export function formatAnalysis(a: TrialAnalysis): string {
   const lines: string[] = [];
   const d = a.delay;
   lines.push(chalk.bold(`voiceaec analyze — ${a.input.analysisSampleRate} Hz`));
-  lines.push(table([
-    ['delay', d.ms === null ? `none (${d.trialConfidenceDb === null ? 'no estimate' : `trial confidence ${d.trialConfidenceDb} dB, too low`})` : `${d.ms.toFixed(2)} ms from ${d.source}${d.trialConfidenceDb !== null ? ` (trial confidence ${d.trialConfidenceDb} dB)` : ''}`],
-    ['echo loss', `${a.levels.echoLossIsLowerBound ? '≥ ' : ''}${fmt(a.levels.echoLossDb, 'dB')} (${a.levels.bandHz[0]}–${a.levels.bandHz[1]} Hz)`],
-    ['ERLE', a.levels.erleDb === null ? '— (no calibration pair)' : `${a.levels.erleIsLowerBound ? '≥ ' : ''}${fmt(a.levels.erleDb, 'dB')} (raw echo loss ${fmt(a.levels.rawEchoLossDb, 'dB')})`],
-    ['noise floor', `${fmt(a.levels.noiseFloorDbfs, 'dBFS')} (spread ${fmt(a.levels.noiseFloorSpreadDb, 'dB')}, from ${a.timing.preRollSource})`],
-    ['drain', `${fmt(a.timing.drainMs, 'ms')} (${a.timing.drainSource}); reference acoustic end ${fmt(a.timing.referenceAcousticEndMs, 'ms')}`],
-    ['tail', `${a.residual.tailLengthMs} ms over ${a.detector.thresholdDb} dB for ≥ ${a.detector.minDurationMs} ms`],
-  ]));
+  lines.push(
+    table([
+      [
+        'delay',
+        d.ms === null
+          ? `none (${d.trialConfidenceDb === null ? 'no estimate' : `trial confidence ${d.trialConfidenceDb} dB, too low`})`
+          : `${d.ms.toFixed(2)} ms from ${d.source}${d.trialConfidenceDb !== null ? ` (trial confidence ${d.trialConfidenceDb} dB)` : ''}`,
+      ],
+      ['echo loss', `${a.levels.echoLossIsLowerBound ? '≥ ' : ''}${fmt(a.levels.echoLossDb, 'dB')} (${a.levels.bandHz[0]}–${a.levels.bandHz[1]} Hz)`],
+      [
+        'ERLE',
+        a.levels.erleDb === null
+          ? '— (no calibration pair)'
+          : `${a.levels.erleIsLowerBound ? '≥ ' : ''}${fmt(a.levels.erleDb, 'dB')} (raw echo loss ${fmt(a.levels.rawEchoLossDb, 'dB')})`,
+      ],
+      ['noise floor', `${fmt(a.levels.noiseFloorDbfs, 'dBFS')} (spread ${fmt(a.levels.noiseFloorSpreadDb, 'dB')}, from ${a.timing.preRollSource})`],
+      ['drain', `${fmt(a.timing.drainMs, 'ms')} (${a.timing.drainSource}); reference acoustic end ${fmt(a.timing.referenceAcousticEndMs, 'ms')}`],
+      ['tail', `${a.residual.tailLengthMs} ms over ${a.detector.thresholdDb} dB for ≥ ${a.detector.minDurationMs} ms`],
+    ]),
+  );
   lines.push('');
   const rows = [['gate', 'verdict', 'peak over floor', 'first leak', 'echo attribution'].map((h) => chalk.dim(h))];
   for (const g of a.gates) {
     const verdict = g.leak === null ? chalk.yellow('unknown') : g.leak ? chalk.red('LEAK') : chalk.green('clean');
-    const attr = g.attribution ? `${g.attribution.score.toFixed(2)} (chance ${g.attribution.chance.toFixed(2)})${g.attribution.attributed ? ' echo' : ''}` : '—';
+    const attr = g.attribution
+      ? `${g.attribution.score.toFixed(2)} (chance ${g.attribution.chance.toFixed(2)})${g.attribution.attributed ? ' echo' : ''}`
+      : '—';
     rows.push([`${g.gateMs} ms`, verdict, fmt(g.peakExcessDb, 'dB'), g.firstLeakMs === null ? '—' : `${g.firstLeakMs} ms`, attr]);
   }
   lines.push(table(rows));

@@ -40,9 +40,17 @@ export function registerCompareGate(program: Command): void {
     .argument('<run-dir...>', 'run directories written by voiceaec run')
     .addOption(new Option('--gates <list>', 'gates to evaluate, ms (default: those the run recorded)').conflicts('sweep'))
     .option('--sweep <from:to:step>', 'evaluate a range of gates, e.g. 0:2000:50')
-    .addOption(new Option('--target-leak-rate <p>', 'leak rate the recommended gate must stay under (default: the scenario’s, else 0.05)').argParser(fraction('--target-leak-rate')))
+    .addOption(
+      new Option('--target-leak-rate <p>', 'leak rate the recommended gate must stay under (default: the scenario’s, else 0.05)').argParser(
+        fraction('--target-leak-rate'),
+      ),
+    )
     .addOption(new Option('--confidence <c>', 'confidence of the Wilson interval (default: the scenario’s, else 0.95)').argParser(fraction('--confidence')))
-    .option('--reanalyze <auto|always|never>', 'auto: re-analyse from the audio only trials missing a gate; never: decide on the stored envelope (fast)', 'auto')
+    .option(
+      '--reanalyze <auto|always|never>',
+      'auto: re-analyse from the audio only trials missing a gate; never: decide on the stored envelope (fast)',
+      'auto',
+    )
     .option('--json', 'print the results (schema voiceaec.results/1, docs/reports.md)')
     .action(async (dirs: string[], flags: CompareFlags) => {
       const opts: EvaluateOptions = { toolVersion: toolVersion(), reanalyze: reanalyzeMode(flags.reanalyze) };
@@ -59,7 +67,16 @@ const fmtPeak = (g: GateStats) => (g.peakExcessDb ? `${num(g.peakExcessDb.median
 const fmtRate = (r: { leaks: number; decided: number }) => (r.decided ? `${r.leaks}/${r.decided}` : '—');
 
 function singleRunTable(c: CellSummary): string {
-  const head = ['gate', 'leaks', 'rate', `${pct(c.confidence)} interval`, 'peak excess med/worst', 'first · later', 'deaf after audible end', 'from acoustic end'];
+  const head = [
+    'gate',
+    'leaks',
+    'rate',
+    `${pct(c.confidence)} interval`,
+    'peak excess med/worst',
+    'first · later',
+    'deaf after audible end',
+    'from acoustic end',
+  ];
   if (c.rms2) head.push(`rms2 ${c.rms2.thresholdDbfs} dBFS`);
   const rows = [head.map((h) => chalk.dim(h))];
   for (const [i, g] of c.gates.entries()) {
@@ -106,7 +123,14 @@ export function formatCompareGate(results: Results): string {
   for (const id of ids) {
     const cells = results.cells.filter((c) => c.id === id);
     out.push('', chalk.bold(`cell ${id}`) + chalk.dim(` (${dimsLabel(cells[0]!.dims)})`));
-    out.push(multi ? sideBySide(cells, results.runs.map((r) => r.id).filter((r) => cells.some((c) => c.run === r))) : singleRunTable(cells[0]!));
+    out.push(
+      multi
+        ? sideBySide(
+            cells,
+            results.runs.map((r) => r.id).filter((r) => cells.some((c) => c.run === r)),
+          )
+        : singleRunTable(cells[0]!),
+    );
     for (const c of cells) {
       const who = multi ? `${c.run}: ` : '';
       const counts = `${c.counts.analysed} analysed of ${c.counts.planned} trials${c.counts.failed ? `, ${c.counts.failed} failed` : ''}${c.counts.deadMic ? `, ${c.counts.deadMic} dead mic` : ''}`;
@@ -114,10 +138,15 @@ export function formatCompareGate(results: Results): string {
       const colour = rec.status === 'recommended' ? chalk.green : chalk.yellow;
       out.push(`${who}${chalk.dim(counts)}`);
       out.push(`${who}recommended: ${colour(rec.message)}`);
-      out.push(`${who}from the acoustic end: ${c.recommendationFromAcousticEnd.message}${c.trailingSilenceMs ? chalk.dim(` (trailing silence median ${num(c.trailingSilenceMs.median, 'ms', 0)})`) : ''}`);
+      out.push(
+        `${who}from the acoustic end: ${c.recommendationFromAcousticEnd.message}${c.trailingSilenceMs ? chalk.dim(` (trailing silence median ${num(c.trailingSilenceMs.median, 'ms', 0)})`) : ''}`,
+      );
       if (c.rms2) out.push(`${who}rms2 gate: ${c.rms2.recommendation.message}`);
       const near = c.bargeIn.find((b) => b.gateMs === (rec.gateMs ?? -1))?.nearEnd;
-      if (near) out.push(`${who}barge-in at the recommended gate: median ${num(near.firstWordLostMs.median, 'ms', 0)} of the user's first word lost (worst ${num(near.firstWordLostMs.worst, 'ms', 0)})`);
+      if (near)
+        out.push(
+          `${who}barge-in at the recommended gate: median ${num(near.firstWordLostMs.median, 'ms', 0)} of the user's first word lost (worst ${num(near.firstWordLostMs.worst, 'ms', 0)})`,
+        );
       if (c.mismatches.length > 0) out.push(chalk.red(`${who}configuration not honoured: ${c.mismatches.join('; ')}`));
       for (const w of c.warnings) out.push(chalk.yellow(`${who}warning: ${w}`));
     }

@@ -9,7 +9,6 @@ import { verifyFixtures } from '../../fixture-prep/verify-fixtures.js';
 import { printWarning, table } from '../output.js';
 import { SHIPPED_FIXTURES_DIR } from '../shipped-fixtures.js';
 
-
 interface ListFlags {
   dir?: string;
   set?: string;
@@ -32,16 +31,21 @@ function listRows(entries: FixtureEntry[]): string[][] {
   return [
     head,
     ...entries.map((f) => [
-      f.id, f.set, f.kind, `${(f.durationMs / 1000).toFixed(2)} s`, `${f.loudnessLufs.toFixed(1)} LUFS`, `${f.truePeakDbtp.toFixed(1)} dBTP`,
-      `${f.acousticEndMs} ms`, f.voice ? `${f.engine}/${f.voice}` : f.engine, f.text ? shorten(f.text, 48) : '—',
+      f.id,
+      f.set,
+      f.kind,
+      `${(f.durationMs / 1000).toFixed(2)} s`,
+      `${f.loudnessLufs.toFixed(1)} LUFS`,
+      `${f.truePeakDbtp.toFixed(1)} dBTP`,
+      `${f.acousticEndMs} ms`,
+      f.voice ? `${f.engine}/${f.voice}` : f.engine,
+      f.text ? shorten(f.text, 48) : '—',
     ]),
   ];
 }
 
 export function registerFixtures(program: Command): void {
-  const fixtures = program
-    .command('fixtures')
-    .description('list, verify and import the TTS fixtures trials play (docs/fixtures.md)');
+  const fixtures = program.command('fixtures').description('list, verify and import the TTS fixtures trials play (docs/fixtures.md)');
 
   fixtures
     .command('list')
@@ -53,13 +57,16 @@ export function registerFixtures(program: Command): void {
       const dir = resolve(flags.dir ?? SHIPPED_FIXTURES_DIR);
       const manifest = await loadFixtureManifest(dir);
       const entries = flags.set ? manifest.fixtures.filter((f) => f.set === flags.set) : manifest.fixtures;
-      if (flags.set && entries.length === 0) printWarning(`no fixtures in set "${flags.set}"; sets here: ${[...new Set(manifest.fixtures.map((f) => f.set))].join(', ')}`);
+      if (flags.set && entries.length === 0)
+        printWarning(`no fixtures in set "${flags.set}"; sets here: ${[...new Set(manifest.fixtures.map((f) => f.set))].join(', ')}`);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ dir, target: manifest.target, fixtures: entries }, null, 2)}\n`);
         return;
       }
       const t = manifest.target;
-      process.stdout.write(`${chalk.bold(`${entries.length} fixtures in ${dir}`)} (target ${t.integratedLufs} LUFS, ≤ ${t.truePeakDbtp} dBTP, ${t.trailingSilenceMs} ms after the acoustic end)\n`);
+      process.stdout.write(
+        `${chalk.bold(`${entries.length} fixtures in ${dir}`)} (target ${t.integratedLufs} LUFS, ≤ ${t.truePeakDbtp} dBTP, ${t.trailingSilenceMs} ms after the acoustic end)\n`,
+      );
       process.stdout.write(`${table(listRows(entries))}\n`);
     });
 
@@ -75,10 +82,16 @@ export function registerFixtures(program: Command): void {
       } else {
         for (const c of r.checks) {
           const mark = c.ok ? chalk.green('ok  ') : chalk.red('FAIL');
-          process.stdout.write(`${mark} ${c.id}${c.problems.length ? `: ${c.problems.join('; ')}` : ''}${c.notes.length ? chalk.dim(` (${c.notes.join('; ')})`) : ''}\n`);
+          process.stdout.write(
+            `${mark} ${c.id}${c.problems.length ? `: ${c.problems.join('; ')}` : ''}${c.notes.length ? chalk.dim(` (${c.notes.join('; ')})`) : ''}\n`,
+          );
         }
         const failed = r.checks.filter((c) => !c.ok).length;
-        process.stdout.write(failed === 0 ? `${r.checks.length} fixtures verified in ${r.dir}: all ok\n` : `${failed} of ${r.checks.length} fixtures in ${r.dir} failed verification\n`);
+        process.stdout.write(
+          failed === 0
+            ? `${r.checks.length} fixtures verified in ${r.dir}: all ok\n`
+            : `${failed} of ${r.checks.length} fixtures in ${r.dir} failed verification\n`,
+        );
       }
       if (!r.ok) process.exitCode = ExitCode.acceptanceFailed;
     });
@@ -88,12 +101,12 @@ export function registerFixtures(program: Command): void {
     .description('make fixtures of your own TTS recordings: 48 kHz mono, trailing silence trimmed, manifest entries written')
     .option('--dir <dir>', 'fixture directory to import into (manifest.json is created when missing)', 'fixtures')
     .option('--set <name>', 'set the fixtures belong to', 'user')
-    .option('--normalize', 'bring each to the target loudness under the true-peak ceiling (the shipped set\'s −18 LUFS, −1 dBTP)')
+    .option('--normalize', "bring each to the target loudness under the true-peak ceiling (the shipped set's −18 LUFS, −1 dBTP)")
     .option('--id <id>', 'fixture id (single file; default: from the file name)')
     .option('--text <text>', 'what the recording says (single file)')
     .option('--voice <voice>', 'the TTS voice')
     .option('--engine <engine>', 'the TTS engine or service', 'imported')
-    .option('--licence <licence>', 'the recordings\' licence, recorded in the manifest')
+    .option('--licence <licence>', "the recordings' licence, recorded in the manifest")
     .option('--force', 'replace fixtures of the same id')
     .option('--json', 'print the new manifest entries as JSON')
     .action(async (source: string, { json, ...flags }: ImportFlags) => {
@@ -101,13 +114,23 @@ export function registerFixtures(program: Command): void {
       const imported = await importFixtures(source, { ...flags, dir, normalize: !!flags.normalize });
       for (const i of imported) for (const w of i.warnings) printWarning(w);
       if (json) {
-        process.stdout.write(`${JSON.stringify(imported.map((i) => i.entry), null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(
+            imported.map((i) => i.entry),
+            null,
+            2,
+          )}\n`,
+        );
         return;
       }
       for (const { entry: e, source: from, gainDb, limitedDb } of imported) {
         const level = flags.normalize ? ` (${signed(gainDb)} LU${limitedDb > 0 ? `, peaks limited by up to ${limitedDb} dB` : ''})` : '';
-        process.stdout.write(`imported ${chalk.bold(e.id)} ← ${from}: 48 kHz mono, ${(e.durationMs / 1000).toFixed(2)} s, ${e.loudnessLufs} LUFS${level}, ${e.truePeakDbtp} dBTP, acoustic end ${e.acousticEndMs} ms, ${e.trimmedMs >= 0 ? `trimmed ${e.trimmedMs}` : `padded ${-e.trimmedMs}`} ms\n`);
+        process.stdout.write(
+          `imported ${chalk.bold(e.id)} ← ${from}: 48 kHz mono, ${(e.durationMs / 1000).toFixed(2)} s, ${e.loudnessLufs} LUFS${level}, ${e.truePeakDbtp} dBTP, acoustic end ${e.acousticEndMs} ms, ${e.trimmedMs >= 0 ? `trimmed ${e.trimmedMs}` : `padded ${-e.trimmedMs}`} ms\n`,
+        );
       }
-      process.stdout.write(`${imported.length} fixture${imported.length === 1 ? '' : 's'} in set "${flags.set}"; manifest ${join(dir, FIXTURE_MANIFEST_FILE)}\n`);
+      process.stdout.write(
+        `${imported.length} fixture${imported.length === 1 ? '' : 's'} in set "${flags.set}"; manifest ${join(dir, FIXTURE_MANIFEST_FILE)}\n`,
+      );
     });
 }

@@ -23,7 +23,8 @@ const MB = 1024 * 1024;
 
 const megabytes = (v: string) => {
   const n = Number(v);
-  if (v.trim() === '' || !(n >= 0) || n > 1024) throw usageError('E_OPTION', `--embed-audio-max-mb "${v}" is not a size in MB`, { hint: 'give a number from 0 (always link the WAVs) to 1024' });
+  if (v.trim() === '' || !(n >= 0) || n > 1024)
+    throw usageError('E_OPTION', `--embed-audio-max-mb "${v}" is not a size in MB`, { hint: 'give a number from 0 (always link the WAVs) to 1024' });
   return n;
 };
 
@@ -32,7 +33,11 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('render results.json, report.html, junit.xml and summary.md of a run directory')
     .argument('<run-dir>', 'a run directory written by voiceaec run')
-    .addOption(new Option('--embed-audio-max-mb <mb>', 'embed the trials’ audio in report.html when it totals at most this; else link the WAVs').default(DEFAULT_EMBED_AUDIO_BYTES / MB).argParser(megabytes))
+    .addOption(
+      new Option('--embed-audio-max-mb <mb>', 'embed the trials’ audio in report.html when it totals at most this; else link the WAVs')
+        .default(DEFAULT_EMBED_AUDIO_BYTES / MB)
+        .argParser(megabytes),
+    )
     .option('--reanalyze <auto|always|never>', 'auto: re-analyse from the audio only trials whose metrics lack a gate', 'auto')
     .option('--fail-on-acceptance', 'exit 1 when an acceptance check fails (default: 0 once the reports are written)')
     .option('--json', 'print the results instead of the summary')

@@ -42,7 +42,9 @@ export function registerRun(program: Command): void {
     .option('--token <token>', 'run token the harness app was launched with (ws-url devices; default $VOICEAEC_TOKEN)')
     .option('--out <dir>', 'run directory (default reports/<UTC time>-<scenario>)')
     .addOption(new Option('--repeat <n>', 'measured trials per cell (overrides the scenario)').argParser(intArg('--repeat', 1, 10_000)))
-    .addOption(new Option('--seed <n>', 'seed of the virtual iPhone and the streaming patterns (overrides the scenario)').argParser(intArg('--seed', 0, 2 ** 32 - 1)))
+    .addOption(
+      new Option('--seed <n>', 'seed of the virtual iPhone and the streaming patterns (overrides the scenario)').argParser(intArg('--seed', 0, 2 ** 32 - 1)),
+    )
     .option('--resume <dir>', 'continue a killed or interrupted run in this directory')
     .option('--fixtures <dir>', 'fixture directory with manifest.json (default: the shipped fixtures; see voiceaec fixtures import)')
     .option('--ci', 'line-oriented progress for logs (default when not a TTY)')
@@ -57,10 +59,15 @@ function driverFor(flags: RunFlags, seed: number): DeviceDriver {
   const token = flags.token ?? process.env.VOICEAEC_TOKEN;
   const lan = /^lan(?::(\d+))?$/.exec(flags.device);
   if (lan || /^wss?:\/\//.test(flags.device)) {
-    if (!token) throw usageError('E_TOKEN', `--device ${flags.device} needs the run token`, { hint: 'pass --token or set VOICEAEC_TOKEN to the token the harness app was launched with' });
+    if (!token)
+      throw usageError('E_TOKEN', `--device ${flags.device} needs the run token`, {
+        hint: 'pass --token or set VOICEAEC_TOKEN to the token the harness app was launched with',
+      });
     return lan ? new LanDriver(Number(lan[1] ?? 8765), token) : new RemoteDriver(flags.device, token);
   }
-  throw usageError('E_DEVICE', `--device "${flags.device}" is not sim, a ws:// URL or lan[:port]`, { hint: 'real iPhones through Appium are reached with a forwarded ws:// URL for now' });
+  throw usageError('E_DEVICE', `--device "${flags.device}" is not sim, a ws:// URL or lan[:port]`, {
+    hint: 'real iPhones through Appium are reached with a forwarded ws:// URL for now',
+  });
 }
 
 async function runCommand(flags: RunFlags): Promise<number> {
@@ -70,7 +77,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
   if (flags.resume) {
     runDir = resolve(flags.resume);
     const m = await readManifest(runDir);
-    if (m.status === 'complete') throw usageError('E_RESUME_COMPLETE', `${flags.resume} is a complete run`, { hint: 'use `voiceaec report` to re-render it, or start a new run' });
+    if (m.status === 'complete')
+      throw usageError('E_RESUME_COMPLETE', `${flags.resume} is a complete run`, { hint: 'use `voiceaec report` to re-render it, or start a new run' });
     scenario = ScenarioSchema.parse(m.scenario.resolved);
     source = m.scenario.source;
   } else {
@@ -129,11 +137,15 @@ function progressPrinter(quiet: boolean): (p: RunProgress) => void {
     switch (p.type) {
       case 'connected':
         clear();
-        process.stderr.write(`device: ${p.device.name} (${p.device.model}, iOS ${p.device.osVersion})${p.device.simulated ? chalk.yellow(' — SIMULATED') : ''}\n`);
+        process.stderr.write(
+          `device: ${p.device.name} (${p.device.model}, iOS ${p.device.osVersion})${p.device.simulated ? chalk.yellow(' — SIMULATED') : ''}\n`,
+        );
         return;
       case 'cell':
         clear();
-        process.stderr.write(`cell ${p.index + 1}/${p.cells} ${chalk.bold(p.cell.id)}${p.cell.mismatches.length ? chalk.yellow(`  (not honoured: ${p.cell.mismatches.join(', ')})`) : ''}\n`);
+        process.stderr.write(
+          `cell ${p.index + 1}/${p.cells} ${chalk.bold(p.cell.id)}${p.cell.mismatches.length ? chalk.yellow(`  (not honoured: ${p.cell.mismatches.join(', ')})`) : ''}\n`,
+        );
         return;
       case 'trial': {
         const eta = p.done > 0 ? ((p.elapsedMs / p.done) * (p.total - p.done)) / 1000 : 0;

@@ -11,14 +11,37 @@ const frames = template.residual.excessDb.length;
 
 function summary(id: string, dims: Record<string, string>, n: number, tailMs: number, extra: Partial<CellInput> = {}, levels: Record<string, unknown> = {}) {
   const trials: CellTrialInput[] = Array.from({ length: n }, (_, i) => ({
-    index: i + 1, dir: `t${i}`, fixtureId: 'f', pattern: 'steady', status: 'ok', reason: null, source: 'metrics', firstUtterance: i === 0, nearEnd: null,
+    index: i + 1,
+    dir: `t${i}`,
+    fixtureId: 'f',
+    pattern: 'steady',
+    status: 'ok',
+    reason: null,
+    source: 'metrics',
+    firstUtterance: i === 0,
+    nearEnd: null,
     analysis: withResidual(template, tailEnvelope(frames, tailMs, 15, i + 1), o, { echoLossDb: 40 + i, echoLossIsLowerBound: false, erleDb: null, ...levels }),
   }));
-  const input: CellInput = { run: 'r', id, dims, settings: dims, status: 'done', reason: null, configuredGate: null, config: [], mismatches: [], configErrors: [], calibration: null, trials, warnings: [], ...extra };
+  const input: CellInput = {
+    run: 'r',
+    id,
+    dims,
+    settings: dims,
+    status: 'done',
+    reason: null,
+    configuredGate: null,
+    config: [],
+    mismatches: [],
+    configErrors: [],
+    calibration: null,
+    trials,
+    warnings: [],
+    ...extra,
+  };
   return summarizeCell(input, { gatesMs: [0, 300, 500, 800], targetLeakRate: 0.05, confidence: 0.95 });
 }
 
-const rules = (...r: unknown[]) => r.map((x) => AcceptanceRuleSchema.parse(x)) as AcceptanceRule[];
+const rules = (...r: unknown[]): AcceptanceRule[] => r.map((x) => AcceptanceRuleSchema.parse(x));
 
 describe('checkAcceptance', () => {
   const clean = summary('spk', { route: 'speaker' }, 80, 250);
@@ -26,7 +49,10 @@ describe('checkAcceptance', () => {
 
   it('recommendedGateMs: pass under the max, fail over it, inconclusive without enough trials', () => {
     const out = checkAcceptance('r', [clean, leaky], rules({ metric: 'recommendedGateMs', max: 300 }));
-    expect(out.map((x) => [x.cell, x.status, x.measured])).toEqual([['spk', 'pass', 300], ['rcv', 'inconclusive', null]]);
+    expect(out.map((x) => [x.cell, x.status, x.measured])).toEqual([
+      ['spk', 'pass', 300],
+      ['rcv', 'inconclusive', null],
+    ]);
     expect(out[1]!.message).toMatch(/need 73 trials/);
     const strict = checkAcceptance('r', [clean], rules({ metric: 'recommendedGateMs', max: 200 }))[0]!;
     expect([strict.status, strict.measured, strict.threshold]).toEqual(['fail', 300, 200]);
@@ -55,7 +81,10 @@ describe('checkAcceptance', () => {
   });
 
   it('counts failed trials and configuration problems', () => {
-    const s = summary('x', { route: 'speaker' }, 3, 100, { mismatches: ['route: speaker → receiver'], configErrors: [{ code: 'E_VP', message: 'voice processing unavailable' }] });
+    const s = summary('x', { route: 'speaker' }, 3, 100, {
+      mismatches: ['route: speaker → receiver'],
+      configErrors: [{ code: 'E_VP', message: 'voice processing unavailable' }],
+    });
     const out = checkAcceptance('r', [s], rules({ metric: 'configHonoured' }, { metric: 'failedTrials', max: 0 }, { metric: 'deadMicTrials', max: 0 }));
     expect(out.map((x) => x.status)).toEqual(['fail', 'pass', 'pass']);
     expect(out[0]!.message).toBe('2 setting(s) not honoured: route: speaker → receiver; E_VP: voice processing unavailable');
@@ -64,8 +93,15 @@ describe('checkAcceptance', () => {
   it('applies `where` filters, and a rule matching no cell fails', () => {
     expect(cellMatches({ route: 'speaker', rate: 48000 }, { rate: '48000' })).toBe(true);
     expect(cellMatches({ route: 'speaker' }, { mode: 'voiceChat' })).toBe(false);
-    const out = checkAcceptance('r', [clean, leaky], rules({ metric: 'leakRateUpper', gateMs: 300, max: 0.05, where: { route: 'receiver' } }, { metric: 'failedTrials', max: 0, where: { route: 'wired' } }));
-    expect(out.map((x) => [x.cell, x.status])).toEqual([['rcv', 'fail'], [null, 'fail']]);
+    const out = checkAcceptance(
+      'r',
+      [clean, leaky],
+      rules({ metric: 'leakRateUpper', gateMs: 300, max: 0.05, where: { route: 'receiver' } }, { metric: 'failedTrials', max: 0, where: { route: 'wired' } }),
+    );
+    expect(out.map((x) => [x.cell, x.status])).toEqual([
+      ['rcv', 'fail'],
+      [null, 'fail'],
+    ]);
     expect(out[1]!.message).toMatch(/where route=wired matches no cell/);
   });
 });

@@ -14,7 +14,7 @@ describe('analyzeTrial', () => {
     const t = makeTrial({ echoGainDb: -20, delaySamples: 1234 });
     const a = analyzeTrial(input(t), o);
     expect(TrialAnalysisSchema.parse(a)).toBeTruthy();
-    expect(Math.abs(a.delay.ms! - (1234 / 48))).toBeLessThan(0.05);
+    expect(Math.abs(a.delay.ms! - 1234 / 48)).toBeLessThan(0.05);
     expect(a.delay.source).toBe('trial');
     expect(a.timing.drainMs).toBeCloseTo(t.drainMs, 1);
     // Direct path −20 dB plus a reverberant part (−3 dB re direct): echo loss ≈ 20 − 1.8 dB.
@@ -26,7 +26,10 @@ describe('analyzeTrial', () => {
   });
 
   it.each([
-    [250, 15], [450, 12], [700, 20], [1000, 10],
+    [250, 15],
+    [450, 12],
+    [700, 20],
+    [1000, 10],
   ])('a residual of %i ms at %i dB over the floor leaks exactly at the gates it outlasts (±1 frame)', (resMs, resDb) => {
     // Room tail kept short and echo weak so the only post-drain energy is the synthetic residual.
     const t = makeTrial({ residualMs: resMs, residualDb: resDb, echoGainDb: -60, t60: 0.05, seed: resMs });
@@ -104,7 +107,7 @@ describe('analyzeTrial', () => {
     expect(b0.attribution!.attributed).toBe(false);
   });
 
-  it('stops leak verdicts at a near-end talker\'s onset: user speech is not echo', () => {
+  it("stops leak verdicts at a near-end talker's onset: user speech is not echo", () => {
     // A residual of 150 ms, then the "user" from 400 ms after the drain (a loud burst).
     const t = makeTrial({ residualMs: 150, residualDb: 15, echoGainDb: -60, t60: 0.05 });
     const userStart = Math.round(((t.drainMs + 400) * t.fs) / 1000);

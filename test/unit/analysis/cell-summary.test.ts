@@ -16,11 +16,38 @@ const template = templateAnalysis(o);
 const FRAMES = template.residual.excessDb.length;
 
 function trial(index: number, a: TrialAnalysis | null, extra: Partial<CellTrialInput> = {}): CellTrialInput {
-  return { index, dir: `cells/c/trial-${index}`, fixtureId: 'tts', pattern: 'steady', status: 'ok', reason: null, analysis: a, source: 'metrics', firstUtterance: index === 1, nearEnd: null, ...extra };
+  return {
+    index,
+    dir: `cells/c/trial-${index}`,
+    fixtureId: 'tts',
+    pattern: 'steady',
+    status: 'ok',
+    reason: null,
+    analysis: a,
+    source: 'metrics',
+    firstUtterance: index === 1,
+    nearEnd: null,
+    ...extra,
+  };
 }
 
 function cell(trials: CellTrialInput[], extra: Partial<CellInput> = {}): CellInput {
-  return { run: 'r', id: 'c', dims: { route: 'speaker' }, settings: { route: 'speaker' }, status: 'done', reason: null, configuredGate: null, config: [], mismatches: [], configErrors: [], calibration: null, trials, warnings: [], ...extra };
+  return {
+    run: 'r',
+    id: 'c',
+    dims: { route: 'speaker' },
+    settings: { route: 'speaker' },
+    status: 'done',
+    reason: null,
+    configuredGate: null,
+    config: [],
+    mismatches: [],
+    configErrors: [],
+    calibration: null,
+    trials,
+    warnings: [],
+    ...extra,
+  };
 }
 
 /** n trials whose residual lasts tailMs (±spread) at 15 dB over the floor. */
@@ -50,7 +77,9 @@ describe('summarizeCell: leak rate per gate with Wilson intervals', () => {
     expect(s.recommendation.status).toBe('not-enough-trials');
     expect(s.recommendation.candidateGateMs).toBe(800);
     expect(s.recommendation.trialsNeeded).toBe(73);
-    expect(s.recommendation.message).toMatch(/not enough trials to claim ≤ 5 % at 95 % confidence.*800 ms had 0 leaks in 20 trials.*16\.1 %.*need 73 trials without a leak/);
+    expect(s.recommendation.message).toMatch(
+      /not enough trials to claim ≤ 5 % at 95 % confidence.*800 ms had 0 leaks in 20 trials.*16\.1 %.*need 73 trials without a leak/,
+    );
   });
 
   it('recommends the smallest gate meeting a reachable target, and shows the shorter gate’s rate', () => {
@@ -91,7 +120,11 @@ describe('summarizeCell: leak rate per gate with Wilson intervals', () => {
 describe('trialsNeededFor', () => {
   it('is trialsNeeded() at 0 leaks and the exact Wilson crossing with leaks', () => {
     expect(trialsNeededFor(0, 20, 0.05, 0.95)).toBe(73);
-    for (const [k, decided] of [[1, 30], [3, 100], [10, 300]] as const) {
+    for (const [k, decided] of [
+      [1, 30],
+      [3, 100],
+      [10, 300],
+    ] as const) {
       const n = trialsNeededFor(k, decided, 0.05, 0.95)!;
       expect(n).toBeGreaterThan(decided);
       expect(wilsonInterval(k, n).upper).toBeLessThanOrEqual(0.05);
@@ -119,8 +152,18 @@ describe('gates evaluated after the fact', () => {
   it('decides unstored gates on the envelope exactly as analyzeTrial would', () => {
     const t = makeTrial({ ...FAST_TRIAL, residualMs: 470, residualDb: 12, seed: 3 });
     const input = {
-      ref: t.ref, mic: t.mic, sampleRate: t.fs, drainMs: t.drainMs, drainSource: 'events' as const, playbackStartMs: t.preRollMs, preRollMs: 300,
-      delayMs: null, calibration: null, refInfo: template.input.ref, micInfo: template.input.mic, warnings: [],
+      ref: t.ref,
+      mic: t.mic,
+      sampleRate: t.fs,
+      drainMs: t.drainMs,
+      drainSource: 'events' as const,
+      playbackStartMs: t.preRollMs,
+      preRollMs: 300,
+      delayMs: null,
+      calibration: null,
+      refInfo: template.input.ref,
+      micInfo: template.input.mic,
+      warnings: [],
     };
     const sweep = Array.from({ length: 31 }, (_, i) => i * 50);
     const full = analyzeTrial(input, resolveAnalysisOptions({ gatesMs: sweep }));

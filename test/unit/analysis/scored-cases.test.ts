@@ -70,9 +70,15 @@ function runCase({ rir, seed }: Case) {
   const residual = whiteNoise(Math.round((resMs * FS) / 1000), seed + 5, noiseRms * Math.sqrt(10 ** (resDb / 10) - 1));
   // The residual fades out over its last 20 % like a real suppressor release.
   for (let i = 0; i < residual.length; i++) residual[i]! *= Math.min(1, (residual.length - i) / (0.2 * residual.length + 1));
-  const component = mixAt(n, [[scale(convolve(ref, h).subarray(0, n), echoGain), 0], [residual, drain]]);
+  const component = mixAt(n, [
+    [scale(convolve(ref, h).subarray(0, n), echoGain), 0],
+    [residual, drain],
+  ]);
   const noise = whiteNoise(n, seed + 9, noiseRms);
-  const mic = mixAt(n, [[component, 0], [noise, 0]]);
+  const mic = mixAt(n, [
+    [component, 0],
+    [noise, 0],
+  ]);
 
   // Truth: band power of the component alone against the noise's band power, on the drain grid.
   const frame = (o.frameMs * FS) / 1000;
@@ -87,7 +93,9 @@ function runCase({ rir, seed }: Case) {
 }
 
 function score(cases: Case[]) {
-  let agree = 0, total = 0, delayChecked = 0;
+  let agree = 0,
+    total = 0,
+    delayChecked = 0;
   const delayErrors: number[] = [];
   for (const c of cases) {
     const { a, trueDelayMs, onsetMs, truth } = runCase(c);
@@ -106,7 +114,10 @@ function score(cases: Case[]) {
 
 describe('analysis scored against known truth', () => {
   it('decaying-noise rooms: delays within 0.5 ms, ≥ 95 % of leak verdicts agree', () => {
-    const cases = Array.from({ length: 24 }, (_, i) => ({ rir: decayingNoiseRir(FS, 0.15 + 0.05 * (i % 8), i, { lengthS: 0.6, reverbDb: -4 }), seed: 1000 + i }));
+    const cases = Array.from({ length: 24 }, (_, i) => ({
+      rir: decayingNoiseRir(FS, 0.15 + 0.05 * (i % 8), i, { lengthS: 0.6, reverbDb: -4 }),
+      seed: 1000 + i,
+    }));
     const s = score(cases);
     expect(s.delayChecked).toBeGreaterThan(18);
     expect(Math.max(...s.delayErrors)).toBeLessThan(0.5);

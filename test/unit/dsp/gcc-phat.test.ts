@@ -32,7 +32,10 @@ describe('gccPhat known answers', () => {
   });
 
   it.each([
-    [0.2, 30], [0.6, 10], [1.2, 0], [0.6, 30],
+    [0.2, 30],
+    [0.6, 10],
+    [1.2, 0],
+    [0.6, 30],
   ])('reverberant echo (RT60 %f s, SNR %i dB) is found within 0.5 ms', (t60, snr) => {
     const direct = 2400;
     const h = decayingNoiseRir(FS, t60, 5, { directDelay: direct, reverbDb: 0 });

@@ -4,7 +4,10 @@ import { rng, whiteNoise } from '../../helpers/random.js';
 
 /** The obvious one-sample-at-a-time definitions: the oracles for the fast kernels. */
 function clippingOracle(x: Float32Array, threshold: number, minRun: number) {
-  let peak = 0, clipped = 0, runs = 0, run = 0;
+  let peak = 0,
+    clipped = 0,
+    runs = 0,
+    run = 0;
   for (let i = 0; i <= x.length; i++) {
     const a = i < x.length ? Math.abs(x[i]!) : 0;
     if (i < x.length) peak = Math.max(peak, a);
@@ -18,8 +21,9 @@ function clippingOracle(x: Float32Array, threshold: number, minRun: number) {
 }
 
 function silenceOracle(x: Float32Array, minRun: number) {
-  let stuck = 0, longest = 0;
-  for (let a = 0; a < x.length; ) {
+  let stuck = 0,
+    longest = 0;
+  for (let a = 0; a < x.length;) {
     let b = a + 1;
     while (b < x.length && x[b] === x[a]) b++;
     if (b - a >= minRun) [stuck, longest] = [stuck + b - a, Math.max(longest, b - a)];
@@ -59,7 +63,11 @@ describe('level kernels', () => {
     for (const minRun of [3, 20, 960]) expect(digitalSilence(q, minRun)).toEqual(silenceOracle(q, minRun));
   });
 
-  it.each([[0.999, 3], [0.5, 1], [0.999, 10]])('clipping (threshold %f, runs ≥ %i) matches the sample-by-sample definition', (threshold, minRun) => {
+  it.each([
+    [0.999, 3],
+    [0.5, 1],
+    [0.999, 10],
+  ])('clipping (threshold %f, runs ≥ %i) matches the sample-by-sample definition', (threshold, minRun) => {
     for (let seed = 1; seed <= 8; seed++) {
       const x = withRuns(30_000, seed, [2, 3, 4, 11, 9, 1, 3]);
       expect(clipping(x, threshold, minRun)).toEqual(clippingOracle(x, threshold, minRun));
@@ -80,7 +88,12 @@ describe('level kernels', () => {
 
   it('sumOfSquares and framePowers match a direct sum (float64)', () => {
     const x = whiteNoise(10_001, 9);
-    for (const [a, b] of [[0, 10_001], [3, 4], [5, 5], [17, 9000]] as const) {
+    for (const [a, b] of [
+      [0, 10_001],
+      [3, 4],
+      [5, 5],
+      [17, 9000],
+    ] as const) {
       let e = 0;
       for (let i = a; i < b; i++) e += x[i]! * x[i]!;
       expect(Math.abs(sumOfSquares(x, a, b) - e)).toBeLessThanOrEqual(1e-12 * e); // summation order only

@@ -50,9 +50,35 @@ describe('loudness: BS.1770 / EBU Tech 3341 known answers', () => {
   it.each([
     ['case 1', [[-23, 20]], -23],
     ['case 2', [[-33, 20]], -33],
-    ['case 3: relative gate drops the −36 parts', [[-36, 10], [-23, 60], [-36, 10]], -23],
-    ['case 4: absolute gate drops the −72 parts', [[-72, 10], [-36, 10], [-23, 20], [-36, 10], [-72, 10]], -23],
-    ['case 5: ungated power mean', [[-26, 20], [-20, 20.1], [-26, 20]], -23],
+    [
+      'case 3: relative gate drops the −36 parts',
+      [
+        [-36, 10],
+        [-23, 60],
+        [-36, 10],
+      ],
+      -23,
+    ],
+    [
+      'case 4: absolute gate drops the −72 parts',
+      [
+        [-72, 10],
+        [-36, 10],
+        [-23, 20],
+        [-36, 10],
+        [-72, 10],
+      ],
+      -23,
+    ],
+    [
+      'case 5: ungated power mean',
+      [
+        [-26, 20],
+        [-20, 20.1],
+        [-26, 20],
+      ],
+      -23,
+    ],
   ] as const)('Tech 3341 %s', (_name, segments, expected) => {
     const x = concat(...segments.map(([db, s]) => sine(1000, db + MONO, s)));
     expect(Math.abs(integratedLoudness(x, FS) - expected)).toBeLessThanOrEqual(0.1);
@@ -115,16 +141,28 @@ describe('loudness: agreement with an independent meter (FFmpeg ebur128)', () =>
     ['white noise at −30 dBFS rms', FS, () => whiteNoise(5 * FS, 1, 10 ** (-30 / 20))],
     ['speech-like bursts, 48 kHz', FS, () => syllables(FS)],
     ['speech-like bursts, 16 kHz', 16_000, () => syllables(16_000)],
-    ['log sweep 50 Hz–16 kHz, 44.1 kHz', 44_100, () => {
-      const fs = 44_100, T = 4, f1 = 50, f2 = 16_000, k = Math.log(f2 / f1);
-      const x = new Float32Array(T * fs);
-      for (let i = 0; i < x.length; i++) x[i] = 0.3 * Math.sin(((2 * Math.PI * f1 * T) / k) * (Math.exp((k * i) / fs / T) - 1));
-      return x;
-    }],
-    ['random-level tone mix, resampled 48→44.1 kHz', 44_100, () => {
-      const x = concat(sine(220, -12 - 10 * r(), 2), sine(3100, -20 - 10 * r(), 2), sine(8000, -25, 2));
-      return resample(x, FS, 44_100, 'best');
-    }],
+    [
+      'log sweep 50 Hz–16 kHz, 44.1 kHz',
+      44_100,
+      () => {
+        const fs = 44_100,
+          T = 4,
+          f1 = 50,
+          f2 = 16_000,
+          k = Math.log(f2 / f1);
+        const x = new Float32Array(T * fs);
+        for (let i = 0; i < x.length; i++) x[i] = 0.3 * Math.sin(((2 * Math.PI * f1 * T) / k) * (Math.exp((k * i) / fs / T) - 1));
+        return x;
+      },
+    ],
+    [
+      'random-level tone mix, resampled 48→44.1 kHz',
+      44_100,
+      () => {
+        const x = concat(sine(220, -12 - 10 * r(), 2), sine(3100, -20 - 10 * r(), 2), sine(8000, -25, 2));
+        return resample(x, FS, 44_100, 'best');
+      },
+    ],
   ];
 
   it.each(cases)('%s: within 0.15 LU and 0.3 dB TP of ffmpeg', async (name, fs, make) => {
@@ -189,7 +227,8 @@ function fakeEbur128(o: { panicMessage?: string; extraImport?: string }): Uint8A
   const name = (s: string) => [...leb(enc.encode(s).length), ...enc.encode(s)];
   const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
   const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-  const I32 = 0x7f, F64 = 0x7c;
+  const I32 = 0x7f,
+    F64 = 0x7c;
   const msg = enc.encode(o.panicMessage ?? 'panic');
   const types = [
     [0x60, 2, I32, I32, 0], // 0: (i32, i32) → ()
@@ -207,21 +246,34 @@ function fakeEbur128(o: { panicMessage?: string; extraImport?: string }): Uint8A
     [0x44, ...f64(-6), 0x0b], // true peak: −6
     [0x41, ...leb(1024), 0x0b], // malloc: a fixed buffer far from the message
     [0x0b], // free: nothing
-  ].map((b) => { const body = [0, ...b]; return [...leb(body.length), ...body]; });
+  ].map((b) => {
+    const body = [0, ...b];
+    return [...leb(body.length), ...body];
+  });
   const fn = (i: number) => nImports + i;
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...section(2, vec(imports)),
     ...section(3, vec([[1], [1], [2], [0]])),
     ...section(5, vec([[0x00, 1]])),
-    ...section(7, vec([
-      [...name('memory'), 0x02, 0],
-      [...name('ebur128_integrated_mono'), 0x00, fn(0)],
-      [...name('ebur128_true_peak_mono'), 0x00, fn(1)],
-      [...name('__wbindgen_malloc'), 0x00, fn(2)],
-      [...name('__wbindgen_free'), 0x00, fn(3)],
-    ])),
+    ...section(
+      7,
+      vec([
+        [...name('memory'), 0x02, 0],
+        [...name('ebur128_integrated_mono'), 0x00, fn(0)],
+        [...name('ebur128_true_peak_mono'), 0x00, fn(1)],
+        [...name('__wbindgen_malloc'), 0x00, fn(2)],
+        [...name('__wbindgen_free'), 0x00, fn(3)],
+      ]),
+    ),
     ...section(10, vec(bodies)),
     ...section(11, vec([[0x00, 0x41, ...leb(16), 0x0b, ...leb(msg.length), ...msg]])),
   ];

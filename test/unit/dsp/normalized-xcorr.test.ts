@@ -13,7 +13,9 @@ function bruteForce(y: Float32Array, source: Float32Array, start: number, lagFro
   for (const v of y) ey += v * v;
   const rows: Array<{ lag: number; s: number; r: number; e: number }> = [];
   for (let lag = lagTo; lag >= lagFrom; lag--) {
-    let s = 0, r = 0, e = 0;
+    let s = 0,
+      r = 0,
+      e = 0;
     for (let t = 0; t < y.length; t++) {
       const i = start + t - lag;
       s += y[t]! * at(i);
@@ -25,7 +27,10 @@ function bruteForce(y: Float32Array, source: Float32Array, start: number, lagFro
   const maxE = Math.max(...rows.map((q) => q.e));
   const kept = rows.filter((q) => q.e >= 0.01 * maxE);
   // The reversed source's windows are the same windows in reverse order, with the same energies.
-  const best = kept.reduce((b, q) => (Math.abs(q.s) / Math.sqrt(ey * q.e) > b.score ? { score: Math.abs(q.s) / Math.sqrt(ey * q.e), lag: q.lag } : b), { score: 0, lag: 0 });
+  const best = kept.reduce((b, q) => (Math.abs(q.s) / Math.sqrt(ey * q.e) > b.score ? { score: Math.abs(q.s) / Math.sqrt(ey * q.e), lag: q.lag } : b), {
+    score: 0,
+    lag: 0,
+  });
   const revRows = rows.map((q, j) => ({ ...q, e: rows[rows.length - 1 - j]!.e }));
   const chance = Math.max(...revRows.filter((q) => q.e >= 0.01 * maxE).map((q) => Math.abs(q.r) / Math.sqrt(ey * q.e)));
   return { ...best, chance };
@@ -40,7 +45,9 @@ describe('normalizedXcorr', () => {
     ['a copy in noise', 0.05, 0.05],
     ['unrelated noise', 0, 0.1],
   ])('%s: score, lag and chance equal the direct definition', (_name, gain, noise) => {
-    const start = 20_000, L = 4000, delay = 700;
+    const start = 20_000,
+      L = 4000,
+      delay = 700;
     const y = new Float32Array(L);
     const n = whiteNoise(L, 11, noise);
     for (let t = 0; t < L; t++) y[t] = gain * source[start + t - delay]! + n[t]!;

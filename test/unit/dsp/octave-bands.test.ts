@@ -104,8 +104,7 @@ describe('highPass', () => {
     expect(Math.abs(mean)).toBeLessThan(1e-4);
     expect(Math.abs(db(rms(y, 12000, 36000) / (0.5 / Math.SQRT2)))).toBeLessThan(0.05);
     // Without the mean subtraction the offset's two ends would leave ~0.3-high step transients.
-    for (const i of [0, 1, 2, 100, y.length - 100, y.length - 2, y.length - 1])
-      expect(Math.abs(y[i]! - (x[i]! - 0.3)), `sample ${i}`).toBeLessThan(0.01);
+    for (const i of [0, 1, 2, 100, y.length - 100, y.length - 2, y.length - 1]) expect(Math.abs(y[i]! - (x[i]! - 0.3)), `sample ${i}`).toBeLessThan(0.01);
   });
 
   it('turns a pure DC signal into silence', () => {

@@ -49,9 +49,7 @@ describe('schroederDecay', () => {
 });
 
 describe('reverbTime on synthetic exponential decays', () => {
-  const cases = [48000, 44100].flatMap((fs) =>
-    [0.3, 0.6, 1.2].flatMap((t60) => [-60, -70].map((floorDb) => ({ fs, t60, floorDb }))),
-  );
+  const cases = [48000, 44100].flatMap((fs) => [0.3, 0.6, 1.2].flatMap((t60) => [-60, -70].map((floorDb) => ({ fs, t60, floorDb }))));
 
   it.each(cases)('T20 and T30 within 5 % at $fs Hz, T60 $t60 s, floor $floorDb dB', ({ fs, t60, floorDb }) => {
     // Long enough for the decay to reach the floor and leave ≥ 0.4 s of noise behind it.

@@ -79,7 +79,7 @@ describe('wilsonInterval', () => {
 describe('trialsNeeded', () => {
   it('5 % at 95 %: ⌈z²·19⌉ = ⌈72.99⌉ = 73 clean trials', () => {
     const z2 = 1.959963984540054 ** 2;
-    expect(z2 * (1 - 0.05) / 0.05).toBeCloseTo(72.988, 3); // the closed form behind the answer
+    expect((z2 * (1 - 0.05)) / 0.05).toBeCloseTo(72.988, 3); // the closed form behind the answer
     expect(trialsNeeded(0.05)).toBe(73);
     expect(wilsonInterval(0, 73).upper).toBeLessThanOrEqual(0.05);
     expect(wilsonInterval(0, 72).upper).toBeGreaterThan(0.05);

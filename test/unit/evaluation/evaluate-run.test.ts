@@ -12,8 +12,18 @@ let results: Results;
 beforeAll(async () => {
   ({ dir } = await makeRunDir({
     cells: [
-      { id: 'speaker', dims: { route: 'speaker', mode: 'voiceChat' }, trials: Array.from({ length: 10 }, (_, i) => ({ residualMs: 400 + 20 * i, residualDb: 14 })), trailingSilenceMs: 120 },
-      { id: 'receiver', dims: { route: 'receiver', mode: 'voiceChat' }, trials: Array.from({ length: 6 }, () => ({ residualMs: 100, residualDb: 14 })), calibration: null },
+      {
+        id: 'speaker',
+        dims: { route: 'speaker', mode: 'voiceChat' },
+        trials: Array.from({ length: 10 }, (_, i) => ({ residualMs: 400 + 20 * i, residualDb: 14 })),
+        trailingSilenceMs: 120,
+      },
+      {
+        id: 'receiver',
+        dims: { route: 'receiver', mode: 'voiceChat' },
+        trials: Array.from({ length: 6 }, () => ({ residualMs: 100, residualDb: 14 })),
+        calibration: null,
+      },
     ],
     acceptance: { rules: [{ metric: 'leakRateUpper', gateMs: 650, max: 0.5 }] },
   }));
@@ -38,8 +48,17 @@ describe('results.json (voiceaec.results/1)', () => {
     const copy = join(mkdtempSync(join(tmpdir(), 'voiceaec-copy-')), 'x');
     cpSync(dir, copy, { recursive: true });
     const again = await evaluateRun([copy], { toolVersion: TEST_VERSION });
-    expect({ ...again, runs: again.runs.map((r) => ({ ...r, id: 'same' })), cells: again.cells.map((c) => ({ ...c, run: 'same' })), acceptance: again.acceptance.map((a) => ({ ...a, run: 'same' })) })
-      .toEqual({ ...results, runs: results.runs.map((r) => ({ ...r, id: 'same' })), cells: results.cells.map((c) => ({ ...c, run: 'same' })), acceptance: results.acceptance.map((a) => ({ ...a, run: 'same' })) });
+    expect({
+      ...again,
+      runs: again.runs.map((r) => ({ ...r, id: 'same' })),
+      cells: again.cells.map((c) => ({ ...c, run: 'same' })),
+      acceptance: again.acceptance.map((a) => ({ ...a, run: 'same' })),
+    }).toEqual({
+      ...results,
+      runs: results.runs.map((r) => ({ ...r, id: 'same' })),
+      cells: results.cells.map((c) => ({ ...c, run: 'same' })),
+      acceptance: results.acceptance.map((a) => ({ ...a, run: 'same' })),
+    });
     await writeReports(dir, results);
     const first = ['results.json', 'junit.xml', 'summary.md', 'report.html'].map((f) => readFileSync(join(dir, f), 'utf8'));
     await writeReports(dir, await evaluateRun([dir], { toolVersion: TEST_VERSION }));
@@ -68,7 +87,8 @@ describe('results.json (voiceaec.results/1)', () => {
     expect(spk.trials.every((t) => t.source === 'reanalysed')).toBe(true);
     const stored = results.cells.find((c) => c.id === 'speaker')!;
     for (const g of [0, 300, 500, 800]) {
-      const a = spk.gates.find((x) => x.gateMs === g)!, b = stored.gates.find((x) => x.gateMs === g)!;
+      const a = spk.gates.find((x) => x.gateMs === g)!,
+        b = stored.gates.find((x) => x.gateMs === g)!;
       expect([g, a.leaks, a.decided]).toEqual([g, b.leaks, b.decided]);
     }
     // Without re-analysis the stored envelope decides the new gates: same verdicts, no attribution.

@@ -3,15 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VoiceAecError } from '../../../src/core/errors.js';
-import {
-  decodeWav,
-  encodeWav,
-  readWavFile,
-  selectChannel,
-  wavSampleView,
-  writeWavFile,
-  type WavEncoding,
-} from '../../../src/io/wav.js';
+import { decodeWav, encodeWav, readWavFile, selectChannel, wavSampleView, writeWavFile, type WavEncoding } from '../../../src/io/wav.js';
 import { rng, whiteNoise } from '../../helpers/random.js';
 import { ascii, concat, fmtBody, GUID_TAIL, riff, sampleBytes, wavBytes } from '../../helpers/wav-bytes.js';
 
@@ -261,13 +253,31 @@ describe('decodeWav: bad input', () => {
   it('no fmt chunk, or fmt too short', () => {
     expectWavError(riff([{ id: 'data', body: pcm16([1]) }]), 'E_WAV_NO_FMT');
     expectWavError(riff([]), 'E_WAV_NO_FMT');
-    expectWavError(riff([{ id: 'fmt ', body: fmtBody({ length: 14 }) }, { id: 'data', body: pcm16([1]) }]), 'E_WAV_NO_FMT');
+    expectWavError(
+      riff([
+        { id: 'fmt ', body: fmtBody({ length: 14 }) },
+        { id: 'data', body: pcm16([1]) },
+      ]),
+      'E_WAV_NO_FMT',
+    );
     const shortExt = fmtBody({ extensible: { subFormat: 1 }, length: 18 });
-    expectWavError(riff([{ id: 'fmt ', body: shortExt }, { id: 'data', body: pcm16([1]) }]), 'E_WAV_NO_FMT');
+    expectWavError(
+      riff([
+        { id: 'fmt ', body: shortExt },
+        { id: 'data', body: pcm16([1]) },
+      ]),
+      'E_WAV_NO_FMT',
+    );
   });
 
   it('no data chunk', () => {
-    expectWavError(riff([{ id: 'fmt ', body: fmtBody() }, { id: 'LIST', body: ascii('INFO') }]), 'E_WAV_NO_DATA');
+    expectWavError(
+      riff([
+        { id: 'fmt ', body: fmtBody() },
+        { id: 'LIST', body: ascii('INFO') },
+      ]),
+      'E_WAV_NO_DATA',
+    );
   });
 
   it('truncated data', () => {
@@ -341,7 +351,7 @@ describe('decodeWav fuzz', () => {
         if (kind === 0) b[at] = pick(256);
         else if (kind === 1 && at + 4 <= b.length) dv.setUint32(at, interesting[pick(interesting.length)]!, true);
         else if (kind === 2 && at + 2 <= b.length) dv.setUint16(at, pick(0x10000), true);
-        else b[at] ^= 1 << pick(8);
+        else b[at]! ^= 1 << pick(8);
       }
       const input = r() < 0.3 ? b.subarray(0, pick(b.length + 1)) : b;
       try {
@@ -349,7 +359,7 @@ describe('decodeWav fuzz', () => {
         expect(out.channels.length).toBeGreaterThan(0);
         ok++;
       } catch (e) {
-        if (!(e instanceof VoiceAecError)) throw new Error(`iteration ${iter}: raw ${String(e)}`);
+        if (!(e instanceof VoiceAecError)) throw new Error(`iteration ${iter}: raw ${String(e)}`, { cause: e });
         expect(e.message).toContain('fuzz.wav');
         failed++;
       }
@@ -429,7 +439,10 @@ describe('readWavFile / writeWavFile', () => {
     for (let i = 0; i < x.length; i++) x[i] = Math.sin(i / 7) * 0.5;
     const other = new Float32Array(x.length).fill(0.9);
     for (const encoding of ['pcm16', 'pcm24', 'float32'] as const) {
-      for (const audio of [{ sampleRate: 16_000, samples: x }, { sampleRate: 16_000, channels: [x, other] }]) {
+      for (const audio of [
+        { sampleRate: 16_000, samples: x },
+        { sampleRate: 16_000, channels: [x, other] },
+      ]) {
         const bytes = encodeWav(audio, { encoding });
         const view = wavSampleView(bytes, NAME);
         const want = decodeWav(bytes, NAME).channels[0]!;

@@ -27,7 +27,20 @@ function codeOf(fn: () => unknown): string {
 describe('protocol golden vectors', () => {
   it('covers every message type and both sample formats', () => {
     const types = new Set(files.filter((f) => f.endsWith('.json')).map((f) => (JSON.parse(readFileSync(dir + f, 'utf8')) as { type: string }).type));
-    expect([...types].sort()).toEqual(['audioLoaded', 'configure', 'configured', 'error', 'event', 'hello', 'loadAudio', 'ready', 'teardown', 'teardownDone', 'trial', 'trialDone']);
+    expect([...types].sort()).toEqual([
+      'audioLoaded',
+      'configure',
+      'configured',
+      'error',
+      'event',
+      'hello',
+      'loadAudio',
+      'ready',
+      'teardown',
+      'teardownDone',
+      'trial',
+      'trialDone',
+    ]);
     expect(files.filter((f) => f.endsWith('.bin')).length).toBeGreaterThanOrEqual(3);
   });
 
@@ -45,7 +58,16 @@ describe('protocol golden vectors', () => {
 
   it('reads the header fields at their documented offsets', () => {
     const f = decodeAudioFrame(new Uint8Array(readFileSync(`${dir}audio-play-s16-stereo.bin`)));
-    expect(f).toMatchObject({ kind: 'play', format: 's16', channels: 2, streamId: 8, sequence: 41, hostTimeNs: 1234567890123n, sampleRate: 16000, frameCount: 160 });
+    expect(f).toMatchObject({
+      kind: 'play',
+      format: 's16',
+      channels: 2,
+      streamId: 8,
+      sequence: 41,
+      hostTimeNs: 1234567890123n,
+      sampleRate: 16000,
+      frameCount: 160,
+    });
   });
 
   it.each(Object.entries(invalidIndex))('invalid/%s fails with %s', (file, code) => {

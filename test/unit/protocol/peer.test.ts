@@ -6,7 +6,11 @@ import { Peer } from '../../../src/protocol/peer.js';
 
 const servers: WebSocketServer[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) await new Promise<void>((done) => { for (const c of s.clients) c.terminate(); s.close(() => done()); });
+  for (const s of servers.splice(0))
+    await new Promise<void>((done) => {
+      for (const c of s.clients) c.terminate();
+      s.close(() => done());
+    });
 });
 
 /** A loopback server whose connections are handed to `onSocket`, and a client Peer connected to it. */
@@ -26,7 +30,7 @@ describe('Peer', () => {
   it('matches a reply to its request by inReplyTo', async () => {
     const peer = await pair((ws) =>
       ws.on('message', (d) => {
-        const m = JSON.parse(d.toString());
+        const m = JSON.parse((d as Buffer).toString());
         // A stray reply to another id first: it must not satisfy the request.
         ws.send(JSON.stringify({ type: 'teardownDone', id: 1, version: 1, inReplyTo: m.id + 100, ok: false, errors: [] }));
         ws.send(JSON.stringify({ type: 'teardownDone', id: 2, version: 1, inReplyTo: m.id, ok: true, errors: [] }));
@@ -49,7 +53,9 @@ describe('Peer', () => {
   });
 
   it('turns a fatal error reply into a rejection carrying its code', async () => {
-    const peer = await pair((ws) => ws.on('message', () => ws.send(JSON.stringify({ type: 'error', id: 1, version: 1, inReplyTo: 1, code: 'E_AUDIO_UNKNOWN', message: 'x', fatal: true }))));
+    const peer = await pair((ws) =>
+      ws.on('message', () => ws.send(JSON.stringify({ type: 'error', id: 1, version: 1, inReplyTo: 1, code: 'E_AUDIO_UNKNOWN', message: 'x', fatal: true }))),
+    );
     await expect(peer.request({ type: 'teardown' }, 'teardownDone', 2000)).rejects.toMatchObject({ code: 'E_AUDIO_UNKNOWN' });
   });
 
@@ -68,7 +74,7 @@ describe('Peer', () => {
   it('closes with a protocol error when the remote sends a message of the wrong role', async () => {
     const got: string[] = [];
     const peer = await pair((ws) => {
-      ws.on('message', (d) => got.push(JSON.parse(d.toString()).code));
+      ws.on('message', (d) => got.push(JSON.parse((d as Buffer).toString()).code));
       // After the client has wrapped its socket in a Peer.
       setTimeout(() => ws.send(JSON.stringify({ type: 'hello', id: 1, version: 1, token: 'a'.repeat(16), client: { name: 'x', version: '1' } })), 30);
     });

@@ -82,7 +82,9 @@ describe('junit.xml', () => {
     const suite = (name: string) => root.children.find((s) => s.attrs.name!.endsWith(`/ ${name}`))!;
     const speaker = suite('speaker&<voice>');
     expect(speaker.children.filter((c) => c.name === 'testcase').map((c) => c.attrs.name)).toEqual([
-      'leak rate upper bound at 300 ms ≤ 50 %', 'failed trials ≤ 0', 'requested configuration honoured',
+      'leak rate upper bound at 300 ms ≤ 50 %',
+      'failed trials ≤ 0',
+      'requested configuration honoured',
     ]);
     const leak = speaker.children.find((c) => c.attrs.name?.startsWith('leak rate'))!;
     const failure = leak.children.find((c) => c.name === 'failure')!;

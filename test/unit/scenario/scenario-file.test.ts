@@ -18,7 +18,19 @@ function errorOf(fn: () => unknown): { code: string; line: string } {
 describe('scenario files', () => {
   it('ships the scenarios the issue lists', () => {
     expect(listShippedScenarios()).toEqual(
-      expect.arrayContaining(['quiet-room', 'office', 'reflective-room', 'init-order', 'session-mode', 'routes', 'teardown', 'callkit-incoming', 'barge-in', 'cold-start', 'nightly']),
+      expect.arrayContaining([
+        'quiet-room',
+        'office',
+        'reflective-room',
+        'init-order',
+        'session-mode',
+        'routes',
+        'teardown',
+        'callkit-incoming',
+        'barge-in',
+        'cold-start',
+        'nightly',
+      ]),
     );
   });
 

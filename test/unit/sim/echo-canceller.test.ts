@@ -19,7 +19,8 @@ function echoCase(seconds: number, seed: number) {
 
 /** ERLE (dB) over [a, b): echo power over the power of the echo left in the output. */
 function erle(c: ReturnType<typeof echoCase>, error: Float32Array, a: number, b: number): number {
-  let pe = 0, pr = 0;
+  let pe = 0,
+    pr = 0;
   for (let i = a; i < b; i++) {
     pe += c.echo[i]! ** 2;
     pr += (error[i]! - c.noise[i]!) ** 2;

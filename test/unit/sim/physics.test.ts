@@ -51,7 +51,7 @@ function condition(over: ConfigOverrides, trials = TRIALS): Condition {
 
 const describeRates = (name: string, c: Condition) => `${name}: ${GATES_MS.map((g) => `${g}:${Math.round(c.rate(g) * 100)}%`).join(' ')}`;
 
-describe('echo delay: the analysis measures each route\'s documented latency within 1 ms', () => {
+describe("echo delay: the analysis measures each route's documented latency within 1 ms", () => {
   const cases = Object.keys(DEVICE_PROFILES).flatMap((profile) => ROUTES.map((route) => [profile, route] as const));
   it.each(cases)('%s, %s (calibration trial: voice processing bypassed)', (profile, route) => {
     const phone = new VirtualPhone({ profile, seed: 3 });
@@ -131,7 +131,10 @@ describe('leak versus gate', () => {
   });
 
   it('VP enabled before the playback graph, and default mode on the speaker, leak far more than the correct engine', () => {
-    for (const [name, bad] of [['vpFirst', c.vpFirst!], ['default mode', c.defaultMode!]] as const) {
+    for (const [name, bad] of [
+      ['vpFirst', c.vpFirst!],
+      ['default mode', c.defaultMode!],
+    ] as const) {
       const versus = `${describeRates(name, bad)} vs ${describeRates('correct', c.quiet!)}`;
       expect(bad.rate(300) - c.quiet!.rate(300), versus).toBeGreaterThanOrEqual(0.25);
       expect(bad.meanTailMs - c.quiet!.meanTailMs, versus).toBeGreaterThan(80);

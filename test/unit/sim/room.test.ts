@@ -49,22 +49,27 @@ describe('room presets: T20 per octave band is the preset target', () => {
     writeFileSync(file, Buffer.from(h.buffer, h.byteOffset, h.byteLength));
     return { ...c, h, file };
   });
-  const independent = JSON.parse(execFileSync(python(), [SCRIPT, String(FS), ...files.map((f) => f.file)], { encoding: 'utf8' })) as Array<Record<string, number | null>>;
+  const independent = JSON.parse(execFileSync(python(), [SCRIPT, String(FS), ...files.map((f) => f.file)], { encoding: 'utf8' })) as Array<
+    Record<string, number | null>
+  >;
 
-  it.each(files.map((f, i) => [`${f.preset.id}, seed ${f.seed}, ${f.name}`, i] as const))('%s: within 10 % by src/dsp/schroeder.ts and by scipy', (_label, i) => {
-    const f = files[i]!;
-    const ours = octaveBandReverb(f.h, FS, { fromDb: -5, toDb: -25 });
-    let checked = 0;
-    OCTAVE_CENTRES_HZ.forEach((centre, b) => {
-      const target = f.preset.rt60S[b]!;
-      if (!measurable(centre, target)) return;
-      checked++;
-      expect(Math.abs(ours[b]!.t60! / target - 1), `schroeder.ts ${centre} Hz: ${ours[b]!.t60} s vs ${target} s`).toBeLessThan(0.1);
-      const theirs = independent[i]![String(centre)]!;
-      expect(Math.abs(theirs / target - 1), `scipy ${centre} Hz: ${theirs} s vs ${target} s`).toBeLessThan(0.1);
-    });
-    expect(checked).toBeGreaterThanOrEqual(3); // the car's short decay leaves 1–4 kHz
-  });
+  it.each(files.map((f, i) => [`${f.preset.id}, seed ${f.seed}, ${f.name}`, i] as const))(
+    '%s: within 10 % by src/dsp/schroeder.ts and by scipy',
+    (_label, i) => {
+      const f = files[i]!;
+      const ours = octaveBandReverb(f.h, FS, { fromDb: -5, toDb: -25 });
+      let checked = 0;
+      OCTAVE_CENTRES_HZ.forEach((centre, b) => {
+        const target = f.preset.rt60S[b]!;
+        if (!measurable(centre, target)) return;
+        checked++;
+        expect(Math.abs(ours[b]!.t60! / target - 1), `schroeder.ts ${centre} Hz: ${ours[b]!.t60} s vs ${target} s`).toBeLessThan(0.1);
+        const theirs = independent[i]![String(centre)]!;
+        expect(Math.abs(theirs / target - 1), `scipy ${centre} Hz: ${theirs} s vs ${target} s`).toBeLessThan(0.1);
+      });
+      expect(checked).toBeGreaterThanOrEqual(3); // the car's short decay leaves 1–4 kHz
+    },
+  );
 });
 
 describe('image sources', () => {

@@ -27,7 +27,7 @@ describe('VirtualPhone: identity and configuration', () => {
     expect(() => phone('pixel-9')).toThrow(/no device profile/);
   });
 
-  it('reports effective latencies: the profile\'s plus the IO buffer iOS grants (power-of-two frames)', () => {
+  it("reports effective latencies: the profile's plus the IO buffer iOS grants (power-of-two frames)", () => {
     const r = phone().configure(simConfig({ ioBufferMs: 5 }));
     expect(r.ok).toBe(true);
     const io = grantedIoBufferMs(5, FS);
@@ -43,7 +43,11 @@ describe('VirtualPhone: identity and configuration', () => {
     ['…or to the speaker with defaultToSpeaker', { route: 'bluetoothA2DP' as const, options: ['defaultToSpeaker' as const] }, 'speaker'],
     ['bluetoothHFP is implied by voiceChat', { route: 'bluetoothHFP' as const, options: [] }, 'bluetoothHFP'],
     ['bluetoothHFP in default mode needs allowBluetooth', { route: 'bluetoothHFP' as const, options: [], mode: 'default' as const }, 'receiver'],
-    ['the receiver is out of reach in videoChat (it implies defaultToSpeaker)', { route: 'receiver' as const, options: [], mode: 'videoChat' as const }, 'speaker'],
+    [
+      'the receiver is out of reach in videoChat (it implies defaultToSpeaker)',
+      { route: 'receiver' as const, options: [], mode: 'videoChat' as const },
+      'speaker',
+    ],
     ['wired headphones are always plugged in the virtual lab', { route: 'wired' as const, options: [] }, 'wired'],
   ])('route: %s', (_name, over, effective) => {
     const p = phone();
@@ -94,8 +98,21 @@ describe('VirtualPhone: trials', () => {
     const half = Math.floor(speech.length / 2);
     const late = (half / FS) * 1000 + 200; // the second half arrives 200 ms after the first has drained
     const r = p.runTrial({
-      type: 'trial', id: 1, version: 1, trialId: 'x', streamId: 1, audioId: 'tts', preRollMs: 400, postRollMs: 1000, bypassVoiceProcessing: false, nearEnd: null, groundTruth: true,
-      schedule: [{ atMs: 0, startFrame: 0, frameCount: half }, { atMs: late, startFrame: half, frameCount: speech.length - half }],
+      type: 'trial',
+      id: 1,
+      version: 1,
+      trialId: 'x',
+      streamId: 1,
+      audioId: 'tts',
+      preRollMs: 400,
+      postRollMs: 1000,
+      bypassVoiceProcessing: false,
+      nearEnd: null,
+      groundTruth: true,
+      schedule: [
+        { atMs: 0, startFrame: 0, frameCount: half },
+        { atMs: late, startFrame: half, frameCount: speech.length - half },
+      ],
     });
     const pre = 0.4 * FS;
     const resume = pre + Math.round((late * FS) / 1000);
@@ -109,9 +126,16 @@ describe('VirtualPhone: trials', () => {
 
     const ms = (s: number) => (s * 1000) / FS;
     expect(r.events.map((e) => [e.name, e.tMs])).toEqual([
-      ['micStarted', 0], ['engineStarted', 0], ['playbackStarted', 400], ['chunkAppended', 400],
-      ['bufferDrained', ms(pre + half)], ['gateArmed', ms(pre + half)], ['chunkAppended', ms(resume)], ['gateDisarmed', ms(resume)],
-      ['bufferDrained', ms(end)], ['gateArmed', ms(end)],
+      ['micStarted', 0],
+      ['engineStarted', 0],
+      ['playbackStarted', 400],
+      ['chunkAppended', 400],
+      ['bufferDrained', ms(pre + half)],
+      ['gateArmed', ms(pre + half)],
+      ['chunkAppended', ms(resume)],
+      ['gateDisarmed', ms(resume)],
+      ['bufferDrained', ms(end)],
+      ['gateArmed', ms(end)],
     ]);
     // The hard gate mutes from each drain for 300 ms, or until the next chunk.
     expect(gated!.subarray(pre + half, resume).every((v) => v === 0)).toBe(true);
@@ -133,7 +157,7 @@ describe('VirtualPhone: trials', () => {
     expect(c[1]!.play).toEqual(a[1]!.play);
   });
 
-  it('ground truth: mic = echoTruth + nearTruth + noise, the near end at its level, the floor at the preset\'s', () => {
+  it("ground truth: mic = echoTruth + nearTruth + noise, the near end at its level, the floor at the preset's", () => {
     const p = phone();
     p.configure(simConfig());
     const near = pseudoSpeech(1.5, FS, 77);
@@ -157,13 +181,23 @@ describe('VirtualPhone: trials', () => {
     expect(rmsDb(nearTruth!, at, at + near.length)).toBeGreaterThan(-36);
   });
 
-  it('reads schedule frames in the fixture\'s own rate and plays it at the configured rate', () => {
+  it("reads schedule frames in the fixture's own rate and plays it at the configured rate", () => {
     const p = phone();
     p.configure(simConfig());
     const at24 = pseudoSpeech(1, 24_000, 8);
     p.loadAudio('tts24', 24_000, at24);
     const r = p.runTrial({
-      type: 'trial', id: 1, version: 1, trialId: 'x', streamId: 1, audioId: 'tts24', preRollMs: 100, postRollMs: 100, bypassVoiceProcessing: true, nearEnd: null, groundTruth: false,
+      type: 'trial',
+      id: 1,
+      version: 1,
+      trialId: 'x',
+      streamId: 1,
+      audioId: 'tts24',
+      preRollMs: 100,
+      postRollMs: 100,
+      bypassVoiceProcessing: true,
+      nearEnd: null,
+      groundTruth: false,
       schedule: [{ atMs: 0, startFrame: 0, frameCount: at24.length }],
     });
     expect(r.events.find((e) => e.name === 'bufferDrained')!.tMs).toBeCloseTo(100 + (at24.length / 24_000) * 1000, 1);
