@@ -1,15 +1,15 @@
 /** The few lines `voiceaec run` and `voiceaec report` print about finished results. */
 import chalk from 'chalk';
 import { join } from 'node:path';
-import { cellOutcomes, deviceLabel, dimsLabel, failedOutcomes, gateAt, markGates, recLabel } from '../report/format.js';
+import { cellOutcomes, deviceLabel, dimsLabel, failedOutcomes, gateAt, markGates, onHardware, recLabel } from '../report/format.js';
 import type { Results } from '../report/results-schema.js';
 import { table } from './output.js';
 
 export function formatResultsSummary(results: Results, runDir: string | null): string {
   const lines: string[] = [];
   for (const r of results.runs) {
-    const dev = deviceLabel(r);
-    lines.push(`${chalk.bold(r.scenario.name)} on ${r.device.simulated ? chalk.yellow(dev) : dev}`);
+    const dev = deviceLabel(r.device);
+    lines.push(`${chalk.bold(r.scenario.name)} on ${onHardware(r) ? dev : chalk.yellow(dev)}`);
   }
   // The three gates practitioners argue about, when the run evaluated them.
   const marks = markGates(results);

@@ -6,6 +6,7 @@
  * when asked to (`reanalyze: false`) or when the audio is gone. Deterministic: no clock, no
  * absolute paths.
  */
+import { deviceClassOf } from '../core/device-class.js';
 import { basename, resolve } from 'node:path';
 import { inputError } from '../core/errors.js';
 import { mapPool } from '../core/map-pool.js';
@@ -75,7 +76,7 @@ function runInfo(id: string, m: RunManifest, pass: boolean): RunInfo {
     scenario: { name: m.scenario.name, source: m.scenario.source },
     seed: m.seed,
     tool: { version: m.tool.version, gitCommit: m.tool.gitCommit },
-    device: { ...m.device },
+    device: { ...m.device, class: deviceClassOf(m.device) },
     startedAt: m.startedAt,
     endedAt: m.endedAt,
     status: m.status,

@@ -4,6 +4,7 @@
  * examples, shared with the Swift harness. Fields are strict: a message with a field this
  * version does not know is rejected (versioning rules in docs/protocol.md).
  */
+import { DEVICE_CLASSES } from '../core/device-class.js';
 import { z } from 'zod';
 
 export const PROTOCOL_VERSION = 1;
@@ -28,7 +29,7 @@ export const TeardownOrder = z.enum(['correct', 'disableVpWhileRunning']);
 export const Activation = z.enum(['app', 'callkit', 'callkitAppActivates']);
 export const GateKind = z.enum(['none', 'hard', 'rms2']);
 /** ready.device.class: a real iPhone, the virtual iPhone (src/sim/), or HarnessKit's loopback test double. */
-export const DeviceClass = z.enum(['iphone', 'virtual-iphone', 'loopback']);
+export const DeviceClass = z.enum(DEVICE_CLASSES);
 
 export const GateConfig = z
   .object({

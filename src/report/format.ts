@@ -4,6 +4,7 @@ import { type CellSummary, type GateStats, type Recommendation } from '../analys
 import type { Results, RunInfo } from './results-schema.js';
 
 export { pct };
+export { deviceCaveat, deviceLabel } from '../core/device-class.js';
 
 /** Gates every report shows when evaluated: the values practitioners argue about. */
 export const MARK_GATES = [300, 500, 800] as const;
@@ -18,12 +19,8 @@ export function dimsLabel(dims: Record<string, string | number | boolean>): stri
   return e.length === 0 ? '(single cell)' : e.map(([k, v]) => `${k}=${String(v)}`).join(', ');
 }
 
-export function deviceLabel(r: RunInfo): string {
-  const d = r.device;
-  return d.simulated
-    ? `SIMULATED DEVICE — ${d.name} (model ${d.model}, iOS ${d.osVersion} profile)`
-    : `${d.name} — ${d.model}, iOS ${d.osVersion}, harness app ${d.appVersion}`;
-}
+/** A real iPhone measured these numbers; anything else is a model or a test double and is labelled so. */
+export const onHardware = (r: RunInfo): boolean => r.device.class === 'iphone';
 
 export function recLabel(r: Recommendation): string {
   switch (r.status) {

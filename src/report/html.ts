@@ -7,8 +7,23 @@
  */
 import type { AcceptanceOutcome } from '../analysis/acceptance-check.js';
 import type { CellSummary, GateStats } from '../analysis/cell-schema.js';
-import type { ClientData } from './client-data.js';
-import { cellOutcomes, dimsLabel, displayGates, failedOutcomes, gateAt, intervalText, leakCell, markGates, num, pct, recLabel } from './format.js';
+import { buildClientData } from './build-client-data.js';
+import { CSP, CSS } from './html-style.js';
+import {
+  cellOutcomes,
+  deviceCaveat,
+  deviceLabel,
+  dimsLabel,
+  displayGates,
+  failedOutcomes,
+  gateAt,
+  intervalText,
+  leakCell,
+  num,
+  onHardware,
+  pct,
+  recLabel,
+} from './format.js';
 import type { Results } from './results-schema.js';
 import type { TrialView } from './trial-view.js';
 
@@ -43,55 +58,6 @@ function scriptJson(v: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-const CSP = [
-  "default-src 'none'",
-  "script-src 'unsafe-inline'",
-  "style-src 'unsafe-inline'",
-  'img-src data:',
-  "media-src data: file: 'self'",
-  "connect-src 'none'",
-  "font-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
-
-const CSS = `
-:root{--fg:#1b1f24;--muted:#5b6470;--line:#d8dee4;--bg:#fff;--card:#f6f8fa;--bad:#b3261e;--good:#137333;--warn:#8a5a00}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-main{max-width:1180px;margin:0 auto;padding:12px 16px 48px}
-h1{font-size:1.45rem;margin:.3em 0}h2{font-size:1.2rem;margin:1.6em 0 .5em;border-bottom:1px solid var(--line);padding-bottom:.2em}
-h3{font-size:1.05rem;margin:1.2em 0 .4em}
-.badge{display:inline-block;padding:.1em .6em;border-radius:4px;font-weight:700;color:#fff;vertical-align:middle}
-.pass{background:var(--good)}.fail{background:var(--bad)}.inconclusive{background:var(--warn)}
-.sim{background:#ffe8a3;border:2px solid #c58a00;color:#5c3d00;font-weight:700;padding:.6em .8em;border-radius:6px;margin:.5em 0;font-size:1.05rem}
-.device{background:var(--card);border:1px solid var(--line);padding:.5em .8em;border-radius:6px;margin:.5em 0}
-.muted{color:var(--muted)}.small{font-size:.85rem}
-.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.4em 0}
-table{border-collapse:collapse;font-size:.9rem;min-width:100%}
-th,td{border-bottom:1px solid var(--line);padding:.3em .5em;text-align:left;vertical-align:top;white-space:nowrap}
-td.wrap,th.wrap{white-space:normal;min-width:14em}
-td.cellname{white-space:normal;min-width:10em;max-width:18em;overflow-wrap:break-word}
-th{background:var(--card);font-weight:600}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.differs td{background:#fff4e5}
-.ok{color:var(--good);font-weight:600}.no{color:var(--bad);font-weight:600}.na{color:var(--muted)}
-.answer{font-size:1.05rem}
-.card{border:1px solid var(--line);border-radius:8px;padding:10px 12px;margin:14px 0;background:#fff}
-.rec{font-size:1.05rem;margin:.3em 0}
-.plot{width:100%;min-height:60px;margin:.4em 0}
-.grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:12px}
-@media (max-width:760px){.grid{grid-template-columns:minmax(0,1fr)}main{padding:8px 10px 40px}body{font-size:14px}}
-.heat td{text-align:center;min-width:6em}
-.bar{display:inline-block;height:.7em;background:#4a78c2;border-radius:2px;vertical-align:middle;margin-right:.4em}
-button.t{font:inherit;border:1px solid var(--line);background:var(--card);border-radius:4px;padding:0 .4em;cursor:pointer}
-tr.detail>td{background:#fbfcfd;white-space:normal}
-audio{width:260px;max-width:100%;height:34px}
-.audio label{display:inline-flex;flex-wrap:wrap;align-items:center;gap:.4em;margin:.2em 1em .2em 0}
-.u-legend{font-size:12px}.u-legend th{font-weight:500}
-footer{margin-top:3em;color:var(--muted);font-size:.85rem}
-`;
-
 /* ------------------------------------------------------------------ server-side parts */
 
 const yes = (b: boolean | null) => (b === null ? '<span class="na">n/a</span>' : b ? '<span class="no">leak</span>' : '<span class="ok">clean</span>');
@@ -107,9 +73,10 @@ function header(results: Results): string {
   const failed = failedOutcomes(results);
   const verdict = results.acceptance.length === 0 ? '<span class="badge inconclusive">NO RULES</span>' : statusBadge(results.pass ? 'pass' : 'fail');
   const runs = results.runs.map((r) => {
-    const dev = r.device.simulated
-      ? `<div class="sim" data-simulated="true">⚠ SIMULATED DEVICE — ${esc(r.device.name)} (${esc(r.device.model)}, iOS ${esc(r.device.osVersion)} profile). These numbers describe the virtual iPhone's model, not real hardware.</div>`
-      : `<div class="device" data-simulated="false"><b>${esc(r.device.model)}</b> · iOS ${esc(r.device.osVersion)} · ${esc(r.device.name)} · harness app ${esc(r.device.appVersion)}</div>`;
+    const caveat = deviceCaveat(r.device);
+    const dev = caveat
+      ? `<div class="sim" data-simulated="true" data-device-class="${r.device.class}">⚠ ${esc(deviceLabel(r.device))}. ${esc(caveat)}</div>`
+      : `<div class="device" data-simulated="false" data-device-class="iphone"><b>${esc(r.device.model)}</b> · iOS ${esc(r.device.osVersion)} · ${esc(r.device.name)} · harness app ${esc(r.device.appVersion)}</div>`;
     return `${dev}<div class="small muted">run <b>${esc(r.id)}</b> · scenario <b>${esc(r.scenario.name)}</b> (${esc(r.scenario.source)}) · seed ${r.seed} · ${esc(r.startedAt)} → ${esc(r.endedAt ?? 'not finished')} · ${esc(r.status)} · recorded with voiceaec ${esc(r.tool.version)}${r.tool.gitCommit ? ` (${esc(r.tool.gitCommit.slice(0, 12))})` : ''}</div>`;
   });
   const summary =
@@ -273,49 +240,10 @@ ${trialTable(c, tIndex)}
 </section>`;
 }
 
-function clientData(results: Results, trials: TrialView[]): ClientData {
-  const marks = markGates(results);
-  const pct1 = (x: number) => Math.round(x * 1000) / 10;
-  const p100 = (x: number | null) => (x === null ? null : pct1(x));
-  const cells = results.cells.map((c, i) => ({
-    key: `cell-${i}`,
-    gates: c.gates.map((g) => g.gateMs),
-    rate: c.gates.map((g) => p100(g.rate)),
-    upper: c.gates.map((g) => (g.decided ? p100(g.upper) : null)),
-    lower: c.gates.map((g) => (g.decided ? p100(g.lower) : null)),
-    rateAc: c.gatesFromAcousticEnd.map((g) => p100(g.rate)),
-    rms2: c.rms2 ? c.rms2.gates.map((g) => p100(g.rate)) : null,
-    target: pct1(c.targetLeakRate),
-    rec: c.recommendation.gateMs,
-    res: {
-      frameMs: c.residual.frameMs,
-      thr: c.residual.thresholdDb,
-      median: c.residual.medianDb,
-      worst: c.residual.worst?.excessDb ?? null,
-      worstTrial: c.residual.worst?.trial ?? null,
-    },
-  }));
-  const rowOf = new Map(results.cells.flatMap((c) => c.trials.map((t) => [`${c.run}\u0000${c.id}\u0000${t.index}`, t] as const)));
-  const ts = trials.map((t) => {
-    const row = rowOf.get(`${t.run}\u0000${t.cell}\u0000${t.index}`);
-    return {
-      step: t.stepMs,
-      ref: t.refEnv,
-      mic: t.micEnv,
-      ev: t.events.map((e): [string, number] => [e.type, Math.round(e.tMs * 10) / 10]),
-      drain: row?.drainMs ?? null,
-      acEnd: row?.acousticEndMs ?? null,
-      audio: t.audio,
-      note: t.note,
-    };
-  });
-  return { marks, cells, trials: ts };
-}
-
 export function renderHtml(input: HtmlInput): string {
   const { results, trials, assets } = input;
   const tIndex = new Map(trials.map((t, i) => [`${t.run}\u0000${t.cell}\u0000${t.index}`, i] as const));
-  const title = `voiceaec — ${results.runs.map((r) => `${r.scenario.name} on ${r.device.simulated ? 'SIMULATED ' : ''}${r.device.model}`).join(', ')}`;
+  const title = `voiceaec — ${results.runs.map((r) => `${r.scenario.name} on ${onHardware(r) ? '' : `${r.device.class === 'loopback' ? 'LOOPBACK' : 'SIMULATED'} `}${r.device.model}`).join(', ')}`;
   const js = assets.uplotJs.replace(/<\/script/gi, '<\\/script');
   const client = assets.clientJs.replace(/<\/script/gi, '<\\/script');
   const css = assets.uplotCss.replace(/<\/style/gi, '<\\/style');
@@ -345,7 +273,7 @@ ${results.cells.map((c, i) => cellSection(results, c, i, tIndex)).join('\n')}
 <p>Generated by voiceaec ${esc(results.generator.version)}. ${results.warnings.length ? `Warnings: ${esc(results.warnings.join(' · '))}` : ''}</p>
 </footer>
 </main>
-<script id="voiceaec-data" type="application/json">${scriptJson(clientData(results, trials))}</script>
+<script id="voiceaec-data" type="application/json">${scriptJson(buildClientData(results, trials))}</script>
 <script>${js}</script>
 <script>${client}</script>
 </body>

@@ -57,7 +57,8 @@ export function renderJunit(results: Results): string {
     const outcomes = results.acceptance.filter((a) => a.run === run.id);
     const props = [
       ['scenario', run.scenario.name],
-      ['device', deviceLabel(run)],
+      ['device', deviceLabel(run.device)],
+      ['deviceClass', run.device.class],
       ['simulated', String(run.device.simulated)],
       ['seed', String(run.seed)],
       ['voiceaec', run.tool.version],

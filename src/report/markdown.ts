@@ -2,7 +2,7 @@
  * summary.md: the answer in a form a pull-request comment shows well — verdict, device
  * (simulated or not), one row per cell, the failed rules with their numbers.
  */
-import { cellOutcomes, dimsLabel, deviceLabel, displayGates, failedOutcomes, gateAt, leakCell, num, pct, recLabel } from './format.js';
+import { cellOutcomes, dimsLabel, deviceLabel, displayGates, failedOutcomes, gateAt, leakCell, num, onHardware, pct, recLabel } from './format.js';
 import type { Results } from './results-schema.js';
 
 /** Pipes and newlines would break a table row. */
@@ -19,7 +19,7 @@ export function renderMarkdown(results: Results): string {
   out.push(`## voiceaec: ${results.pass ? '✅' : '❌'} ${verdict}`, '');
   for (const r of results.runs) {
     out.push(
-      `**${r.scenario.name}** on ${r.device.simulated ? '⚠️ **' : ''}${deviceLabel(r)}${r.device.simulated ? '**' : ''} · seed ${r.seed} · run \`${r.id}\` (${r.status})`,
+      `**${r.scenario.name}** on ${onHardware(r) ? deviceLabel(r.device) : `⚠️ **${deviceLabel(r.device)}**`} · seed ${r.seed} · run \`${r.id}\` (${r.status})`,
     );
   }
   out.push('');

@@ -5,6 +5,7 @@
  * run directory gives the same bytes (no clock, no absolute paths, everything ordered).
  * Bump RESULTS_SCHEMA when a field changes meaning or disappears; adding fields is minor.
  */
+import { DEVICE_CLASSES } from '../core/device-class.js';
 import { z } from 'zod';
 import { AcceptanceOutcomeSchema, AcceptanceRuleSchema } from '../analysis/acceptance-check.js';
 import { CellSummarySchema } from '../analysis/cell-schema.js';
@@ -22,7 +23,8 @@ export const RunInfoSchema = z.object({
     osVersion: z.string(),
     appVersion: z.string(),
     name: z.string(),
-    simulated: z.boolean().describe('true: the virtual iPhone, a model; no claim about real hardware'),
+    simulated: z.boolean().describe('true: a model or a test double; no claim about real hardware'),
+    class: z.enum(DEVICE_CLASSES).describe('iphone: real hardware; virtual-iphone: the simulator’s model; loopback: HarnessKit’s test double'),
   }),
   startedAt: z.string(),
   endedAt: z.string().nullable(),

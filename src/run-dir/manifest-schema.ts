@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { AcceptanceSchema } from '../config/acceptance.js';
 import { AnalysisOptionsSchema } from '../config/analysis-options.js';
-import { DeviceConfig, DeviceError, EffectiveConfig } from '../protocol/messages.js';
+import { DeviceClass, DeviceConfig, DeviceError, EffectiveConfig } from '../protocol/messages.js';
 
 export const RUN_SCHEMA = 'voiceaec.run/1';
 
@@ -61,6 +61,8 @@ export const RunManifestSchema = z
         appVersion: z.string(),
         name: z.string(),
         simulated: z.boolean(),
+        /** Absent in run directories from before the class existed: derived from `simulated`. */
+        class: DeviceClass.optional(),
       })
       .strict(),
     startedAt: z.string(),

@@ -6,6 +6,7 @@
  * manifest after each trial, survives device crashes, and resumes a killed run where it
  * stopped.
  */
+import { deviceClassOf } from '../core/device-class.js';
 import { deviceError, inputError, isVoiceAecError } from '../core/errors.js';
 import { ANALYSIS_REQUEST_SCHEMA, type AnalysisRequest } from '../analysis/analysis-request.js';
 import { analyzeCalibrationRecording, analyzeRecording } from '../analysis/analyze-recording.js';
@@ -183,6 +184,7 @@ export class ScenarioRunner {
       appVersion: info.appVersion,
       name: info.name,
       simulated: info.simulated,
+      class: deviceClassOf(info),
     };
     this.o.onProgress?.({ type: 'connected', device });
 

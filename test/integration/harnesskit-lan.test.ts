@@ -163,7 +163,15 @@ describe('voiceaec-harness (LoopbackEngine) dialling voiceaec run --device lan',
       expect(manifest.status).toBe('complete');
       expect(manifest.device).toMatchObject({ model: 'LoopbackEngine', simulated: true });
       expect(String(manifest.device.name)).not.toMatch(/iphone/i);
-      if ('class' in manifest.device) expect(manifest.device.class).toBe('loopback');
+      expect(manifest.device.class).toBe('loopback');
+      // Every report says so: the terminal, results.json, Markdown, JUnit and the HTML banner.
+      expect(cli.output()).toMatch(/device: LOOPBACK TEST DEVICE — .*not a phone/);
+      expect(json(join(out, 'results.json')).runs[0].device.class).toBe('loopback');
+      expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/⚠️ \*\*LOOPBACK TEST DEVICE — /);
+      expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('<property name="deviceClass" value="loopback"/>');
+      const html = readFileSync(join(out, 'report.html'), 'utf8');
+      expect(html).toMatch(/data-device-class="loopback">⚠ LOOPBACK TEST DEVICE — [^<]*not a phone\)\. These numbers describe HarnessKit’s loopback test double/);
+      expect(html).not.toMatch(/SIMULATED DEVICE|virtual iPhone/i);
 
       const cellDir = join(out, 'cells', manifest.cells[0].id);
       const trials = readdirSync(cellDir).filter((d) => /^trial-\d{3}$/.test(d));

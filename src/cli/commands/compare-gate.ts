@@ -9,7 +9,7 @@ import { type Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
 import type { CellSummary, GateStats } from '../../analysis/cell-schema.js';
 import { parseGateList, parseSweep } from '../../config/analysis-options.js';
-import { deviceLabel, dimsLabel, intervalText, leakCell, num, pct } from '../../report/format.js';
+import { deviceLabel, dimsLabel, intervalText, leakCell, num, onHardware, pct } from '../../report/format.js';
 import type { Results } from '../../report/results-schema.js';
 import { evaluateRun, type EvaluateOptions } from '../../evaluation/evaluate-run.js';
 import { reanalyzeMode } from '../option-parsers.js';
@@ -115,8 +115,8 @@ export function formatCompareGate(results: Results): string {
   const goal = c0 ? `target ≤ ${pct(c0.targetLeakRate)} leaks at ${pct(c0.confidence)} confidence (Wilson upper bound)` : 'no cells';
   out.push(chalk.bold(`voiceaec compare-gate — ${goal}`));
   for (const r of results.runs) {
-    const dev = deviceLabel(r);
-    out.push(`${results.runs.length > 1 ? `${r.id}: ` : ''}${r.scenario.name} on ${r.device.simulated ? chalk.yellow.bold(dev) : dev}`);
+    const dev = deviceLabel(r.device);
+    out.push(`${results.runs.length > 1 ? `${r.id}: ` : ''}${r.scenario.name} on ${onHardware(r) ? dev : chalk.yellow.bold(dev)}`);
   }
   const multi = results.runs.length > 1;
   const ids = [...new Set(results.cells.map((c) => c.id))];

@@ -1,4 +1,5 @@
 /** `voiceaec run`: a scenario on a device (the virtual iPhone by default), then the reports. */
+import { deviceClassOf, deviceLabel } from '../../core/device-class.js';
 import chalk from 'chalk';
 import { type Command, Option } from 'commander';
 import { resolve } from 'node:path';
@@ -137,9 +138,7 @@ function progressPrinter(quiet: boolean): (p: RunProgress) => void {
     switch (p.type) {
       case 'connected':
         clear();
-        process.stderr.write(
-          `device: ${p.device.name} (${p.device.model}, iOS ${p.device.osVersion})${p.device.simulated ? chalk.yellow(' — SIMULATED') : ''}\n`,
-        );
+        process.stderr.write(`device: ${deviceClassOf(p.device) === 'iphone' ? deviceLabel(p.device) : chalk.yellow(deviceLabel(p.device))}\n`);
         return;
       case 'cell':
         clear();
