@@ -1,20 +1,37 @@
 /**
- * How the runner reaches a device. `connect` (re)launches when it can and returns a
- * session that has passed hello → ready; the runner calls it again after a crash or a
- * disconnect, which is how a crashed harness app gets relaunched and the run goes on.
+ * How a device is reached. `connect` (re)launches the harness when the driver can and
+ * returns a link that has passed hello → ready; the device session calls it again after a
+ * crash or a disconnect, which is how a crashed harness app gets relaunched and the run
+ * goes on. Drivers know transports and launchers; the protocol conversation above the
+ * link belongs to `DeviceSession` (device-session.ts).
  */
 import type { ReadyMessage } from '../protocol/messages.js';
 import type { Peer } from '../protocol/peer.js';
 
-export interface DeviceSession {
+export interface DeviceLink {
   peer: Peer;
   ready: ReadyMessage;
 }
 
+/** What the manifest records about where a run's device came from, so a resume can check it. */
+export interface DeviceOrigin {
+  /** sim: the in-process virtual iPhone; device: a harness app reached over the network; appium: launched through Appium. */
+  kind: 'sim' | 'device' | 'manual' | 'appium';
+  /** A stable id of the device where the driver knows one (an iPhone's UDID, the sim profile); null otherwise. */
+  id: string | null;
+}
+
 export interface DeviceDriver {
-  readonly kind: 'sim' | 'device' | 'manual';
+  readonly kind: DeviceOrigin['kind'];
   /** Where the device is, for messages: "virtual iPhone (in-process)", a URL… */
   readonly describe: string;
-  connect(): Promise<DeviceSession>;
+  /** The device's stable id where the driver knows one before connecting. */
+  readonly deviceId?: string | null;
+  connect(): Promise<DeviceLink>;
+  /**
+   * After a dropped link: what the driver can tell about why (app state, the tail of the
+   * device log), one line or a few; null when it knows nothing more than the dropped link.
+   */
+  diagnose?(): Promise<string | null>;
   close(): Promise<void>;
 }

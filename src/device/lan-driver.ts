@@ -5,13 +5,13 @@
  */
 import { deviceError } from '../core/errors.js';
 import { listenForDevice, type Listener } from '../protocol/endpoints.js';
-import type { DeviceDriver, DeviceSession } from './device-driver.js';
+import type { DeviceDriver, DeviceLink } from './device-driver.js';
 
 export class LanDriver implements DeviceDriver {
   readonly kind = 'device' as const;
   private listener: Listener | null = null;
-  private readonly waiting: Array<(s: DeviceSession) => void> = [];
-  private readonly arrived: DeviceSession[] = [];
+  private readonly waiting: Array<(s: DeviceLink) => void> = [];
+  private readonly arrived: DeviceLink[] = [];
 
   constructor(
     private readonly port: number,
@@ -38,7 +38,7 @@ export class LanDriver implements DeviceDriver {
     return this.listener.port;
   }
 
-  async connect(): Promise<DeviceSession> {
+  async connect(): Promise<DeviceLink> {
     await this.listen();
     const ready = this.arrived.shift();
     if (ready) return ready;
@@ -51,7 +51,7 @@ export class LanDriver implements DeviceDriver {
           }),
         );
       }, this.waitMs);
-      const done = (s: DeviceSession) => {
+      const done = (s: DeviceLink) => {
         clearTimeout(timer);
         resolve(s);
       };

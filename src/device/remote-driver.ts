@@ -4,7 +4,7 @@
  * can be here; launching apps on phones belongs to the Appium driver.
  */
 import { connectToDevice } from '../protocol/endpoints.js';
-import type { DeviceDriver, DeviceSession } from './device-driver.js';
+import type { DeviceDriver, DeviceLink } from './device-driver.js';
 
 export class RemoteDriver implements DeviceDriver {
   readonly kind = 'device' as const;
@@ -17,7 +17,7 @@ export class RemoteDriver implements DeviceDriver {
     this.describe = `device at ${url}`;
   }
 
-  connect(): Promise<DeviceSession> {
+  connect(): Promise<DeviceLink> {
     return connectToDevice(this.url, this.token);
   }
 

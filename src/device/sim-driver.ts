@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { connectToDevice } from '../protocol/endpoints.js';
 import type { Listener } from '../protocol/endpoints.js';
 import { startSimDevice } from '../sim/device-server.js';
-import type { DeviceDriver, DeviceSession } from './device-driver.js';
+import type { DeviceDriver, DeviceLink } from './device-driver.js';
 
 export const DEFAULT_SIM_PROFILE = 'iphone16-ios18';
 
@@ -20,7 +20,7 @@ export class SimDriver implements DeviceDriver {
 
   constructor(private readonly opts: { seed: number; profile?: string }) {}
 
-  async connect(): Promise<DeviceSession> {
+  async connect(): Promise<DeviceLink> {
     this.server ??= await startSimDevice({ port: 0, token: this.token, profile: this.opts.profile ?? DEFAULT_SIM_PROFILE, seed: this.opts.seed });
     return connectToDevice(this.server.url, this.token);
   }

@@ -18,7 +18,7 @@ export const RunInfoSchema = z.object({
   seed: z.number().int(),
   tool: z.object({ version: z.string(), gitCommit: z.string().nullable() }).describe('the voiceaec that recorded the run'),
   device: z.object({
-    kind: z.enum(['sim', 'device', 'manual']),
+    kind: z.enum(['sim', 'device', 'manual', 'appium']),
     model: z.string(),
     osVersion: z.string(),
     appVersion: z.string(),

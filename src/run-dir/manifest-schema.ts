@@ -55,7 +55,7 @@ export const RunManifestSchema = z
     seed: z.number().int(),
     device: z
       .object({
-        kind: z.enum(['sim', 'device', 'manual']),
+        kind: z.enum(['sim', 'device', 'manual', 'appium']),
         model: z.string(),
         osVersion: z.string(),
         appVersion: z.string(),

@@ -16,7 +16,7 @@ import { DIMENSIONS, restartsEngine, type CellSettings, type Scenario } from '..
 import { playbackTimeline } from '../config/streaming-pattern.js';
 import { trialTiming } from '../io/events.js';
 import { LIMITS, type DeviceConfig, type EffectiveConfig, type ScheduleEntry } from '../protocol/messages.js';
-import type { DeviceDriver, DeviceSession } from '../device/device-driver.js';
+import type { DeviceDriver, DeviceLink } from '../device/device-driver.js';
 import { readCalibration, writeCalibration } from '../run-dir/calibration-file.js';
 import { trialDirOf } from '../run-dir/layout.js';
 import { readManifest, writeManifest } from '../run-dir/manifest-file.js';
@@ -148,7 +148,7 @@ function newManifest(o: RunOptions, cells: Cell[], device: RunManifest['device']
 }
 
 export class ScenarioRunner {
-  private session: DeviceSession | null = null;
+  private session: DeviceLink | null = null;
   private streamId = 1;
   private readonly uploaded = new Set<string>();
   private readonly analysis: AnalysisOptions;
