@@ -63,6 +63,10 @@ export const RunManifestSchema = z
         simulated: z.boolean(),
         /** Absent in run directories from before the class existed: derived from `simulated`. */
         class: DeviceClass.optional(),
+        /** How the device was reached (`--device` without credentials); a resume without --device uses it. */
+        target: z.string().optional(),
+        /** The device's stable id where the driver knows one (an iPhone's UDID); null otherwise. */
+        id: z.string().nullable().optional(),
       })
       .strict(),
     startedAt: z.string(),

@@ -7,7 +7,7 @@
  * stopped.
  */
 import { deviceClassOf } from '../core/device-class.js';
-import { deviceError, inputError, isVoiceAecError } from '../core/errors.js';
+import { inputError, isVoiceAecError } from '../core/errors.js';
 import { ANALYSIS_REQUEST_SCHEMA, type AnalysisRequest } from '../analysis/analysis-request.js';
 import { analyzeCalibrationRecording, analyzeRecording } from '../analysis/analyze-recording.js';
 import type { CalibrationResult } from '../analysis/calibration-result.js';
@@ -16,7 +16,9 @@ import { DIMENSIONS, restartsEngine, type CellSettings, type Scenario } from '..
 import { playbackTimeline } from '../config/streaming-pattern.js';
 import { trialTiming } from '../io/events.js';
 import { LIMITS, type DeviceConfig, type EffectiveConfig, type ScheduleEntry } from '../protocol/messages.js';
-import type { DeviceDriver, DeviceLink } from '../device/device-driver.js';
+import type { DeviceDriver } from '../device/device-driver.js';
+import { DeviceSession } from '../device/device-session.js';
+import type { TrialExchange } from '../device/trial-exchange.js';
 import { readCalibration, writeCalibration } from '../run-dir/calibration-file.js';
 import { trialDirOf } from '../run-dir/layout.js';
 import { readManifest, writeManifest } from '../run-dir/manifest-file.js';
@@ -24,7 +26,6 @@ import { RUN_SCHEMA, type CellRecord, type RunManifest, type TrialRecord } from 
 import { recordedStream, writeTrialAnalysis, writeTrialRecording } from '../run-dir/trial-files.js';
 import { FixtureCatalog } from './fixture-catalog.js';
 import { expandMatrix, valueLabel, type Cell } from './matrix.js';
-import { exchangeTrial, type TrialExchange } from './trial-exchange.js';
 import { FIXTURE_SAMPLE_RATE } from '../fixture-prep/manifest.js';
 import { seedFor } from './seed.js';
 
@@ -44,6 +45,10 @@ export interface RunOptions {
   driver: DeviceDriver;
   fixturesDir: string;
   resume: boolean;
+  /** How the device was reached, as the manifest records it (no credentials). */
+  deviceTarget?: string;
+  /** Let a resume continue on another device than the one that started the run. */
+  allowDeviceChange?: boolean;
   toolVersion: string;
   gitCommit: string | null;
   onProgress?: (p: RunProgress) => void;
@@ -90,6 +95,16 @@ export function configMismatches(req: DeviceConfig, eff: EffectiveConfig | null)
     out.push(`voice processing: ${req.voiceProcessing.enabled ? 'on' : 'off'} → ${eff.voiceProcessingEnabled ? 'on' : 'off'}`);
   if (eff.sampleRate !== req.sampleRate) out.push(`sampleRate: ${req.sampleRate} → ${eff.sampleRate}`);
   if (Math.abs(eff.volume - req.volume) > 0.01) out.push(`volume: ${req.volume} → ${eff.volume}`);
+  return out;
+}
+
+/** How the device a run continues on differs from the one it started on, in words. */
+export function deviceChanges(started: RunManifest['device'], now: RunManifest['device']): string[] {
+  const out: string[] = [];
+  if (started.kind !== now.kind) out.push(`kind ${started.kind} → ${now.kind}`);
+  if (deviceClassOf(started) !== deviceClassOf(now)) out.push(`class ${deviceClassOf(started)} → ${deviceClassOf(now)}`);
+  for (const k of ['model', 'name', 'osVersion'] as const) if (started[k] !== now[k]) out.push(`${k} ${started[k]} → ${now[k]}`);
+  if ((started.id ?? null) !== null && (now.id ?? null) !== null && started.id !== now.id) out.push(`id ${started.id} → ${now.id}`);
   return out;
 }
 
@@ -148,9 +163,7 @@ function newManifest(o: RunOptions, cells: Cell[], device: RunManifest['device']
 }
 
 export class ScenarioRunner {
-  private session: DeviceLink | null = null;
-  private streamId = 1;
-  private readonly uploaded = new Set<string>();
+  private readonly device: DeviceSession;
   private readonly analysis: AnalysisOptions;
   private manifest!: RunManifest;
   private readonly started = Date.now();
@@ -161,6 +174,7 @@ export class ScenarioRunner {
     private readonly catalog: FixtureCatalog,
   ) {
     this.analysis = scenarioAnalysisOptions(o.scenario);
+    this.device = new DeviceSession(o.driver);
   }
 
   static async create(o: RunOptions): Promise<ScenarioRunner> {
@@ -175,8 +189,7 @@ export class ScenarioRunner {
     if (this.o.scenario.trials.calibration) this.catalog.entry(this.o.scenario.trials.calibration.fixture);
     if (this.o.scenario.trials.nearEnd) this.catalog.entry(this.o.scenario.trials.nearEnd.fixture);
 
-    await this.connect();
-    const info = this.session!.ready.device;
+    const info = (await this.device.open()).device;
     const device: RunManifest['device'] = {
       kind: this.o.driver.kind,
       model: info.model,
@@ -185,6 +198,8 @@ export class ScenarioRunner {
       name: info.name,
       simulated: info.simulated,
       class: deviceClassOf(info),
+      ...(this.o.deviceTarget ? { target: this.o.deviceTarget } : {}),
+      id: this.o.driver.deviceId ?? null,
     };
     this.o.onProgress?.({ type: 'connected', device });
 
@@ -194,6 +209,15 @@ export class ScenarioRunner {
         throw inputError('E_RESUME_MISMATCH', `${this.o.runDir} was started with a different scenario or seed`, {
           hint: 'resume with the same scenario file and options, or start a new run',
         });
+      }
+      const changed = deviceChanges(this.manifest.device, device);
+      if (changed.length > 0) {
+        if (!this.o.allowDeviceChange) {
+          throw inputError('E_RESUME_DEVICE', `${this.o.runDir} was started on another device (${changed.join('; ')})`, {
+            hint: 'resume on the device the run started on, or pass --allow-device-change to mix devices in one run',
+          });
+        }
+        this.o.onProgress?.({ type: 'warning', message: `continuing on another device than the run started on: ${changed.join('; ')}` });
       }
       this.manifest.status = 'running';
       this.manifest.endedAt = null;
@@ -221,57 +245,28 @@ export class ScenarioRunner {
     } finally {
       this.manifest.endedAt = new Date().toISOString();
       await writeManifest(this.o.runDir, this.manifest);
-      this.session?.peer.close();
+      this.device.close();
     }
     return this.manifest;
   }
 
-  private async connect(): Promise<void> {
-    this.session?.peer.close();
-    this.session = await this.o.driver.connect();
-    this.uploaded.clear();
-  }
-
   /** Configures the cell; returns false when the device rejected the configuration. */
   private async configure(rec: CellRecord): Promise<boolean> {
-    const reply = await this.session!.peer.request({ type: 'configure', config: rec.requested }, 'configured');
+    const reply = await this.device.configure(rec.requested);
     rec.effective = reply.effective;
     rec.configErrors = reply.errors;
     rec.mismatches = reply.ok ? configMismatches(rec.requested, reply.effective) : [];
     return reply.ok;
   }
 
-  private async upload(fixtureId: string): Promise<void> {
-    if (this.uploaded.has(fixtureId)) return;
-    const samples = await this.catalog.audio(fixtureId);
-    const peer = this.session!.peer;
-    const streamId = this.streamId++;
-    const reply = peer.request({ type: 'loadAudio', audioId: fixtureId, streamId, sampleRate: RATE, frames: samples.length }, 'audioLoaded');
-    const chunk = 16_384;
-    for (let from = 0, seq = 0; from < samples.length; from += chunk, seq++) {
-      peer.sendAudio({
-        kind: 'fixture',
-        format: 'f32',
-        channels: 1,
-        streamId,
-        sequence: seq,
-        hostTimeNs: 0n,
-        sampleRate: RATE,
-        samples: samples.subarray(from, from + chunk),
-      });
-    }
-    await reply;
-    this.uploaded.add(fixtureId);
-  }
-
   /** (Re)launch, configure and upload what the cell plays. */
   private async prepareCell(rec: CellRecord): Promise<boolean> {
-    if (!this.session?.peer.isOpen) await this.connect();
+    await this.device.ensureOpen();
     const ok = await this.configure(rec);
     if (!ok) return false;
     const ids = new Set(rec.trials.map((t) => t.fixtureId));
     if (this.o.scenario.trials.nearEnd) ids.add(this.o.scenario.trials.nearEnd.fixture);
-    for (const id of ids) await this.upload(id);
+    for (const id of ids) await this.device.loadAudio(id, await this.catalog.audio(id), RATE);
     return true;
   }
 
@@ -311,7 +306,11 @@ export class ScenarioRunner {
         t.status = 'failed';
         t.reason = e.toLine();
         consecutiveFailures++;
-        if (!this.session?.peer.isOpen) rec.deviceCrashes++;
+        if (!this.device.isOpen) {
+          rec.deviceCrashes++;
+          const why = await this.device.diagnose();
+          if (why) t.reason += `; device: ${why}`;
+        }
         this.o.onProgress?.({ type: 'warning', message: `${rec.id} trial ${t.index}: ${e.toLine()}; relaunching the device` });
         if (consecutiveFailures < plan.maxConsecutiveFailures) {
           // The app crashed or the link dropped: relaunch, reconfigure, go on.
@@ -342,7 +341,7 @@ export class ScenarioRunner {
 
   private async recover(rec: CellRecord): Promise<boolean> {
     try {
-      await this.connect();
+      await this.device.open();
       return await this.prepareCell(rec);
     } catch (e) {
       if (!isVoiceAecError(e)) throw e;
@@ -353,20 +352,19 @@ export class ScenarioRunner {
 
   private async restartEngine(rec: CellRecord): Promise<void> {
     await this.teardown(rec);
-    if (!this.session?.peer.isOpen) await this.connect();
     await this.prepareCell(rec);
   }
 
   /** Stops the engine; a teardown that crashes the app is a finding, recorded on the cell. */
   private async teardown(rec: CellRecord): Promise<void> {
     try {
-      const r = await this.session!.peer.request({ type: 'teardown' }, 'teardownDone');
+      const r = await this.device.teardown();
       if (!r.ok) this.noteCell(rec, `teardown errors: ${r.errors.map((e) => e.code).join(', ')}`);
     } catch (e) {
       if (!isVoiceAecError(e)) throw e;
       this.noteCell(rec, `teardown: ${e.code} (the app crashed or hung; relaunched)`);
       rec.deviceCrashes++;
-      await this.connect();
+      await this.device.open();
     }
   }
 
@@ -400,14 +398,13 @@ export class ScenarioRunner {
     return {
       type: 'trial' as const,
       trialId: `${rec.id}.t${String(t.index).padStart(3, '0')}`,
-      streamId: this.streamId++,
       audioId: t.fixtureId,
       schedule,
       preRollMs: plan.preRollMs,
       postRollMs: plan.postRollMs,
       bypassVoiceProcessing: t.calibration,
       nearEnd,
-      groundTruth: plan.groundTruth && this.session!.ready.capabilities.groundTruth,
+      groundTruth: plan.groundTruth && this.device.ready.capabilities.groundTruth,
     };
   }
 
@@ -416,13 +413,11 @@ export class ScenarioRunner {
    * an event of the runner's own, so every analysis of the trial stops its leak verdicts there.
    */
   private async play(cell: Cell, rec: CellRecord, t: TrialRecord): Promise<TrialExchange> {
-    if (!this.session?.peer.isOpen)
-      throw deviceError('E_DEVICE_DISCONNECTED', 'the device is not connected', { hint: 'it is relaunched before the next trial' });
     const frames = (await this.catalog.audio(t.fixtureId)).length;
     const msg = this.trialMessage(cell, rec, t, frames);
     const plan = this.o.scenario.trials;
     const durationMs = plan.preRollMs + playbackTimeline(msg.schedule, RATE).endMs + plan.postRollMs;
-    const x = await exchangeTrial(this.session.peer, msg, durationMs + (this.o.trialTimeoutSlackMs ?? LIMITS.replyTimeoutMs));
+    const x = await this.device.runTrial(msg, durationMs + (this.o.trialTimeoutSlackMs ?? LIMITS.replyTimeoutMs));
     if (msg.nearEnd) {
       const tMs = plan.preRollMs + msg.nearEnd.atMs;
       const origin = BigInt(x.events.find((e) => e.type === 'micStarted')?.hostTimeNs ?? '0');

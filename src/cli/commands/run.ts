@@ -5,14 +5,13 @@ import { type Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ExitCode, usageError } from '../../core/errors.js';
 import { ScenarioSchema } from '../../config/scenario.js';
-import type { DeviceDriver } from '../../device/device-driver.js';
 import { LanDriver } from '../../device/lan-driver.js';
-import { RemoteDriver } from '../../device/remote-driver.js';
-import { SimDriver } from '../../device/sim-driver.js';
+import { resolveDevice } from '../../device/resolve-device.js';
 import { evaluateRun } from '../../evaluation/evaluate-run.js';
 import { writeReports } from '../../report-writer/write-reports.js';
 import { defaultRunDir } from '../../run-dir/layout.js';
 import { hasManifest, readManifest } from '../../run-dir/manifest-file.js';
+import type { RunManifest } from '../../run-dir/manifest-schema.js';
 import { ScenarioRunner, type RunProgress } from '../../scenario/runner.js';
 import { loadScenario } from '../../scenario/scenario-file.js';
 import { gitCommit, toolVersion } from '../version.js';
@@ -23,7 +22,8 @@ import { SHIPPED_FIXTURES_DIR } from '../shipped-fixtures.js';
 
 interface RunFlags {
   scenario?: string;
-  device: string;
+  device?: string;
+  allowDeviceChange?: boolean;
   token?: string;
   out?: string;
   repeat?: number;
@@ -39,7 +39,11 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('run a scenario on a device (default: the virtual iPhone), write the run directory and reports')
     .addOption(new Option('--scenario <name|path>', 'shipped scenario name (voiceaec scenarios list) or a YAML file').conflicts('resume'))
-    .option('--device <sim|ws-url|lan[:port]>', 'sim: the virtual iPhone; ws://host:port: a listening harness app; lan: wait for the device to dial in', 'sim')
+    .option(
+      '--device <sim|ws-url|lan[:port]>',
+      'sim: the virtual iPhone; ws://host:port: a listening harness app; lan: wait for the device to dial in (default: sim, or the device a resumed run started on)',
+    )
+    .option('--allow-device-change', 'let --resume continue a run on another device than the one that started it')
     .option('--token <token>', 'run token the harness app was launched with (ws-url devices; default $VOICEAEC_TOKEN)')
     .option('--out <dir>', 'run directory (default reports/<UTC time>-<scenario>)')
     .addOption(new Option('--repeat <n>', 'measured trials per cell (overrides the scenario)').argParser(intArg('--repeat', 1, 10_000)))
@@ -55,29 +59,15 @@ export function registerRun(program: Command): void {
     });
 }
 
-function driverFor(flags: RunFlags, seed: number): DeviceDriver {
-  if (flags.device === 'sim') return new SimDriver({ seed });
-  const token = flags.token ?? process.env.VOICEAEC_TOKEN;
-  const lan = /^lan(?::(\d+))?$/.exec(flags.device);
-  if (lan || /^wss?:\/\//.test(flags.device)) {
-    if (!token)
-      throw usageError('E_TOKEN', `--device ${flags.device} needs the run token`, {
-        hint: 'pass --token or set VOICEAEC_TOKEN to the token the harness app was launched with',
-      });
-    return lan ? new LanDriver(Number(lan[1] ?? 8765), token) : new RemoteDriver(flags.device, token);
-  }
-  throw usageError('E_DEVICE', `--device "${flags.device}" is not sim, a ws:// URL or lan[:port]`, {
-    hint: 'real iPhones through Appium are reached with a forwarded ws:// URL for now',
-  });
-}
-
 async function runCommand(flags: RunFlags): Promise<number> {
   let scenario;
   let source: string;
   let runDir: string;
+  let target = flags.device ?? 'sim';
   if (flags.resume) {
     runDir = resolve(flags.resume);
     const m = await readManifest(runDir);
+    target = flags.device ?? resumeTarget(m.device, flags.resume);
     if (m.status === 'complete')
       throw usageError('E_RESUME_COMPLETE', `${flags.resume} is a complete run`, { hint: 'use `voiceaec report` to re-render it, or start a new run' });
     scenario = ScenarioSchema.parse(m.scenario.resolved);
@@ -90,7 +80,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
       throw usageError('E_RUNDIR_EXISTS', `${runDir} already holds a run`, { hint: `resume it with --resume ${runDir}, or pick another --out` });
     }
   }
-  const driver = driverFor(flags, scenario.seed);
+  const { driver, target: deviceTarget } = resolveDevice(target, { seed: scenario.seed, token: flags.token ?? process.env.VOICEAEC_TOKEN });
   if (driver instanceof LanDriver) {
     const port = await driver.listen();
     process.stderr.write(`waiting for the device to dial ws://<this host>:${port}/harness with token ${flags.token ?? process.env.VOICEAEC_TOKEN}\n`);
@@ -104,6 +94,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
     driver,
     fixturesDir: flags.fixtures ? resolve(flags.fixtures) : SHIPPED_FIXTURES_DIR,
     resume: !!flags.resume,
+    deviceTarget,
+    allowDeviceChange: !!flags.allowDeviceChange,
     toolVersion: toolVersion(),
     gitCommit: gitCommit(),
     onProgress: progress,
@@ -125,6 +117,15 @@ async function runCommand(flags: RunFlags): Promise<number> {
   if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   else printResultsSummary(results, runDir);
   return results.pass ? ExitCode.pass : ExitCode.acceptanceFailed;
+}
+
+/** The device a resumed run continues on when --device is not given: the one it started on. */
+function resumeTarget(device: RunManifest['device'], dir: string): string {
+  if (device.target) return device.target;
+  if (device.kind === 'sim') return 'sim';
+  throw usageError('E_RESUME_DEVICE', `${dir} was started on ${device.name} (${device.kind}) and does not record how it was reached`, {
+    hint: 'give --device with the target the run started on',
+  });
 }
 
 /** Progress: one rewritten line on a terminal, one line per trial in logs. */
