@@ -46,3 +46,9 @@ public protocol DeviceDescribing {
     var deviceInfo: DeviceInfo { get }
     var capabilities: Capabilities { get }
 }
+
+/// An engine that can bypass voice processing per trial (calibration trials:
+/// `trial.bypassVoiceProcessing`). The session sets it before each trial starts.
+public protocol BypassSwitchable: AnyObject {
+    func setVoiceProcessingBypassed(_ bypassed: Bool)
+}

@@ -28,12 +28,23 @@ public final class HarnessSession {
     public let token: String
     public let engine: AudioEngine & DeviceDescribing
     private let send: (SessionOutput) -> Void
-    public private(set) var state: State = .awaitingHello
+    public private(set) var state: State = .awaitingHello {
+        didSet { sendLock.withLock { eventsOpen = state == .ready || state == .configured } }
+    }
+    private var eventsOpen = false // `state` as `deviceEvent` sees it, under sendLock
     private var nextId = 1
     private var config: DeviceConfig?
     private var audio: [String: (rate: Int, samples: [Float])] = [:]
     private var uploads: [UInt32: Upload] = [:]
+    // Read by the engine's IO thread (render) while the session thread swaps it.
     private var trial: TrialRunner?
+    private let trialLock = Lock()
+    /// The rate the streams run at: the engine's effective rate (the configure's rate is only
+    /// a preference a real device may not honour).
+    private var streamRate = 48_000
+    // Message ids and sends, shared with `deviceEvent` from other threads.
+    private let sendLock = Lock()
+    private var currentTrialId: String?
     private var trialsSinceConfigure = 0
     private var heartbeat = HeartbeatMonitor()
     public var framesPerMessage = 4800
@@ -107,10 +118,24 @@ public final class HarnessSession {
 
     @discardableResult
     private func reply(_ make: (Int) -> Message) -> Int {
-        let id = nextId
-        nextId += 1
-        send(.text(MessageCodec.encode(make(id))))
-        return id
+        sendLock.withLock {
+            let id = nextId
+            nextId += 1
+            send(.text(MessageCodec.encode(make(id))))
+            return id
+        }
+    }
+
+    /// An event the engine or the audio session reports on its own (routeChanged,
+    /// interruption, mediaServicesReset, error), from any thread: it names the running trial,
+    /// if any, and is dropped before `hello` and after the session closed.
+    public func deviceEvent(_ name: EventName, hostTimeNs: UInt64, data: [String: JSONValue]) {
+        sendLock.withLock {
+            guard eventsOpen else { return }
+            let id = nextId
+            nextId += 1
+            send(.text(MessageCodec.encode(.event(EventMessage(id: id, trialId: currentTrialId, name: name, hostTimeNs: HostTime.format(hostTimeNs), data: data)))))
+        }
     }
 
     /// Sends a fatal error and closes with the code docs/protocol.md assigns.
@@ -143,8 +168,17 @@ public final class HarnessSession {
             trialsSinceConfigure = 0
             if built.ok {
                 do {
-                    try engine.start(render: { [weak self] o, n, s, h in self?.trial?.render(o, n, s, h) },
-                                     capture: { [weak self] p, n, s, h in self?.trial?.capture(p, n, s, h) })
+                    // Unowned: the session outlives the engine's IO (it stops the engine before it goes).
+                    try engine.start(render: { [unowned self] o, n, s, h in
+                        self.trialLock.lock()
+                        if let t = self.trial { t.render(o, n, s, h) } else { o.update(repeating: 0, count: n) }
+                        self.trialLock.unlock()
+                    }, capture: { [unowned self] p, n, s, h in
+                        self.trialLock.lock()
+                        let t = self.trial
+                        self.trialLock.unlock()
+                        t?.capture(p, n, s, h)
+                    })
                 } catch {
                     // An engine that was built but would not start is a failed configure, not a
                     // protocol error: nothing runs, and the CLI reports the cell.
@@ -152,6 +186,7 @@ public final class HarnessSession {
                     built.errors.append(DeviceError(code: "E_ENGINE_START", message: String("\(error)".prefix(2000))))
                 }
             }
+            streamRate = built.effective?.sampleRate ?? c.config.sampleRate
             state = built.ok ? .configured : .ready
             reply { .configured(Configured(id: $0, inReplyTo: c.id, ok: built.ok, requested: c.config, effective: built.effective, errors: built.errors)) }
         case .loadAudio(let l):
@@ -213,8 +248,10 @@ public final class HarnessSession {
             return done(false, DeviceError(code: "E_SCHEDULE_RANGE", message: "schedule entry \(bad) reads past the end of \"\(t.audioId)\" (\(fixture.samples.count) frames)"), [:])
         }
         // Schedule frames count in the fixture's rate; the player converts to the device rate.
-        let (samples, schedule) = Resample.toDeviceRate(samples: fixture.samples, from: fixture.rate, to: c.sampleRate, schedule: t.schedule)
-        let runner = TrialRunner(trial: t, config: c, audio: samples, schedule: schedule, ioBufferFrames: engine.ioBufferFrames,
+        var running = c
+        running.sampleRate = streamRate
+        let (samples, schedule) = Resample.toDeviceRate(samples: fixture.samples, from: fixture.rate, to: streamRate, schedule: t.schedule)
+        let runner = TrialRunner(trial: t, config: running, audio: samples, schedule: schedule, ioBufferFrames: engine.ioBufferFrames,
                                  engineStarted: trialsSinceConfigure == 0, framesPerMessage: framesPerMessage) { [weak self] out in
             guard let self else { return }
             switch out {
@@ -225,9 +262,12 @@ public final class HarnessSession {
             }
         }
         trialsSinceConfigure += 1
-        trial = runner
+        sendLock.withLock { currentTrialId = t.trialId }
+        trialLock.withLock { trial = runner }
+        if let b = engine as? BypassSwitchable { b.setVoiceProcessingBypassed(t.bypassVoiceProcessing) }
         let outcome = runner.run(on: engine)
-        trial = nil
+        trialLock.withLock { trial = nil }
+        sendLock.withLock { currentTrialId = nil }
         done(outcome.ok, outcome.error, outcome.frames)
     }
 }

@@ -38,6 +38,14 @@ public final class PlaybackRingBuffer: @unchecked Sendable {
     private var segmentEnd = 0
     /// Samples the render thread needed but the app had not written yet (a glitch, not a drain).
     private var underflows = 0
+    // What the render thread played, by trial sample, so the capture side can record the
+    // play stream from another thread (a real-time engine's render and capture are not in
+    // lockstep with the trial thread). Holds the last `capacity` rendered samples.
+    private let played: UnsafeMutablePointer<Float>
+    // The engine's IO sample and host time of the trial's first rendered sample (t = 0),
+    // set by the render thread, read by the trial thread.
+    private var originSample: Int?
+    private var originHost: UInt64 = 0
 
     /// `capacity`: samples buffered ahead; `maxSegments`: schedule entries per trial.
     public init(capacity: Int, maxSegments: Int = ProtocolLimits.maxScheduleEntries) {
@@ -45,6 +53,8 @@ public final class PlaybackRingBuffer: @unchecked Sendable {
         segmentCapacity = maxSegments
         storage = .allocate(capacity: capacity)
         storage.initialize(repeating: 0, count: capacity)
+        played = .allocate(capacity: capacity)
+        played.initialize(repeating: 0, count: capacity)
         segments = .allocate(capacity: maxSegments)
         segments.initialize(repeating: Segment(end: 0, due: 0), count: maxSegments)
         windows = GateWindowLog(capacity: maxSegments + 1)
@@ -52,6 +62,7 @@ public final class PlaybackRingBuffer: @unchecked Sendable {
 
     deinit {
         storage.deallocate()
+        played.deallocate()
         segments.deallocate()
     }
 
@@ -92,10 +103,45 @@ public final class PlaybackRingBuffer: @unchecked Sendable {
 
     public var underflowCount: Int { windows.lock.withLock { underflows } }
 
+    /// Copies the played samples of trial samples `first..<first+count` into `into`; false
+    /// when part of that range is not rendered yet or has been overwritten (older than
+    /// `capacity` samples behind the render position).
+    public func copyPlayed(from first: Int, count: Int, into: UnsafeMutablePointer<Float>) -> Bool {
+        windows.lock.withLock {
+            let rendered = windows.renderedUpTo
+            guard first >= 0, first + count <= rendered, first >= rendered - capacity else { return false }
+            for k in 0..<count { into[k] = played[(first + k) % capacity] }
+            return true
+        }
+    }
+
+    /// The trial's origin: the engine's IO-cycle sample and host time of its first rendered
+    /// sample; nil before the first render.
+    public func origin() -> (sample: Int, hostTimeNs: UInt64)? {
+        windows.lock.withLock { originSample.map { ($0, originHost) } }
+    }
+
+    /// The render callback in engine terms: the first call fixes the trial's origin at
+    /// `ioSample` / `hostTimeNs`; then as `render(into:count:firstSample:)`. One lock.
+    public func render(into out: UnsafeMutablePointer<Float>, count: Int, ioSample: Int, hostTimeNs: UInt64) {
+        windows.lock.lock()
+        if originSample == nil {
+            originSample = ioSample
+            originHost = hostTimeNs
+        }
+        renderLocked(into: out, count: count, firstSample: ioSample - originSample!)
+        windows.lock.unlock()
+    }
+
     /// The render callback: fills `count` samples for trial samples `first…` and arms or
     /// disarms the gate. One lock, no allocation.
     public func render(into out: UnsafeMutablePointer<Float>, count: Int, firstSample first: Int) {
         windows.lock.lock()
+        renderLocked(into: out, count: count, firstSample: first)
+        windows.lock.unlock()
+    }
+
+    @inline(__always) private func renderLocked(into out: UnsafeMutablePointer<Float>, count: Int, firstSample first: Int) {
         for j in 0..<count {
             let s = first + j
             if playing && consumed == segmentEnd {
@@ -120,8 +166,8 @@ public final class PlaybackRingBuffer: @unchecked Sendable {
                 if playing { underflows += 1 }
                 out[j] = 0
             }
+            if s >= 0 { played[s % capacity] = out[j] }
         }
         windows.rendered(upTo: first + count)
-        windows.lock.unlock()
     }
 }

@@ -154,6 +154,21 @@ public struct EffectiveConfig: Equatable, Sendable {
     public var gate: GateConfig
     public var volume: Double
 
+    public init(route: Route?, mode: SessionMode, engine: EngineKind, renderMode: RenderMode, sampleRate: Int, ioBufferMs: Double,
+                outputLatencyMs: Double, inputLatencyMs: Double, voiceProcessingEnabled: Bool, gate: GateConfig, volume: Double) {
+        self.route = route
+        self.mode = mode
+        self.engine = engine
+        self.renderMode = renderMode
+        self.sampleRate = sampleRate
+        self.ioBufferMs = ioBufferMs
+        self.outputLatencyMs = outputLatencyMs
+        self.inputLatencyMs = inputLatencyMs
+        self.voiceProcessingEnabled = voiceProcessingEnabled
+        self.gate = gate
+        self.volume = volume
+    }
+
     static func read(_ v: JSONValue, _ path: String) throws -> EffectiveConfig {
         var r = try FieldReader(v, path: path)
         let e = EffectiveConfig(

@@ -53,14 +53,15 @@ public final class TrialRunner {
     private var writeOrder: [Int] = []
     private var writeSegment = 0
     private var writeOffset = 0
-    private var originSample: Int?
     private var originHost: UInt64 = 0
     private var captured = 0
+    /// Capture samples whose played counterpart was no longer in the ring's history.
+    private var playGaps = 0
     private var fedToGate = 0
     private var streams: [StreamKind: Stream] = [:]
+    // The played samples matching a capture block, copied from the ring's history.
     private let playBlock: UnsafeMutablePointer<Float>
     private let playBlockCapacity: Int
-    private var playBlockCount = 0
 
     /// `audio` is already at the device rate; `schedule` in device-rate frames.
     public init(trial: TrialRequest, config: DeviceConfig, audio: [Float], schedule: [ScheduleEntry], ioBufferFrames: Int,
@@ -101,37 +102,46 @@ public final class TrialRunner {
 
     // MARK: IO callbacks (the session routes the engine's callbacks here during the trial)
 
-    /// Render side: the ring buffer fills the output (one lock, no allocation); the played
-    /// block is kept in a preallocated buffer for the capture side to record.
+    /// Render side (the engine's IO thread): the ring buffer fixes the trial's origin on the
+    /// first call and fills the output, keeping what it played (one lock, no allocation).
     public func render(_ out: UnsafeMutablePointer<Float>, _ n: Int, _ firstSample: Int, _ host: UInt64) {
-        if originSample == nil {
-            originSample = firstSample
-            originHost = host
-        }
-        ring.render(into: out, count: n, firstSample: firstSample - originSample!)
-        let k = min(n, playBlockCapacity)
-        playBlock.update(from: out, count: k)
-        playBlockCount = k
+        ring.render(into: out, count: n, ioSample: firstSample, hostTimeNs: host)
     }
 
-    /// Capture side: records play and mic, runs the gate; limited to the trial's length once
-    /// the final drain is known.
+    /// Capture side (the trial's thread: a virtual-clock engine calls it from `runCycle`, a
+    /// real-time one through `RealtimeIOBridge.deliver`): records play and mic, runs the
+    /// gate; limited to the trial's length once the final drain is known. Blocks from before
+    /// the trial's first render are skipped, a block straddling it is trimmed.
     public func capture(_ mic: UnsafePointer<Float>, _ n: Int, _ firstSample: Int, _ host: UInt64) {
-        guard let origin = originSample else { return }
-        let t0 = firstSample - origin
+        guard let origin = ring.origin() else { return }
+        var t0 = firstSample - origin.sample
+        var p = mic, count = n
+        if t0 < 0 {
+            guard t0 + count > 0 else { return }
+            p += -t0
+            count += t0
+            t0 = 0
+        }
         let limit = ring.finalDrain().map { $0 + machine.postRollSamples } ?? Int.max
         if captured >= limit { return } // the trial is over; the engine may still tick
         precondition(t0 == captured, "capture blocks are contiguous")
-        let take = max(0, min(n, limit - t0))
-        if take > 0 {
-            streams[.mic]!.samples.append(contentsOf: UnsafeBufferPointer(start: mic, count: take))
-            streams[.play]!.samples.append(contentsOf: UnsafeBufferPointer(start: playBlock, count: min(take, playBlockCount)))
-            if let gate {
-                gate.process(mic, count: take, windows: ring.windows) { p, k in streams[.gated]!.samples.append(contentsOf: UnsafeBufferPointer(start: p, count: k)) }
-                fedToGate += take
+        var done = 0
+        let take = max(0, min(count, limit - t0))
+        while done < take {
+            let k = min(take - done, playBlockCapacity)
+            streams[.mic]!.samples.append(contentsOf: UnsafeBufferPointer(start: p + done, count: k))
+            if !ring.copyPlayed(from: t0 + done, count: k, into: playBlock) {
+                playBlock.update(repeating: 0, count: k)
+                playGaps += k
             }
-            captured += take
+            streams[.play]!.samples.append(contentsOf: UnsafeBufferPointer(start: playBlock, count: k))
+            if let gate {
+                gate.process(p + done, count: k, windows: ring.windows) { q, m in streams[.gated]!.samples.append(contentsOf: UnsafeBufferPointer(start: q, count: m)) }
+                fedToGate += k
+            }
+            done += k
         }
+        captured += take
     }
 
     // MARK: Driving
@@ -156,6 +166,7 @@ public final class TrialRunner {
         while true {
             topUp()
             if !engine.runCycle() { Thread.sleep(forTimeInterval: 0.002) }
+            if let o = ring.origin() { originHost = o.hostTimeNs }
             let (windows, renderedUpTo) = ring.windows.snapshot()
             collectEvents(windows: windows)
             machine.advance(to: min(renderedUpTo, captured), finalDrainAt: ring.finalDrain())
@@ -168,7 +179,10 @@ public final class TrialRunner {
             flush(upTo: min(renderedUpTo, captured), final: false)
         }
         let drains = ring.windows.snapshot().windows.map(\.drainAt)
-        return TrialOutcome(ok: true, error: nil, frames: machine.frames, drains: drains, length: machine.length!)
+        // Played samples lost from the ring's history (the trial thread fell more than the
+        // ring's length behind the IO thread): the play stream has zeros there.
+        let error = playGaps == 0 ? nil : DeviceError(code: "E_PLAY_HISTORY_LOST", message: "\(playGaps) played samples were overwritten before the trial thread recorded them")
+        return TrialOutcome(ok: playGaps == 0, error: error, frames: machine.frames, drains: drains, length: machine.length!)
     }
 
     private func collectEvents(windows: [GateWindowLog.Window]) {

@@ -1,9 +1,8 @@
 // Default mode, device side: the app listens on `-port N` and the CLI connects (usbmuxd
 // forwards host → device only). On iOS this is Network.framework (NWListener with
-// NWProtocolWebSocket), which does not exist on Linux; that implementation is the next
-// issue's and will sit behind `#if canImport(Network)`. This file fixes only the seam: a
-// server hands each accepted connection to a HarnessSession exactly as LanClient does.
-// Nothing listens yet.
+// NWProtocolWebSocket, ios-harness-app/App/Transport/NetworkDeviceServer.swift), which does
+// not exist on Linux; it runs each accepted connection through ConnectionDriver and admits
+// one at a time through ClientSlot, both here and tested on Linux.
 import HarnessCore
 
 /// One accepted WebSocket connection, as the session needs it.

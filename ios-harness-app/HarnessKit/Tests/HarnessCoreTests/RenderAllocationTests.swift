@@ -1,5 +1,7 @@
 // The real-time paths allocate nothing: PlaybackRingBuffer.render (the drain, gate arming and
-// disarming) and StreamingMicGate.process (the capture side's gate). How: this test starts
+// disarming, the played history), reached through RealtimeIOBridge.render as a device
+// engine's IO thread does, RealtimeIOBridge.capture, and StreamingMicGate.process (the
+// capture side's gate). How: this test starts
 // the test binary again as a child with glibc's allocation tracer preloaded
 // (LD_PRELOAD=libc_malloc_debug.so.0, MALLOC_TRACE=file); the child warms the paths up, then
 // runs them between mtrace() and muntrace(), and the parent counts the allocations ("+" and
@@ -92,8 +94,11 @@ final class RenderAllocationTests: XCTestCase {
         var emitted = 0
         var control: [[Float]] = []
         let cycles = chunks * 7_200 / block
+        let bridge = RealtimeIOBridge(maxBlock: block, capacity: rate)
+        bridge.install(render: { o, n, s, h in ring.render(into: o, count: n, ioSample: s, hostTimeNs: h) }, capture: { _, _, _, _ in }, sampleRate: rate)
         func cycle(_ c: Int) {
-            ring.render(into: out, count: block, firstSample: c * block)
+            bridge.render(out, frames: block, hostTimeNs: UInt64(c) * 10_000_000)
+            bridge.capture(out, frames: block, hostTimeNs: UInt64(c) * 10_000_000)
             gate.process(out, count: block, windows: ring.windows) { _, n in emitted += n }
             if mode == "control" { control.append([out[0]]) }
         }
