@@ -170,7 +170,9 @@ describe('voiceaec-harness (LoopbackEngine) dialling voiceaec run --device lan',
       expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/⚠️ \*\*LOOPBACK TEST DEVICE — /);
       expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('<property name="deviceClass" value="loopback"/>');
       const html = readFileSync(join(out, 'report.html'), 'utf8');
-      expect(html).toMatch(/data-device-class="loopback">⚠ LOOPBACK TEST DEVICE — [^<]*not a phone\)\. These numbers describe HarnessKit’s loopback test double/);
+      expect(html).toMatch(
+        /data-device-class="loopback">⚠ LOOPBACK TEST DEVICE — [^<]*not a phone\)\. These numbers describe HarnessKit’s loopback test double/,
+      );
       expect(html).not.toMatch(/SIMULATED DEVICE|virtual iPhone/i);
 
       const cellDir = join(out, 'cells', manifest.cells[0].id);

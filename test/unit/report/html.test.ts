@@ -43,7 +43,9 @@ describe('report.html', () => {
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html.match(/<\/script>/g)).toHaveLength(3); // data, uPlot, ours: nothing in the data closes a script early
-    expect(html).toMatch(/class="sim" data-simulated="true" data-device-class="virtual-iphone">⚠ SIMULATED DEVICE — .*These numbers describe the virtual iPhone/);
+    expect(html).toMatch(
+      /class="sim" data-simulated="true" data-device-class="virtual-iphone">⚠ SIMULATED DEVICE — .*These numbers describe the virtual iPhone/,
+    );
     expect(html).toContain('<h2>Matrix</h2>');
   });
 
