@@ -29,9 +29,13 @@ public final class HarnessSession {
     public let engine: AudioEngine & DeviceDescribing
     private let send: (SessionOutput) -> Void
     public private(set) var state: State = .awaitingHello {
-        didSet { sendLock.withLock { eventsOpen = state == .ready || state == .configured } }
+        didSet { sendLock.withLock { stateMirror = state } }
     }
-    private var eventsOpen = false // `state` as `deviceEvent` sees it, under sendLock
+    private var stateMirror: State = .awaitingHello // `state` as other threads see it, under sendLock
+    private var eventsOpen: Bool { stateMirror == .ready || stateMirror == .configured }
+
+    /// The state and the running trial, safe to read from any thread (the app's status screen).
+    public var status: (state: State, trialId: String?) { sendLock.withLock { (stateMirror, currentTrialId) } }
     private var nextId = 1
     private var config: DeviceConfig?
     private var audio: [String: (rate: Int, samples: [Float])] = [:]

@@ -1,19 +1,14 @@
 // Default mode, device side: the app listens on `-port N` and the CLI connects (usbmuxd
 // forwards host → device only). On iOS this is Network.framework (NWListener with
 // NWProtocolWebSocket, ios-harness-app/App/Transport/NetworkDeviceServer.swift), which does
-// not exist on Linux; it runs each accepted connection through ConnectionDriver and admits
-// one at a time through ClientSlot, both here and tested on Linux.
+// not exist on Linux; the server only moves bytes: each accepted connection is served by a
+// ConnectionDriver (hello deadline, heartbeat, the session) and admitted through a
+// ClientSlot, both here and tested on Linux.
 import HarnessCore
 
-/// One accepted WebSocket connection, as the session needs it.
-public protocol DeviceConnection: AnyObject {
-    func send(_ output: SessionOutput)
-    /// Frames from the CLI go to `session.receive(text:)` / `receive(binary:)`.
-    func attach(_ session: HarnessSession)
-}
-
 public protocol DeviceServer: AnyObject {
-    /// Starts listening on `port` (0: any); calls `onConnection` for each CLI connection.
-    func start(port: Int, onConnection: @escaping (DeviceConnection) -> Void) throws
+    /// Starts listening on `port` (0: any). For each connection the slot admits, the server
+    /// builds its outlet and asks `makeDriver` for the driver that serves it.
+    func start(port: Int, slot: ClientSlot, makeDriver: @escaping (ConnectionDriver.Outlet) -> ConnectionDriver) throws
     func stop()
 }

@@ -32,6 +32,9 @@ public final class LanClient: @unchecked Sendable {
     private var sentClose: Int?
     private var dropped = false
     public var log: (String) -> Void = { _ in }
+    /// Told about the session when it is created (the app routes its audio-session events
+    /// there with `deviceEvent`).
+    public var sessionCreated: (HarnessSession) -> Void = { _ in }
 
     /// `heartbeatIntervalMs`: the protocol's 5 s; tests may shorten it.
     public init(url: String, token: String, engine: AudioEngine & DeviceDescribing, framesPerMessage: Int = 4800,
@@ -66,6 +69,7 @@ public final class LanClient: @unchecked Sendable {
             session.framesPerMessage = framesPerMessage
             session.onFatal = { [log] e in log("fatal: \(e)") }
         }
+        sessionCreated(lock.withLock { session })
         task.resume()
 
         let sender = Task { await self.send(outputs, over: task) }
