@@ -102,7 +102,12 @@ final class HarnessEngine: AudioEngine, DeviceDescribing, BypassSwitchable {
         after.notes(for: c).forEach { onLog("configure: \($0)") }
         streamRate = after.streamRate
         let effective = after.effective(for: c, engine: c.engine, renderMode: c.renderMode)
-        if built.ok { current = engine } else { _ = engine.stop(order: .correct) }
+        if built.ok {
+            current = engine
+        } else {
+            _ = engine.stop(order: .correct)
+            if c.activation != .app, let e = calls.endCall() { errors.append(e) } // nothing runs: hang up
+        }
         return EngineConfiguration(ok: built.ok, effective: effective, errors: Array(errors.prefix(32)), steps: built.steps)
     }
 
