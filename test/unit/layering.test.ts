@@ -26,11 +26,29 @@ const ALLOWED: Record<string, string[]> = {
   sim: ['core', 'dsp', 'protocol'],
   device: ['core', 'protocol', 'io', 'sim'],
   'run-dir': ['core', 'io', 'protocol', 'config', 'analysis'],
-  evaluation: ['core', 'dsp', 'io', 'config', 'analysis', 'report', 'run-dir'],
+  evaluation: ['core', 'dsp', 'io', 'config', 'analysis', 'report', 'run-dir', 'vad'],
   'report-writer': ['core', 'io', 'report', 'run-dir'],
   'fixture-prep': ['core', 'dsp', 'io', 'config'],
-  scenario: ['core', 'dsp', 'io', 'protocol', 'config', 'analysis', 'sim', 'device', 'run-dir', 'fixture-prep'],
-  cli: ['core', 'dsp', 'io', 'protocol', 'config', 'analysis', 'report', 'sim', 'device', 'run-dir', 'evaluation', 'report-writer', 'fixture-prep', 'scenario'],
+  // Model files and a native runtime: I/O, so apart from the pure verdict logic in analysis/.
+  vad: ['core', 'dsp', 'io', 'config'],
+  scenario: ['core', 'dsp', 'io', 'protocol', 'config', 'analysis', 'sim', 'device', 'run-dir', 'fixture-prep', 'vad'],
+  cli: [
+    'core',
+    'dsp',
+    'io',
+    'protocol',
+    'config',
+    'analysis',
+    'report',
+    'sim',
+    'device',
+    'run-dir',
+    'evaluation',
+    'report-writer',
+    'fixture-prep',
+    'scenario',
+    'vad',
+  ],
 };
 
 /** Layers that compute only: no file system, network, processes or printing. */
