@@ -2,8 +2,20 @@
 import chalk from 'chalk';
 import type { VoiceAecError } from '../core/errors.js';
 
+/** Control characters, bidi overrides and line separators: what lets a string break a line or drive the terminal. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from outside (a device's names and error messages, file contents) made safe for one
+ * terminal line: control characters shown as escapes, never executed or line-breaking.
+ */
+export function plain(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? ' ' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
 export function printError(err: VoiceAecError, debug: boolean): void {
-  process.stderr.write(`${chalk.red(err.code)}: ${err.toLine().slice(err.code.length + 2)}\n`);
+  process.stderr.write(`${chalk.red(err.code)}: ${plain(err.toLine().slice(err.code.length + 2))}\n`);
   if (debug) {
     process.stderr.write(`${err.stack ?? ''}\n`);
     if (err.cause instanceof Error && err.cause.stack) process.stderr.write(`caused by: ${err.cause.stack}\n`);
@@ -11,7 +23,7 @@ export function printError(err: VoiceAecError, debug: boolean): void {
 }
 
 export function printWarning(text: string): void {
-  process.stderr.write(`${chalk.yellow('warning')}: ${text}\n`);
+  process.stderr.write(`${chalk.yellow('warning')}: ${plain(text)}\n`);
 }
 
 /** Left-aligned columns; cells may hold chalk colours (their escape codes do not count as width). */

@@ -3,12 +3,12 @@ import chalk from 'chalk';
 import { join } from 'node:path';
 import { cellOutcomes, deviceLabel, dimsLabel, failedOutcomes, gateAt, markGates, onHardware, recLabel } from '../report/format.js';
 import type { Results } from '../report/results-schema.js';
-import { table } from './output.js';
+import { plain, table } from './output.js';
 
 export function formatResultsSummary(results: Results, runDir: string | null): string {
   const lines: string[] = [];
   for (const r of results.runs) {
-    const dev = deviceLabel(r.device);
+    const dev = plain(deviceLabel(r.device));
     lines.push(`${chalk.bold(r.scenario.name)} on ${onHardware(r) ? dev : chalk.yellow(dev)}`);
   }
   // The three gates practitioners argue about, when the run evaluated them.
@@ -27,7 +27,7 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
   lines.push(table(rows));
   const failed = failedOutcomes(results);
   for (const f of failed.slice(0, 20))
-    lines.push(`${f.status === 'fail' ? chalk.red('FAIL') : chalk.yellow('INCONCLUSIVE')} ${f.cell ?? '(no cell)'}: ${f.label} — ${f.message}`);
+    lines.push(`${f.status === 'fail' ? chalk.red('FAIL') : chalk.yellow('INCONCLUSIVE')} ${f.cell ?? '(no cell)'}: ${f.label} — ${plain(f.message)}`);
   if (failed.length > 20) lines.push(chalk.dim(`… ${failed.length - 20} more in junit.xml`));
   if (results.acceptance.length > 0)
     lines.push(
@@ -35,7 +35,7 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
         ? chalk.green(`acceptance: all ${results.acceptance.length} checks pass`)
         : chalk.red(`acceptance: ${failed.length} of ${results.acceptance.length} checks fail`),
     );
-  for (const w of results.warnings) lines.push(`${chalk.yellow('warning')}: ${w}`);
+  for (const w of results.warnings) lines.push(`${chalk.yellow('warning')}: ${plain(w)}`);
   if (runDir) lines.push(chalk.dim(`reports: ${join(runDir, 'report.html')} (also results.json, junit.xml, summary.md)`));
   return lines.join('\n');
 }

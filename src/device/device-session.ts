@@ -73,9 +73,12 @@ export class DeviceSession {
     this.loaded.add(audioId);
   }
 
-  /** Runs one trial on a fresh stream id and returns its streams and events on one time axis. */
-  async runTrial(trial: TrialRequest, timeoutMs: number): Promise<TrialExchange> {
-    return exchangeTrial(this.peer(), { ...trial, streamId: this.streamId++ }, timeoutMs);
+  /**
+   * Runs one trial on a fresh stream id and returns its streams and events on one time axis;
+   * `plannedMs` (the trial's length by its plan) bounds what the device may send.
+   */
+  async runTrial(trial: TrialRequest, plannedMs: number, timeoutMs: number): Promise<TrialExchange> {
+    return exchangeTrial(this.peer(), { ...trial, streamId: this.streamId++ }, timeoutMs, plannedMs);
   }
 
   async teardown(): Promise<MessageOf<'teardownDone'>> {

@@ -24,6 +24,8 @@ export const TrialRecordSchema = z
     status: TrialStatus,
     reason: z.string().nullable(),
     attempts: z.number().int().min(0),
+    /** Bytes per file the finished trial left (trial-journal.ts); absent in older run directories. */
+    files: z.record(z.string(), z.number().int().min(0)).optional(),
   })
   .strict();
 

@@ -7,7 +7,7 @@
  * stopped.
  */
 import { deviceClassOf } from '../core/device-class.js';
-import { inputError, isVoiceAecError } from '../core/errors.js';
+import { environmentError, isVoiceAecError, type VoiceAecError } from '../core/errors.js';
 import { ANALYSIS_REQUEST_SCHEMA, type AnalysisRequest } from '../analysis/analysis-request.js';
 import { analyzeCalibrationRecording, analyzeRecording } from '../analysis/analyze-recording.js';
 import type { CalibrationResult } from '../analysis/calibration-result.js';
@@ -25,6 +25,8 @@ import { readManifest, writeManifest } from '../run-dir/manifest-file.js';
 import { RUN_SCHEMA, type CellRecord, type RunManifest, type TrialRecord } from '../run-dir/manifest-schema.js';
 import { recordedStream, writeTrialAnalysis, writeTrialRecording } from '../run-dir/trial-files.js';
 import { FixtureCatalog } from './fixture-catalog.js';
+import { prepareResume } from './resume-run.js';
+import { trialFileSizes } from '../run-dir/trial-journal.js';
 import { expandMatrix, valueLabel, type Cell } from './matrix.js';
 import { FIXTURE_SAMPLE_RATE } from '../fixture-prep/manifest.js';
 import { seedFor } from './seed.js';
@@ -98,16 +100,6 @@ export function configMismatches(req: DeviceConfig, eff: EffectiveConfig | null)
   return out;
 }
 
-/** How the device a run continues on differs from the one it started on, in words. */
-export function deviceChanges(started: RunManifest['device'], now: RunManifest['device']): string[] {
-  const out: string[] = [];
-  if (started.kind !== now.kind) out.push(`kind ${started.kind} → ${now.kind}`);
-  if (deviceClassOf(started) !== deviceClassOf(now)) out.push(`class ${deviceClassOf(started)} → ${deviceClassOf(now)}`);
-  for (const k of ['model', 'name', 'osVersion'] as const) if (started[k] !== now[k]) out.push(`${k} ${started[k]} → ${now[k]}`);
-  if ((started.id ?? null) !== null && (now.id ?? null) !== null && started.id !== now.id) out.push(`id ${started.id} → ${now.id}`);
-  return out;
-}
-
 function newManifest(o: RunOptions, cells: Cell[], device: RunManifest['device'], analysis: AnalysisOptions): RunManifest {
   const plan = o.scenario.trials;
   return {
@@ -162,6 +154,21 @@ function newManifest(o: RunOptions, cells: Cell[], device: RunManifest['device']
   };
 }
 
+/** The host could not write the run directory (full disk, lost mount): not the device's fault. */
+function isHostWriteError(e: unknown): e is VoiceAecError {
+  return isVoiceAecError(e) && e.code === 'E_FILE_WRITE';
+}
+
+/** A host write failure stops the run at once, resumable, every finished trial kept. */
+function stoppedForDisk(e: VoiceAecError, runDir: string): VoiceAecError {
+  const errno = (e.details as { errno?: string } | undefined)?.errno;
+  const why = errno === 'ENOSPC' ? 'the disk is full' : errno === 'EDQUOT' ? 'the disk quota is used up' : 'the run directory cannot be written';
+  return environmentError('E_RUN_WRITE', `${why}: stopped the run; every finished trial is kept (${e.message})`, {
+    hint: `free space or fix the directory, then continue with  voiceaec run --resume ${runDir}`,
+    cause: e,
+  });
+}
+
 export class ScenarioRunner {
   private readonly device: DeviceSession;
   private readonly analysis: AnalysisOptions;
@@ -205,22 +212,13 @@ export class ScenarioRunner {
 
     if (this.o.resume) {
       this.manifest = await readManifest(this.o.runDir);
-      if (JSON.stringify(this.manifest.scenario.resolved) !== JSON.stringify(this.o.scenario)) {
-        throw inputError('E_RESUME_MISMATCH', `${this.o.runDir} was started with a different scenario or seed`, {
-          hint: 'resume with the same scenario file and options, or start a new run',
-        });
-      }
-      const changed = deviceChanges(this.manifest.device, device);
-      if (changed.length > 0) {
-        if (!this.o.allowDeviceChange) {
-          throw inputError('E_RESUME_DEVICE', `${this.o.runDir} was started on another device (${changed.join('; ')})`, {
-            hint: 'resume on the device the run started on, or pass --allow-device-change to mix devices in one run',
-          });
-        }
-        this.o.onProgress?.({ type: 'warning', message: `continuing on another device than the run started on: ${changed.join('; ')}` });
-      }
-      this.manifest.status = 'running';
-      this.manifest.endedAt = null;
+      await prepareResume(this.manifest, {
+        runDir: this.o.runDir,
+        scenario: this.o.scenario,
+        device,
+        allowDeviceChange: !!this.o.allowDeviceChange,
+        warn: (message) => this.o.onProgress?.({ type: 'warning', message }),
+      });
     } else {
       this.manifest = newManifest(this.o, cells, device, this.analysis);
     }
@@ -241,10 +239,18 @@ export class ScenarioRunner {
       this.manifest.status = 'complete';
     } catch (e) {
       this.manifest.status = 'aborted';
-      throw e;
-    } finally {
       this.manifest.endedAt = new Date().toISOString();
+      // On a full disk this write fails too; the journal on disk then still says where the run stood.
+      await writeManifest(this.o.runDir, this.manifest).catch(() => undefined);
+      this.device.close();
+      throw isHostWriteError(e) ? stoppedForDisk(e, this.o.runDir) : e;
+    }
+    this.manifest.endedAt = new Date().toISOString();
+    try {
       await writeManifest(this.o.runDir, this.manifest);
+    } catch (e) {
+      throw isHostWriteError(e) ? stoppedForDisk(e, this.o.runDir) : e;
+    } finally {
       this.device.close();
     }
     return this.manifest;
@@ -300,8 +306,10 @@ export class ScenarioRunner {
         await this.analyse(t, x, cal);
         t.status = x.ok ? 'ok' : 'failed';
         t.reason = x.ok ? null : `${x.error?.code ?? 'E_TRIAL'}: ${x.error?.message ?? 'the device reported a failed trial'}`;
+        if (x.ok) t.files = await trialFileSizes(this.o.runDir, t.dir);
         consecutiveFailures = x.ok ? 0 : consecutiveFailures + 1;
       } catch (e) {
+        if (isHostWriteError(e)) throw e; // run() stops the run, resumable
         if (!isVoiceAecError(e) || (e.category !== 'device' && e.category !== 'environment')) throw e;
         t.status = 'failed';
         t.reason = e.toLine();
@@ -417,7 +425,7 @@ export class ScenarioRunner {
     const msg = this.trialMessage(cell, rec, t, frames);
     const plan = this.o.scenario.trials;
     const durationMs = plan.preRollMs + playbackTimeline(msg.schedule, RATE).endMs + plan.postRollMs;
-    const x = await this.device.runTrial(msg, durationMs + (this.o.trialTimeoutSlackMs ?? LIMITS.replyTimeoutMs));
+    const x = await this.device.runTrial(msg, durationMs, durationMs + (this.o.trialTimeoutSlackMs ?? LIMITS.replyTimeoutMs));
     if (msg.nearEnd) {
       const tMs = plan.preRollMs + msg.nearEnd.atMs;
       const origin = BigInt(x.events.find((e) => e.type === 'micStarted')?.hostTimeNs ?? '0');

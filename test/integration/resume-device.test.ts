@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/errors.js';
 import { SimDriver } from '../../src/device/sim-driver.js';
 import { readManifest, writeManifest } from '../../src/run-dir/manifest-file.js';
-import { deviceChanges, ScenarioRunner } from '../../src/scenario/runner.js';
+import { deviceChanges } from '../../src/scenario/resume-run.js';
+import { ScenarioRunner } from '../../src/scenario/runner.js';
 import { parseScenario } from '../../src/scenario/scenario-file.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));

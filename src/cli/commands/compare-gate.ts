@@ -13,7 +13,7 @@ import { deviceLabel, dimsLabel, intervalText, leakCell, num, onHardware, pct } 
 import type { Results } from '../../report/results-schema.js';
 import { evaluateRun, type EvaluateOptions } from '../../evaluation/evaluate-run.js';
 import { reanalyzeMode } from '../option-parsers.js';
-import { table } from '../output.js';
+import { plain, table } from '../output.js';
 import { toolVersion } from '../version.js';
 
 interface CompareFlags {
@@ -115,7 +115,7 @@ export function formatCompareGate(results: Results): string {
   const goal = c0 ? `target ≤ ${pct(c0.targetLeakRate)} leaks at ${pct(c0.confidence)} confidence (Wilson upper bound)` : 'no cells';
   out.push(chalk.bold(`voiceaec compare-gate — ${goal}`));
   for (const r of results.runs) {
-    const dev = deviceLabel(r.device);
+    const dev = plain(deviceLabel(r.device));
     out.push(`${results.runs.length > 1 ? `${r.id}: ` : ''}${r.scenario.name} on ${onHardware(r) ? dev : chalk.yellow.bold(dev)}`);
   }
   const multi = results.runs.length > 1;

@@ -16,7 +16,7 @@ import { ScenarioRunner, type RunProgress } from '../../scenario/runner.js';
 import { loadScenario } from '../../scenario/scenario-file.js';
 import { gitCommit, toolVersion } from '../version.js';
 import { intArg } from '../option-parsers.js';
-import { printWarning } from '../output.js';
+import { plain, printWarning } from '../output.js';
 import { printResultsSummary } from '../results-summary.js';
 import { SHIPPED_FIXTURES_DIR } from '../shipped-fixtures.js';
 
@@ -68,9 +68,13 @@ async function runCommand(flags: RunFlags): Promise<number> {
     runDir = resolve(flags.resume);
     const m = await readManifest(runDir);
     target = flags.device ?? resumeTarget(m.device, flags.resume);
-    if (m.status === 'complete')
-      throw usageError('E_RESUME_COMPLETE', `${flags.resume} is a complete run`, { hint: 'use `voiceaec report` to re-render it, or start a new run' });
     scenario = ScenarioSchema.parse(m.scenario.resolved);
+    const planned = scenario.trials.repetitions;
+    if (flags.repeat !== undefined) scenario = { ...scenario, trials: { ...scenario.trials, repetitions: flags.repeat } };
+    if (m.status === 'complete' && scenario.trials.repetitions <= planned)
+      throw usageError('E_RESUME_COMPLETE', `${flags.resume} is a complete run of ${planned} trials per cell`, {
+        hint: `add trials with  voiceaec run --resume ${flags.resume} --repeat <more than ${planned}>, or re-render it with voiceaec report`,
+      });
     source = m.scenario.source;
   } else {
     if (!flags.scenario) throw usageError('E_USAGE', 'run needs --scenario or --resume', { hint: 'e.g. voiceaec run --scenario quiet-room' });
@@ -83,7 +87,10 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const { driver, target: deviceTarget } = resolveDevice(target, { seed: scenario.seed, token: flags.token ?? process.env.VOICEAEC_TOKEN });
   if (driver instanceof LanDriver) {
     const port = await driver.listen();
-    process.stderr.write(`waiting for the device to dial ws://<this host>:${port}/harness with token ${flags.token ?? process.env.VOICEAEC_TOKEN}\n`);
+    // The token is a secret: say where it comes from, never print it (logs are shared).
+    process.stderr.write(
+      `waiting for the device to dial ws://<this host>:${port}/harness with the run token (${flags.token ? '--token' : '$VOICEAEC_TOKEN'})\n`,
+    );
   }
   const quiet = flags.ci || !process.stderr.isTTY;
   const progress = progressPrinter(quiet);
@@ -139,18 +146,18 @@ function progressPrinter(quiet: boolean): (p: RunProgress) => void {
     switch (p.type) {
       case 'connected':
         clear();
-        process.stderr.write(`device: ${deviceClassOf(p.device) === 'iphone' ? deviceLabel(p.device) : chalk.yellow(deviceLabel(p.device))}\n`);
+        process.stderr.write(`device: ${deviceClassOf(p.device) === 'iphone' ? plain(deviceLabel(p.device)) : chalk.yellow(plain(deviceLabel(p.device)))}\n`);
         return;
       case 'cell':
         clear();
         process.stderr.write(
-          `cell ${p.index + 1}/${p.cells} ${chalk.bold(p.cell.id)}${p.cell.mismatches.length ? chalk.yellow(`  (not honoured: ${p.cell.mismatches.join(', ')})`) : ''}\n`,
+          `cell ${p.index + 1}/${p.cells} ${chalk.bold(p.cell.id)}${p.cell.mismatches.length ? chalk.yellow(`  (not honoured: ${plain(p.cell.mismatches.join(', '))})`) : ''}\n`,
         );
         return;
       case 'trial': {
         const eta = p.done > 0 ? ((p.elapsedMs / p.done) * (p.total - p.done)) / 1000 : 0;
         const what = p.trial.calibration ? 'calibration' : `trial ${p.trial.index}`;
-        const status = p.trial.status === 'ok' ? chalk.green('ok') : chalk.red(`failed (${p.trial.reason ?? ''})`);
+        const status = p.trial.status === 'ok' ? chalk.green('ok') : chalk.red(`failed (${plain(p.trial.reason ?? '')})`);
         const line = `  ${p.cell.id} ${what}: ${status}  [${p.done}/${p.total}, ETA ${eta.toFixed(0)} s]`;
         if (quiet || p.trial.status !== 'ok') {
           clear();
