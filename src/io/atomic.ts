@@ -3,12 +3,37 @@
  * fsynced and renamed over the target, so a reader (or a crash) never sees a half-written file.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { chmod, lstat, mkdir, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { environmentError, usageError, VoiceAecError } from '../core/errors.js';
 
+/**
+ * The file a write lands in: a symlink is written through to the file it points at (the
+ * link stays a link); anything that is not a regular file (a device node, a FIFO, a
+ * directory) is refused rather than replaced by a regular file.
+ */
+async function writableTarget(path: string): Promise<string> {
+  const abs = resolve(path);
+  const link = await lstat(abs).catch(() => null);
+  if (!link) return abs;
+  const real = link.isSymbolicLink() ? await realpath(abs).catch(() => null) : abs;
+  if (real === null) return abs; // a dangling link: rename replaces the link itself
+  const st = await stat(real);
+  if (!st.isFile()) {
+    throw usageError(
+      'E_FILE_NOT_REGULAR',
+      `${path} is not a regular file (${st.isDirectory() ? 'a directory' : 'a device, FIFO or socket'}); refusing to replace it`,
+      {
+        hint: 'give the path of a regular file to write, or of one that does not exist yet',
+        details: { file: path },
+      },
+    );
+  }
+  return real;
+}
+
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const target = resolve(path);
+  const target = await writableTarget(path);
   const dir = dirname(target);
   // Same directory as the target: rename(2) is only atomic within one filesystem.
   const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);

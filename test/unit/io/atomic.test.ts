@@ -1,4 +1,5 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -58,11 +59,33 @@ describe('writeFileAtomic', () => {
     await writeFile(join(target, 'keep'), 'k');
     const err = await writeFileAtomic(target, 'data').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VoiceAecError);
-    expect((err as VoiceAecError).code).toBe('E_FILE_WRITE');
+    expect((err as VoiceAecError).code).toBe('E_FILE_NOT_REGULAR');
     expect((err as VoiceAecError).message).toContain(target);
     expect((err as VoiceAecError).category).toBe('usage');
     expect((await stat(target)).isDirectory()).toBe(true);
     expect(await readdir(target)).toEqual(['keep']);
+    expect(await tmpLeft(dir)).toEqual([]);
+  });
+
+  it('refuses a device node or a FIFO instead of replacing it with a regular file', async () => {
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    await expect(writeFileAtomic(fifo, 'data')).rejects.toMatchObject({
+      code: 'E_FILE_NOT_REGULAR',
+      message: expect.stringContaining('a device, FIFO or socket'),
+    });
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    await expect(writeFileAtomic('/dev/null', 'data')).rejects.toMatchObject({ code: 'E_FILE_NOT_REGULAR' });
+    expect((await lstat('/dev/null')).isCharacterDevice()).toBe(true);
+    expect(await tmpLeft(dir)).toEqual([]);
+  });
+
+  it('writes through a symlink to its file, and the link stays a link', async () => {
+    await writeFile(join(dir, 'real.json'), 'old');
+    await symlink('real.json', join(dir, 'link.json'));
+    await writeFileAtomic(join(dir, 'link.json'), 'new');
+    expect((await lstat(join(dir, 'link.json'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(join(dir, 'real.json'), 'utf8')).toBe('new');
     expect(await tmpLeft(dir)).toEqual([]);
   });
 
