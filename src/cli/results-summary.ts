@@ -1,7 +1,7 @@
 /** The few lines `voiceaec run` and `voiceaec report` print about finished results. */
 import chalk from 'chalk';
 import { join } from 'node:path';
-import { cellOutcomes, deviceLabel, dimsLabel, failedOutcomes, gateAt, markGates, onHardware, recLabel } from '../report/format.js';
+import { cellOutcomes, deviceLabel, dimsLabel, failedOutcomes, gateAt, markGates, onHardware, recLabel, recommendationRule } from '../report/format.js';
 import type { Results } from '../report/results-schema.js';
 import { plain, table } from './output.js';
 
@@ -13,7 +13,8 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
   }
   // The three gates practitioners argue about, when the run evaluated them.
   const marks = markGates(results);
-  const rows = [['cell', 'trials', ...marks.map((g) => `leaks @${g} ms`), 'recommended gate', 'checks'].map((h) => chalk.dim(h))];
+  for (const line of recommendationRule(results)) lines.push(chalk.dim(line));
+  const rows = [['cell', 'trials', ...marks.map((g) => `leaks @${g} ms (upper bound)`), 'recommended gate', 'checks'].map((h) => chalk.dim(h))];
   for (const c of results.cells) {
     const { outcomes: mine, bad } = cellOutcomes(results, c);
     const checks = mine.length === 0 ? chalk.dim('no rules') : bad === 0 ? chalk.green(`pass ${mine.length}`) : chalk.red(`FAIL ${bad}/${mine.length}`);

@@ -36,6 +36,20 @@ export function recLabel(r: Recommendation): string {
 }
 
 /** "3/20 (15 %, ≤ 36 %)": leaks over decided trials, rate and upper bound. */
+/**
+ * The rule behind every recommended gate, with its target and confidence: one sentence when
+ * all cells share them, else one per distinct pair naming its cells.
+ */
+export function recommendationRule(results: Results): string[] {
+  const byRule = new Map<string, string[]>();
+  for (const c of results.cells) {
+    const key = `the smallest gate whose leak-rate upper bound (Wilson, ${pct(c.confidence)} confidence) is ≤ ${pct(c.targetLeakRate)}`;
+    byRule.set(key, [...(byRule.get(key) ?? []), c.id]);
+  }
+  if (byRule.size <= 1) return [...byRule.keys()].map((k) => `Recommended gate: ${k}.`);
+  return [...byRule.entries()].map(([k, ids]) => `Recommended gate for ${ids.join(', ')}: ${k}.`);
+}
+
 export function leakCell(g: GateStats | undefined): string {
   if (!g) return '—';
   if (g.decided === 0) return 'n/a';

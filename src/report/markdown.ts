@@ -2,7 +2,19 @@
  * summary.md: the answer in a form a pull-request comment shows well — verdict, device
  * (simulated or not), one row per cell, the failed rules with their numbers.
  */
-import { cellOutcomes, dimsLabel, deviceLabel, displayGates, failedOutcomes, gateAt, leakCell, num, onHardware, pct, recLabel } from './format.js';
+import {
+  cellOutcomes,
+  dimsLabel,
+  deviceLabel,
+  displayGates,
+  failedOutcomes,
+  gateAt,
+  leakCell,
+  num,
+  onHardware,
+  recLabel,
+  recommendationRule,
+} from './format.js';
 import type { Results } from './results-schema.js';
 
 /** Pipes and newlines would break a table row. */
@@ -23,9 +35,8 @@ export function renderMarkdown(results: Results): string {
     );
   }
   out.push('');
-  const target = results.cells[0];
-  if (target)
-    out.push(`Recommended gate: the smallest gate whose leak-rate upper bound (Wilson, ${pct(target.confidence)}) is ≤ ${pct(target.targetLeakRate)}.`, '');
+  const rule = recommendationRule(results);
+  if (rule.length > 0) out.push(...rule, '');
 
   const cells = results.cells;
   const gates = [...new Set(cells.flatMap(displayGates))].sort((a, b) => a - b);
