@@ -1,0 +1,235 @@
+/**
+ * A harness app on an iPhone, launched through Appium (XCUITest driver). Every `connect`
+ * terminates the app and launches it again with a fresh run token, then reaches it the
+ * configured way: `lan` (the app dials a listener of the CLI), `ws` (the app listens and
+ * its address is reachable) or `forward` (the app listens and usbmux forwards a loopback
+ * port to it). That is also how a crashed app is relaunched. `diagnose` tells the app's
+ * state and the tail of the device log after a dropped link.
+ */
+import { randomBytes } from 'node:crypto';
+import { deviceError, usageError, VoiceAecError } from '../../core/errors.js';
+import { connectToDevice, listenForDevice, type Listener } from '../../protocol/endpoints.js';
+import type { DeviceDriver, DeviceLink } from '../device-driver.js';
+import { parseAppiumOptions, type AppiumOptions, type AppiumOptionsInput } from './appium-options.js';
+import { AppiumSession, type AppState } from './appium-session.js';
+import { buildCapabilities, harnessArguments, type HarnessLaunch } from './capabilities.js';
+import { credentialsFor, redact, secretsInEnv } from './farm-credentials.js';
+import { forwardToDevice, type PortForward } from './usbmux-forward.js';
+
+/** Device log lines a diagnosis carries. */
+const LOG_TAIL_LINES = 20;
+/** Between attempts to reach an app that is still starting. */
+const RETRY_MS = 250;
+/** How often a still-starting app's state is checked, so an app that died at launch fails fast. */
+const STATE_POLL_MS = 2_000;
+
+export interface AppiumDriverDeps {
+  /** Where credentials come from; the process environment unless a test says otherwise. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export class AppiumDriver implements DeviceDriver {
+  readonly kind = 'appium' as const;
+  readonly options: AppiumOptions;
+  readonly deviceId: string | null;
+  private readonly env: NodeJS.ProcessEnv;
+  private session: AppiumSession | null = null;
+  private lan: Listener | null = null;
+  private forward: PortForward | null = null;
+  private keepAlive: NodeJS.Timeout | null = null;
+  /** Every token handed to the app: the device log may echo its arguments. */
+  private readonly tokens: string[] = [];
+  /** lan: a device that dialled in before anyone waited, or the waiter it goes to. */
+  private pendingDevice: { link: DeviceLink | null; waiter: ((l: DeviceLink) => void) | null } | null = null;
+
+  constructor(options: AppiumOptionsInput, deps: AppiumDriverDeps = {}) {
+    this.options = parseAppiumOptions(options);
+    this.env = deps.env ?? process.env;
+    this.deviceId = this.options.udid ?? null;
+    if (this.options.connection === 'forward' && !this.options.udid)
+      throw usageError('E_APPIUM_OPTIONS', 'appium connection "forward" needs the phone\'s udid', {
+        hint: 'give appium.udid (see `voiceaec devices`), or use connection lan or ws',
+      });
+  }
+
+  get describe(): string {
+    const u = new URL(this.options.serverUrl);
+    return `iPhone ${this.options.udid ?? '(any)'} through Appium at ${u.host} (${this.options.connection})`;
+  }
+
+  async connect(): Promise<DeviceLink> {
+    const token = randomBytes(24).toString('hex');
+    this.tokens.push(token);
+    const launch = await this.prepareTransport(token);
+    const session = await this.ensureSession(launch);
+    const { bundleId } = this.options;
+    // Launch arguments only apply to an app that is not running, so a relaunch always terminates first.
+    await session.terminateApp(bundleId);
+    await session.launchApp(bundleId, harnessArguments(launch));
+    return launch.mode === 'lan' ? this.awaitDialIn(session) : this.dialApp(session, token);
+  }
+
+  /** Device facts for the manifest and `voiceaec devices`; needs a session. */
+  async deviceInfo(): Promise<Record<string, unknown>> {
+    if (!this.session) return { udid: this.deviceId };
+    return this.session.deviceInfo();
+  }
+
+  async diagnose(): Promise<string | null> {
+    if (!this.session) return null;
+    const lines: string[] = [];
+    try {
+      lines.push(`app ${this.options.bundleId}: ${await this.session.appState(this.options.bundleId)}`);
+    } catch (e) {
+      lines.push(`app state unknown (${(e as Error).message})`);
+    }
+    const tail = await this.session.logTail('syslog', LOG_TAIL_LINES);
+    if (tail?.length) lines.push(`device log, last ${tail.length} lines:`, ...tail);
+    return redact(lines.join('\n'), this.secrets());
+  }
+
+  async close(): Promise<void> {
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = null;
+    const session = this.session;
+    this.session = null;
+    if (session) {
+      // A lan-mode harness dials again after each session; stopping it leaves the phone quiet.
+      await session.terminateApp(this.options.bundleId).catch(() => false);
+      await session.delete();
+    }
+    await this.lan?.close();
+    this.lan = null;
+    await this.forward?.close();
+    this.forward = null;
+  }
+
+  private secrets(): string[] {
+    return [...secretsInEnv(this.env), ...this.tokens];
+  }
+
+  /** Sets up the CLI's end for this launch and says how the app must be launched to meet it. */
+  private async prepareTransport(token: string): Promise<HarnessLaunch> {
+    const o = this.options;
+    if (o.connection === 'lan') {
+      // A listener per launch: it admits only this launch's token.
+      await this.lan?.close();
+      this.lan = null;
+      this.pendingDevice = null;
+      this.lan = await listenForDevice({ port: o.lanPort, token, onDevice: (peer, ready) => this.arrived({ peer, ready }) });
+      return { mode: 'lan', url: `ws://${o.lanHost}:${this.lan.port}/harness`, token };
+    }
+    if (o.connection === 'forward') this.forward ??= await forwardToDevice(o.udid!, o.devicePort, this.env);
+    return { mode: 'server', port: o.devicePort, token };
+  }
+
+  private async ensureSession(launch: HarnessLaunch): Promise<AppiumSession> {
+    if (this.session) return this.session;
+    const o = this.options;
+    this.session = await AppiumSession.start({
+      serverUrl: o.serverUrl,
+      capabilities: buildCapabilities(o, launch),
+      credentials: credentialsFor(o.serverUrl, this.env),
+      sessionTimeoutMs: o.timeouts.sessionMs,
+      commandTimeoutMs: o.timeouts.commandMs,
+      secrets: () => this.secrets(),
+    });
+    const idleMs = o.timeouts.newCommandTimeoutSec * 1000;
+    if (idleMs > 0) {
+      // A run sends Appium nothing while trials play; a cheap query keeps the session from timing out.
+      const session = this.session;
+      this.keepAlive = setInterval(() => void session.appState(o.bundleId).catch(() => undefined), Math.max(1_000, Math.min(60_000, idleMs / 2)));
+      this.keepAlive.unref();
+    }
+    return this.session;
+  }
+
+  private arrived(link: DeviceLink): void {
+    const p = (this.pendingDevice ??= { link: null, waiter: null });
+    if (p.waiter) p.waiter(link);
+    else if (!p.link) p.link = link;
+    else link.peer.close();
+  }
+
+  private awaitDialIn(session: AppiumSession): Promise<DeviceLink> {
+    const p = (this.pendingDevice ??= { link: null, waiter: null });
+    const early = p.link;
+    if (early) {
+      p.link = null;
+      return Promise.resolve(early);
+    }
+    return this.untilUp(
+      session,
+      (run) =>
+        new Promise<DeviceLink>((resolve) => {
+          p.waiter = (link) => {
+            p.waiter = null;
+            if (run.over) link.peer.close();
+            else resolve(link);
+          };
+        }),
+      'did not dial in',
+    );
+  }
+
+  private dialApp(session: AppiumSession, token: string): Promise<DeviceLink> {
+    const o = this.options;
+    const url = this.forward ? `ws://127.0.0.1:${this.forward.port}/harness` : `ws://${o.deviceHost}:${o.devicePort}/harness`;
+    const attempt = async (run: { over: boolean }): Promise<DeviceLink> => {
+      while (!run.over) {
+        try {
+          const link = await connectToDevice(url, token);
+          if (run.over) link.peer.close();
+          return link;
+        } catch (e) {
+          // Not listening yet: the app is still starting. Anything else (a refused token) is final.
+          if (!(e instanceof VoiceAecError && e.code === 'E_DEVICE_UNREACHABLE')) throw e;
+          await sleep(RETRY_MS);
+        }
+      }
+      // Only reached after untilUp has settled, so nobody awaits this.
+      throw deviceError('E_APPIUM_APP_TIMEOUT', 'gave up reaching the app', { hint: modeHint(o) });
+    };
+    return this.untilUp(session, attempt, 'did not accept a connection');
+  }
+
+  /** Runs `reach` until it succeeds, the launch time is up, or the app is seen not running; then tells `reach` to stop. */
+  private async untilUp(session: AppiumSession, reach: (run: { over: boolean }) => Promise<DeviceLink>, failed: string): Promise<DeviceLink> {
+    const o = this.options;
+    const what = `${o.bundleId} on ${o.udid ?? 'the phone'}`;
+    const run = { over: false };
+    const watch = async (): Promise<never> => {
+      const deadline = Date.now() + o.timeouts.launchMs;
+      for (;;) {
+        await sleep(Math.min(STATE_POLL_MS, Math.max(0, deadline - Date.now())));
+        if (run.over) return new Promise<never>(() => undefined);
+        if (Date.now() >= deadline)
+          throw deviceError('E_APPIUM_APP_TIMEOUT', `${what} ${failed} within ${o.timeouts.launchMs / 1000} s of its launch`, { hint: modeHint(o) });
+        const state: AppState = await session.appState(o.bundleId).catch(() => 'unknown');
+        if (state === 'not running')
+          throw deviceError('E_APPIUM_APP_EXITED', `${what} exited right after its launch`, {
+            hint: 'the harness refused its arguments or crashed; see the device log (diagnose) and docs/ios-app.md',
+          });
+      }
+    };
+    const reaching = reach(run);
+    // A late failure of the abandoned attempt is of no interest once the race is decided.
+    reaching.catch(() => undefined);
+    try {
+      return await Promise.race([reaching, watch()]);
+    } finally {
+      run.over = true;
+      if (this.pendingDevice) this.pendingDevice.waiter = null;
+    }
+  }
+}
+
+function modeHint(o: AppiumOptions): string {
+  if (o.connection === 'lan') return `can the phone reach ${o.lanHost}? (same Wi-Fi, Local Network permission; docs/appium.md § Connection modes)`;
+  if (o.connection === 'ws') return `can this host reach ${o.deviceHost}:${o.devicePort}? (docs/appium.md § Connection modes)`;
+  return 'is the phone connected by USB and trusted? try `voiceaec doctor`';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,190 @@
+/**
+ * The Appium device path end to end without an iPhone: a real Appium 3 server (child
+ * process, private APPIUM_HOME) with the real XCUITest driver, pointed by
+ * `appium:webDriverAgentUrl` at a fake WebDriverAgent whose app launch starts the virtual
+ * iPhone with the arguments it receives. The runner drives `AppiumDriver` through whole
+ * runs in each connection mode that works here; a crash mid-run is survived; farm
+ * credentials in the environment end up nowhere.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isVoiceAecError } from '../../src/core/errors.js';
+import { AppiumDriver } from '../../src/device/appium/appium-driver.js';
+import type { AppiumOptionsInput } from '../../src/device/appium/appium-options.js';
+import { ScenarioRunner, type RunProgress } from '../../src/scenario/runner.js';
+import { parseScenario } from '../../src/scenario/scenario-file.js';
+import { freePort, startAppiumServer, type AppiumServer } from '../helpers/appium-server.js';
+import { startFakeWda, type FakeWda } from '../helpers/fake-wda.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const UDID = '00008101-000A1B2C3D4E5F6A';
+const tmp = mkdtempSync(join(tmpdir(), 'voiceaec-appium-'));
+
+/** Fake farm credentials: set for the whole file, so the server and every run see them. */
+const SECRETS = {
+  BROWSERSTACK_USERNAME: 'bs-user-Qx7Kp2',
+  BROWSERSTACK_ACCESS_KEY: 'bsKEY9f8e7d6c5b4a3',
+  SAUCE_USERNAME: 'sauce-user-Zr4Lm1',
+  SAUCE_ACCESS_KEY: 'sauce-0a1b2c3d-4e5f-6789',
+  VOICEAEC_APPIUM_USER: 'hub-user-Wy3Hn8',
+  VOICEAEC_APPIUM_KEY: 'hubKEY-5t6y7u8i9o',
+};
+const saved = Object.fromEntries(Object.keys(SECRETS).map((k) => [k, process.env[k]]));
+Object.assign(process.env, SECRETS);
+
+let appium: AppiumServer;
+beforeAll(async () => {
+  appium = await startAppiumServer();
+}, 90_000);
+afterAll(async () => {
+  await appium?.stop();
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  rmSync(tmp, { recursive: true, force: true });
+}, 30_000);
+
+const scenario = (repetitions: number) =>
+  parseScenario(
+    `name: appium\nbase: { fixtures: [flite-slt-short-01] }\ntrials: { repetitions: ${repetitions}, preRollMs: 300, postRollMs: 600, maxConsecutiveFailures: 2 }\nanalysis: { gatesMs: [0, 300] }\n`,
+    'appium.yaml',
+  );
+
+function options(wda: FakeWda, extra: Partial<AppiumOptionsInput>): AppiumOptionsInput {
+  return {
+    serverUrl: appium.url,
+    udid: UDID,
+    // Given, so the driver does not ask the (absent) phone for it over usbmux.
+    platformVersion: '18.0',
+    webDriverAgentUrl: wda.url,
+    timeouts: { sessionMs: 60_000, launchMs: 30_000, commandMs: 30_000 },
+    ...extra,
+  };
+}
+
+async function run(driver: AppiumDriver, name: string, repetitions: number, onProgress?: (p: RunProgress) => void) {
+  const runDir = join(tmp, name);
+  const runner = await ScenarioRunner.create({
+    scenario: scenario(repetitions),
+    scenarioSource: 'appium.yaml',
+    runDir,
+    driver,
+    fixturesDir: FIXTURES,
+    resume: false,
+    toolVersion: 'test',
+    gitCommit: null,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  try {
+    return { manifest: await runner.run(), runDir };
+  } finally {
+    await driver.close();
+  }
+}
+
+const arg = (args: string[], name: string) => args[args.indexOf(name) + 1];
+
+describe('AppiumDriver through a real Appium server and the real XCUITest driver', () => {
+  it('runs a scenario in ws mode: the app is launched listening, with a fresh token', async () => {
+    const wda = await startFakeWda();
+    try {
+      const driver = new AppiumDriver(options(wda, { connection: 'ws', deviceHost: '127.0.0.1', devicePort: await freePort() }));
+      expect(driver.kind).toBe('appium');
+      expect(driver.deviceId).toBe(UDID);
+      const { manifest } = await run(driver, 'ws', 2);
+      expect(manifest.status).toBe('complete');
+      expect(manifest.cells[0]!.trials.every((t) => t.status === 'ok')).toBe(true);
+      expect(wda.launches).toHaveLength(1);
+      const args = wda.launches[0]!;
+      expect(arg(args, '-voiceaecMode')).toBe('server');
+      expect(arg(args, '-voiceaecToken')).toMatch(/^[0-9a-f]{48}$/);
+      const paths = wda.requests.map((r) => `${r.method} ${r.path}`);
+      expect(paths).toEqual(
+        expect.arrayContaining(['GET /status', 'POST /session', 'POST /session/FAKE-WDA-SESSION/wda/apps/launch', 'DELETE /session/FAKE-WDA-SESSION']),
+      );
+    } finally {
+      await wda.close();
+    }
+  }, 60_000);
+
+  it('survives an app crash mid-run in lan mode: that trial fails with the app state, the app is relaunched, the next trials pass', async () => {
+    const wda = await startFakeWda();
+    const warnings: string[] = [];
+    try {
+      const driver = new AppiumDriver(options(wda, { connection: 'lan' }));
+      const { manifest } = await run(driver, 'lan-crash', 3, (p) => {
+        // The app dies right after the first measured trial, so the next one meets a dead link.
+        if (p.type === 'trial' && p.trial.index === 1) wda.crash();
+        if (p.type === 'warning') warnings.push(p.message);
+      });
+      expect(manifest.status).toBe('complete');
+      const cell = manifest.cells[0]!;
+      expect(cell.trials.map((t) => t.status)).toEqual(['ok', 'ok', 'failed', 'ok']);
+      expect(cell.trials[2]!.reason).toMatch(/E_DEVICE_DISCONNECTED.*app dev\.voiceaec\.harness: not running/);
+      expect(cell.deviceCrashes).toBe(1);
+      expect(warnings.join('\n')).toMatch(/relaunching/);
+      expect(wda.launches).toHaveLength(2);
+      const [first, second] = wda.launches.map((a) => arg(a, '-voiceaecToken'));
+      expect(first).not.toBe(second);
+      expect(arg(wda.launches[1]!, '-voiceaecURL')).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/harness$/);
+    } finally {
+      await wda.close();
+    }
+  }, 60_000);
+
+  it('forward mode without usbmuxd fails at once with one line naming the fix', async () => {
+    const wda = await startFakeWda();
+    try {
+      const driver = new AppiumDriver(options(wda, { connection: 'forward' }), { env: { ...process.env, USBMUXD_SOCKET_ADDRESS: join(tmp, 'no-usbmuxd') } });
+      const e: unknown = await driver.connect().then(
+        () => null,
+        (x: unknown) => x,
+      );
+      await driver.close();
+      expect(isVoiceAecError(e) && e.code).toBe('E_USBMUX_UNAVAILABLE');
+      expect(isVoiceAecError(e) && e.toLine()).toMatch(/^E_USBMUX_UNAVAILABLE: no usbmuxd at .* — .*connection lan/);
+      expect(wda.requests).toHaveLength(0);
+    } finally {
+      await wda.close();
+    }
+  });
+
+  it('keeps farm credentials out of the run directory, the messages and the server output', async () => {
+    const wda = await startFakeWda();
+    const printed: string[] = [];
+    try {
+      // Sent as basic auth (VOICEAEC_APPIUM_*, the generic pair for a non-cloud host); Appium ignores it.
+      const driver = new AppiumDriver(options(wda, { connection: 'lan' }));
+      const { runDir } = await run(driver, 'credentials', 2, (p) => {
+        if (p.type === 'trial' && p.trial.index === 1) wda.crash();
+        printed.push(JSON.stringify(p));
+      });
+      // A failing session: its error line must not echo them either.
+      const refused = new AppiumDriver({ serverUrl: 'http://127.0.0.1:9/wd/hub', udid: UDID, connection: 'lan', timeouts: { sessionMs: 5_000 } });
+      const e: unknown = await refused.connect().then(
+        () => null,
+        (x: unknown) => x,
+      );
+      await refused.close();
+      expect(isVoiceAecError(e) && e.code).toBe('E_APPIUM_SESSION');
+      printed.push(isVoiceAecError(e) ? e.toLine() : String(e), appium.output());
+
+      const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+      const written = files(runDir);
+      expect(written.length).toBeGreaterThan(5);
+      for (const secret of Object.values(SECRETS)) {
+        for (const f of written) expect(readFileSync(f).includes(secret), `${secret} in ${f}`).toBe(false);
+        for (const text of printed) expect(text.includes(secret), `${secret} printed`).toBe(false);
+      }
+      // The check would see them: the run did go through the crash diagnosis and the server.
+      expect(printed.join('\n')).toMatch(/not running/);
+      expect(appium.output()).toMatch(/POST \/session/);
+    } finally {
+      await wda.close();
+    }
+  }, 60_000);
+});
