@@ -17,6 +17,8 @@ export class LanDriver implements DeviceDriver {
     private readonly port: number,
     private readonly token: string,
     private readonly waitMs: number = 120_000,
+    /** Where to listen: every interface by default, since the phone dials in over Wi-Fi; the token guards it. */
+    readonly host: string = '0.0.0.0',
   ) {}
 
   get describe(): string {
@@ -27,6 +29,7 @@ export class LanDriver implements DeviceDriver {
   async listen(): Promise<number> {
     this.listener ??= await listenForDevice({
       port: this.port,
+      host: this.host,
       token: this.token,
       onDevice: (peer, ready) => {
         const session = { peer, ready };

@@ -3,6 +3,8 @@
  * a driver: `sim`, `lan[:port]` (the app dials in), or `ws://host:port` (a listening app).
  */
 import { usageError } from '../core/errors.js';
+import { AppiumDriver } from './appium/appium-driver.js';
+import type { AppiumOptionsInput } from './appium/appium-options.js';
 import type { DeviceDriver } from './device-driver.js';
 import { LanDriver } from './lan-driver.js';
 import { RemoteDriver } from './remote-driver.js';
@@ -13,8 +15,10 @@ export const DEFAULT_LAN_PORT = 8765;
 export interface ResolveContext {
   /** Seed of the virtual iPhone. */
   seed: number;
-  /** The run token the harness app was launched with; needed by every real device. */
+  /** The run token the harness app was launched with; needed by every real device not launched through Appium. */
   token?: string | undefined;
+  /** Appium settings for `appium` (config file and flags merged); the driver makes its own tokens. */
+  appium?: AppiumOptionsInput | undefined;
 }
 
 export interface ResolvedDevice {
@@ -31,20 +35,23 @@ export function redactTarget(target: string): string {
 export function resolveDevice(target: string, ctx: ResolveContext): ResolvedDevice {
   const shown = redactTarget(target);
   if (target === 'sim') return { driver: new SimDriver({ seed: ctx.seed }), target: 'sim' };
-  const lan = /^lan(?::(\d{1,5}))?$/.exec(target);
+  if (target === 'appium') return { driver: new AppiumDriver(ctx.appium ?? {}), target: 'appium' };
+  // lan, lan:PORT or lan:HOST:PORT (HOST: the address to listen on, e.g. 127.0.0.1 for a harness on this machine).
+  const lan = /^lan(?::(?:([\w.-]+|\[[\da-f:]+\]):)?(\d{1,5}))?$/i.exec(target);
   if (lan || /^wss?:\/\//.test(target)) {
     if (!ctx.token)
       throw usageError('E_TOKEN', `--device ${shown} needs the run token`, {
         hint: 'pass --token or set VOICEAEC_TOKEN to the token the harness app was launched with',
       });
     if (lan) {
-      const port = Number(lan[1] ?? DEFAULT_LAN_PORT);
+      const port = Number(lan[2] ?? DEFAULT_LAN_PORT);
       if (port > 65_535) throw usageError('E_DEVICE', `--device ${shown}: port ${port} is out of range`, { hint: 'use a port from 1 to 65535, e.g. lan:8765' });
-      return { driver: new LanDriver(port, ctx.token), target: `lan:${port}` };
+      const host = lan[1]?.replace(/^\[|\]$/g, '');
+      return { driver: new LanDriver(port, ctx.token, undefined, host), target: host ? `lan:${lan[1]}:${port}` : `lan:${port}` };
     }
     return { driver: new RemoteDriver(target, ctx.token), target: shown };
   }
-  throw usageError('E_DEVICE', `--device "${shown}" is not sim, a ws:// URL or lan[:port]`, {
-    hint: 'sim runs the virtual iPhone; a harness app listens on ws://<phone>:<port> or dials lan',
+  throw usageError('E_DEVICE', `--device "${shown}" is not sim, appium, a ws:// URL or lan[:[host:]port]`, {
+    hint: 'sim runs the virtual iPhone; appium launches the harness app on a phone; a harness app listens on ws://<phone>:<port> or dials lan',
   });
 }

@@ -56,17 +56,17 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-function listen(port: number, verify: ((url: string) => boolean) | null, onSocket: (ws: WebSocket) => void): Promise<Listener> {
+function listen(port: number, verify: ((url: string) => boolean) | null, onSocket: (ws: WebSocket) => void, host = '127.0.0.1'): Promise<Listener> {
   return new Promise((resolve, reject) => {
     const wss = new WebSocketServer({
-      host: '127.0.0.1',
+      host,
       port,
       maxPayload: LIMITS.maxFrameBytes,
       ...(verify ? { verifyClient: (info: { req: { url?: string } }) => verify(info.req.url ?? '') } : {}),
     });
     wss.on('connection', onSocket);
     wss.once('error', (e) =>
-      reject(deviceError('E_PORT_IN_USE', `cannot listen on 127.0.0.1:${port} (${e.message})`, { hint: 'pick another port, or 0 for a free one' })),
+      reject(deviceError('E_PORT_IN_USE', `cannot listen on ${host}:${port} (${e.message})`, { hint: 'pick another port, or 0 for a free one' })),
     );
     wss.once('listening', () =>
       resolve({
@@ -127,21 +127,28 @@ function acceptHello(peer: Peer, token: string, onSession: (peer: Peer, hello: H
 /** CLI side, `lan` mode: wait for a device to dial in with `?token=`, then handshake. */
 export function listenForDevice(opts: {
   port: number;
+  /** Address to listen on: loopback by default; a phone on Wi-Fi needs one it can reach (0.0.0.0). */
+  host?: string;
   token: string;
   onDevice: (peer: Peer, ready: ReadyMessage) => void;
   onError?: (e: unknown) => void;
 }): Promise<Listener> {
   const verify = (url: string) => tokensEqual(new URL(url, 'ws://x').searchParams.get('token') ?? '', opts.token);
-  return listen(opts.port, verify, (ws) => {
-    const peer = new Peer(ws, { role: 'cli' });
-    handshakeAsCli(peer, opts.token).then(
-      (ready) => opts.onDevice(peer, ready),
-      (e) => {
-        peer.close();
-        opts.onError?.(e);
-      },
-    );
-  });
+  return listen(
+    opts.port,
+    verify,
+    (ws) => {
+      const peer = new Peer(ws, { role: 'cli' });
+      handshakeAsCli(peer, opts.token).then(
+        (ready) => opts.onDevice(peer, ready),
+        (e) => {
+          peer.close();
+          opts.onError?.(e);
+        },
+      );
+    },
+    opts.host,
+  );
 }
 
 /** Device side, `lan` mode: dial the CLI, then behave exactly as in default mode. */

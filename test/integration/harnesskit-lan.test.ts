@@ -132,7 +132,7 @@ describe('voiceaec-harness (LoopbackEngine) dialling voiceaec run --device lan',
       const port = await freePort();
       const token = randomBytes(16).toString('hex');
       const out = join(tmp!, 'run');
-      const cli = start(process.execPath, [CLI, 'run', '--device', `lan:${port}`, '--token', token, '--scenario', SCENARIO, '--out', out, '--ci']);
+      const cli = start(process.execPath, [CLI, 'run', '--device', `lan:127.0.0.1:${port}`, '--token', token, '--scenario', SCENARIO, '--out', out, '--ci']);
       await listening(port, 60_000);
       // The harness as the app is launched: -voiceaecMode lan -voiceaecURL … -voiceaecToken …
       const harness = start('bash', [

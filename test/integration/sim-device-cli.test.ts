@@ -75,7 +75,7 @@ describe('voiceaec sim-device', () => {
   it('dials a CLI listening in lan mode', async () => {
     const token = 'lan-mode-token-1234567890';
     const out = join(tmp, 'lan');
-    const cli = start(['run', '--scenario', 'quiet-room', '--repeat', '1', '--device', 'lan:0', '--token', token, '--out', out, '--ci']);
+    const cli = start(['run', '--scenario', 'quiet-room', '--repeat', '1', '--device', 'lan:127.0.0.1:0', '--token', token, '--out', out, '--ci']);
     const port = (await lineMatching(cli.stderr!, /dial ws:\/\/<this host>:(\d+)\/harness/))[1];
     start(['sim-device', '--dial', `ws://127.0.0.1:${port}/harness`, '--token', token]);
     const code = await new Promise<number | null>((done) => cli.once('exit', done));

@@ -19,8 +19,9 @@ import { intArg } from '../option-parsers.js';
 import { plain, printWarning } from '../output.js';
 import { printResultsSummary } from '../results-summary.js';
 import { SHIPPED_FIXTURES_DIR } from '../shipped-fixtures.js';
+import { appiumOptions, type AppiumFlags } from '../appium-config.js';
 
-interface RunFlags {
+interface RunFlags extends AppiumFlags {
   scenario?: string;
   device?: string;
   allowDeviceChange?: boolean;
@@ -40,9 +41,14 @@ export function registerRun(program: Command): void {
     .description('run a scenario on a device (default: the virtual iPhone), write the run directory and reports')
     .addOption(new Option('--scenario <name|path>', 'shipped scenario name (voiceaec scenarios list) or a YAML file').conflicts('resume'))
     .option(
-      '--device <sim|ws-url|lan[:port]>',
-      'sim: the virtual iPhone; ws://host:port: a listening harness app; lan: wait for the device to dial in (default: sim, or the device a resumed run started on)',
+      '--device <sim|appium|ws-url|lan[:[host:]port]>',
+      'sim: the virtual iPhone; appium: launch the harness app on a phone through Appium; ws://host:port: a listening harness app; lan: wait for the device to dial in (default: sim, or the device a resumed run started on)',
     )
+    .option('--appium-url <url>', 'Appium server (--device appium; default http://127.0.0.1:4723; credentials from the environment only)')
+    .option('--udid <udid>', 'the phone (--device appium; see voiceaec devices)')
+    .option('--app <path|url>', 'harness app to install (--device appium; default: the installed dev.voiceaec.harness)')
+    .option('--connection <forward|lan|ws>', 'how the CLI reaches the app (--device appium; docs/appium.md)')
+    .option('--appium-config <file>', 'JSON or YAML file of Appium settings; the flags above override it')
     .option('--allow-device-change', 'let --resume continue a run on another device than the one that started it')
     .option('--token <token>', 'run token the harness app was launched with (ws-url devices; default $VOICEAEC_TOKEN)')
     .option('--out <dir>', 'run directory (default reports/<UTC time>-<scenario>)')
@@ -84,7 +90,11 @@ async function runCommand(flags: RunFlags): Promise<number> {
       throw usageError('E_RUNDIR_EXISTS', `${runDir} already holds a run`, { hint: `resume it with --resume ${runDir}, or pick another --out` });
     }
   }
-  const { driver, target: deviceTarget } = resolveDevice(target, { seed: scenario.seed, token: flags.token ?? process.env.VOICEAEC_TOKEN });
+  const { driver, target: deviceTarget } = resolveDevice(target, {
+    seed: scenario.seed,
+    token: flags.token ?? process.env.VOICEAEC_TOKEN,
+    appium: target === 'appium' ? await appiumOptions(flags) : undefined,
+  });
   if (driver instanceof LanDriver) {
     const port = await driver.listen();
     // The token is a secret: say where it comes from, never print it (logs are shared).

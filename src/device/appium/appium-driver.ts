@@ -116,7 +116,9 @@ export class AppiumDriver implements DeviceDriver {
       await this.lan?.close();
       this.lan = null;
       this.pendingDevice = null;
-      this.lan = await listenForDevice({ port: o.lanPort, token, onDevice: (peer, ready) => this.arrived({ peer, ready }) });
+      // Loopback when the phone dials a loopback address (a harness on this host); else every interface, guarded by the token.
+      const host = /^(127\.|localhost$|\[?::1\]?$)/.test(o.lanHost) ? '127.0.0.1' : '0.0.0.0';
+      this.lan = await listenForDevice({ port: o.lanPort, host, token, onDevice: (peer, ready) => this.arrived({ peer, ready }) });
       return { mode: 'lan', url: `ws://${o.lanHost}:${this.lan.port}/harness`, token };
     }
     if (o.connection === 'forward') this.forward ??= await forwardToDevice(o.udid!, o.devicePort, this.env);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AppiumDriver } from '../../../src/device/appium/appium-driver.js';
 import { LanDriver } from '../../../src/device/lan-driver.js';
 import { RemoteDriver } from '../../../src/device/remote-driver.js';
 import { redactTarget, resolveDevice } from '../../../src/device/resolve-device.js';
@@ -15,6 +16,13 @@ describe('resolveDevice', () => {
     expect(lan.driver).toBeInstanceOf(LanDriver);
     expect(lan.target).toBe('lan:8765');
     expect(resolveDevice('lan:9001', ctx).target).toBe('lan:9001');
+    const local = resolveDevice('lan:127.0.0.1:9002', ctx);
+    expect(local.target).toBe('lan:127.0.0.1:9002');
+    expect((local.driver as LanDriver).host).toBe('127.0.0.1');
+    expect((lan.driver as LanDriver).host).toBe('0.0.0.0'); // a phone on Wi-Fi must reach it; the token guards it
+    const appium = resolveDevice('appium', { seed: 1, appium: { connection: 'lan' } });
+    expect(appium.driver).toBeInstanceOf(AppiumDriver);
+    expect(appium.target).toBe('appium');
     const ws = resolveDevice('ws://10.0.0.7:8765/harness', ctx);
     expect(ws.driver).toBeInstanceOf(RemoteDriver);
     expect(ws.target).toBe('ws://10.0.0.7:8765/harness');
