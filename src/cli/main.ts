@@ -13,6 +13,8 @@ import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerScenarios } from './commands/scenarios.js';
 import { registerSimDevice } from './commands/sim-device.js';
+import { registerDevices } from './commands/devices.js';
+import { registerDoctor } from './commands/doctor.js';
 import { printError } from './output.js';
 import { toolVersion } from './version.js';
 
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   registerReport(program);
   registerScenarios(program);
   registerSimDevice(program);
+  registerDevices(program);
+  registerDoctor(program);
   return program;
 }
 

@@ -5,6 +5,10 @@
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
 
+/** docs/limits.md: each gate is a verdict per trial and a row per report, so the list is bounded. */
+export const MAX_GATES = 1000;
+export const MAX_GATE_MS = 60_000;
+
 const band = z.tuple([z.number().min(0), z.number().positive()]).refine(([lo, hi]) => hi > lo, { message: 'band upper edge must exceed the lower edge' });
 
 export const DetectorOptionsSchema = z
@@ -31,7 +35,7 @@ export const AnalysisOptionsSchema = z
     /** A trial's own delay estimate below this peak-to-second-peak ratio is not used. */
     minDelayConfidenceDb: z.number().min(0).max(60).default(6),
     detector: DetectorOptionsSchema.default({ thresholdDb: 6, minDurationMs: 30 }),
-    gatesMs: z.array(z.number().min(0).max(60_000)).min(1).default([0, 300, 500, 800, 1500]),
+    gatesMs: z.array(z.number().min(0).max(MAX_GATE_MS)).min(1).max(MAX_GATES).default([0, 300, 500, 800, 1500]),
     /** The reference's acoustic end is its last frame within this many dB of its loudest frame. */
     acousticEndRangeDb: z.number().min(10).max(120).default(60),
     /** Length of the post-gate mic segment correlated with the reference for echo attribution. */
@@ -69,24 +73,45 @@ export function parseGateList(text: string): number[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   const gates = parts.map(Number);
-  if (parts.length === 0 || gates.some((g) => !Number.isFinite(g) || g < 0 || g > 60_000)) {
-    throw usageError('E_GATES', `--gates "${text}" is not a list of gate durations`, {
-      hint: 'give comma-separated milliseconds between 0 and 60000, e.g. --gates 0,300,500,800,1500',
+  if (parts.length === 0 || parts.length > MAX_GATES || gates.some((g) => !Number.isFinite(g) || g < 0 || g > MAX_GATE_MS)) {
+    throw usageError('E_GATES', `--gates "${clip(text)}" is not a list of gate durations`, {
+      hint: `give at most ${MAX_GATES} comma-separated milliseconds between 0 and ${MAX_GATE_MS}, e.g. --gates 0,300,500,800,1500`,
     });
   }
   return [...new Set(gates)].sort((a, b) => a - b);
 }
 
+/**
+ * The gates of a "from:to:step" sweep, or why the text is not one. Shared by --sweep and a
+ * scenario's analysis.sweep so both accept the same ranges and each error names its own source.
+ */
+export function sweepGates(text: string): { gates: number[] } | { error: string } {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
+  if (!m) return { error: 'is not a from:to:step range in ms' };
+  const [from, to, step] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (step <= 0) return { error: 'has a step of 0; the step must be positive' };
+  if (to < from) return { error: `ends (${to}) before it starts (${from})` };
+  if (to > MAX_GATE_MS) return { error: `ends at ${to} ms, beyond the ${MAX_GATE_MS} ms limit` };
+  // Counted before the list is built: a 0.001 ms step must not allocate millions of gates.
+  if (Math.floor((to - from) / step + 1e-9) + 1 > MAX_GATES) return { error: `has more than ${MAX_GATES} steps (limit maxGates)` };
+  const gates: number[] = [];
+  for (let g = from; g <= to + 1e-9; g += step) gates.push(Math.round(g * 1000) / 1000);
+  return { gates };
+}
+
 /** `0:2000:50` → [0, 50, …, 2000]. */
 export function parseSweep(text: string): number[] {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
-  const [from, to, step] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [NaN, NaN, NaN];
-  if (!m || step <= 0 || to < from || to > 60_000 || (to - from) / step > 10_000) {
-    throw usageError('E_SWEEP', `--sweep "${text}" is not a valid from:to:step range`, {
-      hint: 'use milliseconds, e.g. --sweep 0:2000:50 (at most 10000 steps, up to 60000 ms)',
+  const r = sweepGates(text);
+  if ('error' in r) {
+    throw usageError('E_SWEEP', `--sweep "${clip(text)}" ${r.error}`, {
+      hint: `use milliseconds, e.g. --sweep 0:2000:50 (at most ${MAX_GATES} steps, up to ${MAX_GATE_MS} ms)`,
     });
   }
-  const out: number[] = [];
-  for (let g = from; g <= to + 1e-9; g += step) out.push(Math.round(g * 1000) / 1000);
-  return out;
+  return r.gates;
+}
+
+/** Echoed user text stays short: an error line is one line, not the input. */
+function clip(text: string, max = 40): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

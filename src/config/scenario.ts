@@ -6,7 +6,27 @@
  */
 import { z } from 'zod';
 import { AcceptanceSchema } from './acceptance.js';
-import { AnalysisOptionsSchema } from './analysis-options.js';
+import { AnalysisOptionsSchema, MAX_GATES, sweepGates } from './analysis-options.js';
+
+/**
+ * Bounds of a scenario file (docs/limits.md). Each keeps one file from turning `run` into
+ * hours of silent work or gigabytes of run directory; the numbers are far above any
+ * shipped scenario.
+ */
+export const SCENARIO_LIMITS = {
+  /** Checked before parsing. */
+  maxFileBytes: 1024 * 1024,
+  /** Mapping and sequence nesting. */
+  maxDepth: 32,
+  /** Values of one matrix dimension. */
+  maxDimensionValues: 1000,
+  /** Cells: the product of the matrix dimensions. */
+  maxCells: 1000,
+  /** Trials of the whole run: cells × (repetitions + calibration). */
+  maxTrials: 50_000,
+  /** Analysis gates after the sweep is merged in. */
+  maxGates: MAX_GATES,
+} as const;
 
 const Route = z.enum(['speaker', 'receiver', 'wired', 'bluetoothHFP', 'bluetoothA2DP']);
 const SessionMode = z.enum(['voiceChat', 'videoChat', 'default', 'measurement', 'spokenAudio']);
@@ -92,7 +112,7 @@ export const TrialPlanSchema = z
 /** A dimension's values: a list of settings of that field. */
 const MatrixSchema = z
   .object(
-    Object.fromEntries(DIMENSIONS.map((d) => [d, z.array(CellSettingsSchema.shape[d].unwrap()).min(1).optional()])) as {
+    Object.fromEntries(DIMENSIONS.map((d) => [d, z.array(CellSettingsSchema.shape[d].unwrap()).min(1).max(SCENARIO_LIMITS.maxDimensionValues).optional()])) as {
       [K in (typeof DIMENSIONS)[number]]: z.ZodOptional<z.ZodArray<(typeof CellSettingsSchema.shape)[K] extends z.ZodDefault<infer I> ? I : never>>;
     },
   )
@@ -115,13 +135,47 @@ export const ScenarioSchema = z
       /** A gate sweep "from:to:step" in ms, evaluated in addition to gatesMs. */
       sweep: z
         .string()
-        .regex(/^\d+:\d+:\d+$/)
+        .max(100)
+        .superRefine((text, ctx) => {
+          const r = sweepGates(text);
+          if ('error' in r) ctx.addIssue({ code: 'custom', message: `"${text.slice(0, 40)}" ${r.error}` });
+        })
         .nullable()
         .default(null),
     }).default(AnalysisOptionsSchema.extend({ sweep: z.string().nullable().default(null) }).parse({})),
     acceptance: AcceptanceSchema.default(AcceptanceSchema.parse({})),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // Counted, not expanded: a 10⁶-cell matrix must fail in microseconds.
+    const cells = scenarioCellCount(s.matrix);
+    if (cells > SCENARIO_LIMITS.maxCells) {
+      ctx.addIssue({ code: 'custom', path: ['matrix'], message: `${cells} cells; the limit is ${SCENARIO_LIMITS.maxCells} (maxCells, docs/limits.md)` });
+      return;
+    }
+    const trials = cells * (s.trials.repetitions + (s.trials.calibration ? 1 : 0));
+    if (trials > SCENARIO_LIMITS.maxTrials)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trials', 'repetitions'],
+        message: `${cells} cells × ${s.trials.repetitions} repetitions make ${trials} trials; the limit is ${SCENARIO_LIMITS.maxTrials} (maxTrials, docs/limits.md)`,
+      });
+    const sweep = s.analysis.sweep === null ? null : sweepGates(s.analysis.sweep);
+    const gates = new Set([...s.analysis.gatesMs, ...(sweep && 'gates' in sweep ? sweep.gates : [])]).size;
+    if (gates > SCENARIO_LIMITS.maxGates)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['analysis', 'sweep'],
+        message: `gatesMs and the sweep make ${gates} gates; the limit is ${SCENARIO_LIMITS.maxGates} (maxGates, docs/limits.md)`,
+      });
+  });
+
+/** Cells a matrix expands to, without expanding it. */
+export function scenarioCellCount(matrix: Partial<Record<string, readonly unknown[] | undefined>>): number {
+  let n = 1;
+  for (const d of DIMENSIONS) n *= matrix[d]?.length ?? 1;
+  return n;
+}
 
 export type CellSettings = z.infer<typeof CellSettingsSchema>;
 export type Scenario = z.infer<typeof ScenarioSchema>;

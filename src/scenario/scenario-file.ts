@@ -1,15 +1,18 @@
 /**
  * Loads a scenario by name (scenarios/<name>.yaml shipped with the package) or path,
- * validates it against the one scenario schema, and applies `voiceaec run` overrides.
- * Errors name the file, the line and the field.
+ * validates it against the one scenario schema and what `run` checks before a device
+ * (scenario-check.ts), and applies `voiceaec run` overrides. Errors name the file, the
+ * line and the field, on one short line; hostile files (docs/limits.md) end the same way.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isCollection, isMap, isNode, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { inputError, usageError } from '../core/errors.js';
-import { ScenarioSchema, type Scenario } from '../config/scenario.js';
+import { SCENARIO_LIMITS, ScenarioSchema, type Scenario } from '../config/scenario.js';
+import type { FixtureCatalog } from './fixture-catalog.js';
+import { checkScenario } from './scenario-check.js';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
@@ -41,6 +44,34 @@ export interface ScenarioOverrides {
   repetitions?: number;
 }
 
+export interface ScenarioCheckOptions {
+  /** Also check fixtures, sets and patterns against this catalog (what `run` resolves first). */
+  catalog?: FixtureCatalog;
+}
+
+const MAX_ALIASES = 100;
+const MAX_ECHO = 80;
+
+/** User text in an error line: control characters made visible, at most MAX_ECHO characters. */
+function clip(text: string, max = MAX_ECHO): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+/** Our own messages may be longer than echoed text, but still one short line. */
+const MAX_MESSAGE = 240;
+
+/** Explicit tags a scenario may carry: YAML's core schema. Any other is refused, known to the library or not. */
+const CORE_TAGS = new Set([
+  'tag:yaml.org,2002:str',
+  'tag:yaml.org,2002:int',
+  'tag:yaml.org,2002:float',
+  'tag:yaml.org,2002:bool',
+  'tag:yaml.org,2002:null',
+  'tag:yaml.org,2002:map',
+  'tag:yaml.org,2002:seq',
+]);
+
 /** The YAML node at a zod issue path, for its line number. */
 function nodeAt(root: Node | null, path: PropertyKey[]): Node | null {
   let node = root;
@@ -55,35 +86,136 @@ function nodeAt(root: Node | null, path: PropertyKey[]): Node | null {
   return node;
 }
 
-export function parseScenario(text: string, source: string, overrides: ScenarioOverrides = {}): Scenario {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0]!;
-    const pos = lines.linePos(err.pos[0]);
-    throw inputError('E_SCENARIO_YAML', `${source}:${pos.line}: ${err.message.split('\n')[0]}`, { hint: 'fix the YAML syntax at that line' });
+function yamlError(source: string, line: number | null, message: string) {
+  return inputError('E_SCENARIO_YAML', `${source}${line === null ? '' : `:${line}`}: ${clip(message)}`, { hint: 'fix the YAML at that line' });
+}
+
+function limitError(source: string, line: number | null, message: string) {
+  return inputError('E_SCENARIO_LIMIT', `${source}${line === null ? '' : `:${line}`}: ${message}`, { hint: 'see docs/limits.md for the scenario limits' });
+}
+
+/** Parse without the library's quadratic duplicate-key check (200 000 keys took minutes); ours is linear. */
+function parseYaml(text: string, source: string, lines: LineCounter): Document.Parsed {
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  } catch (e) {
+    // The parser recurses per nesting level: a pathological nesting ends its stack.
+    throw yamlError(source, null, `cannot be parsed (${e instanceof RangeError ? 'nested too deeply' : String(e)})`);
   }
-  const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
-  if (typeof raw !== 'object' || Array.isArray(raw))
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    // Warnings are errors here: an unknown tag (!foo, !!binary) would otherwise pass as a plain value.
+    const what = problem.code === 'TAG_RESOLVE_FAILED' ? `${problem.message.split('\n')[0]} (tags are not supported)` : problem.message.split('\n')[0]!;
+    throw yamlError(source, lines.linePos(problem.pos[0]).line, what);
+  }
+  return doc;
+}
+
+/** Depth, duplicate keys and aliases, walked once in document order before anything is built. */
+function checkStructure(doc: Document.Parsed, source: string, lines: LineCounter): void {
+  const anchors = new Set<string>();
+  const lineOf = (n: { range?: [number, number, number] | null }) => (n.range ? lines.linePos(n.range[0]).line : null);
+  visit(doc, (_key, node, path) => {
+    if (isCollection(node) && path.filter((p) => isCollection(p)).length >= SCENARIO_LIMITS.maxDepth)
+      throw limitError(source, lineOf(node), `nested deeper than ${SCENARIO_LIMITS.maxDepth} levels (maxDepth)`);
+    if (isAlias(node)) {
+      if (!anchors.has(node.source)) throw yamlError(source, lineOf(node), `alias *${node.source} has no anchor before it`);
+      return;
+    }
+    if (isNode(node) && node.tag !== undefined && !CORE_TAGS.has(node.tag)) throw yamlError(source, lineOf(node), `tag ${node.tag} is not supported`);
+    if (isNode(node) && typeof node.anchor === 'string') anchors.add(node.anchor);
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = pair.key && typeof pair.key === 'object' && 'value' in pair.key ? pair.key.value : pair.key;
+        if (seen.has(key)) throw yamlError(source, pair.key && typeof pair.key === 'object' ? lineOf(pair.key as Node) : null, `duplicate key ${String(key)}`);
+        seen.add(key);
+      }
+    }
+  });
+}
+
+/** One zod issue as a short line: the first unknown key, never the list of all of them. */
+function issueText(issue: { code: string; message: string; keys?: readonly string[] }): string {
+  if (issue.code === 'unrecognized_keys' && issue.keys && issue.keys.length > 0) {
+    const more = issue.keys.length - 1;
+    return `unknown field "${clip(issue.keys[0]!)}"${more > 0 ? ` (and ${more} more)` : ''}`;
+  }
+  return clip(issue.message.split('\n')[0]!, MAX_MESSAGE);
+}
+
+export function parseScenario(text: string, source: string, overrides: ScenarioOverrides = {}, checks: ScenarioCheckOptions = {}): Scenario {
+  if (text.length > SCENARIO_LIMITS.maxFileBytes) throw limitError(source, null, `is longer than ${SCENARIO_LIMITS.maxFileBytes} characters (maxFileBytes)`);
+  const lines = new LineCounter();
+  const doc = parseYaml(text, source, lines);
+  checkStructure(doc, source, lines);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (e) {
+    // yaml throws a ReferenceError for an alias bomb: the file's fault, not ours.
+    throw yamlError(source, null, e instanceof ReferenceError ? `more than ${MAX_ALIASES} alias expansions (an alias bomb?)` : String(e));
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw inputError('E_SCENARIO_FIELD', `${source}: a scenario is a mapping of fields`, { hint: 'see docs/scenarios.md' });
-  if (overrides.seed !== undefined) raw.seed = overrides.seed;
-  if (overrides.repetitions !== undefined) raw.trials = { ...(raw.trials ?? {}), repetitions: overrides.repetitions };
-  const r = ScenarioSchema.safeParse(raw);
+  const fields = raw as Record<string, unknown>;
+  if (overrides.seed !== undefined) fields.seed = overrides.seed;
+  if (overrides.repetitions !== undefined) {
+    const trials = fields.trials && typeof fields.trials === 'object' && !Array.isArray(fields.trials) ? fields.trials : {};
+    fields.trials = { ...trials, repetitions: overrides.repetitions };
+  }
+  const lineAt = (path: PropertyKey[]) => {
+    const node = nodeAt(doc.contents, path);
+    return node?.range ? `:${lines.linePos(node.range[0]).line}` : '';
+  };
+  const r = ScenarioSchema.safeParse(fields);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    const field = issue.path.join('.') || '(root)';
-    const node = nodeAt(doc.contents, issue.path);
-    const line = node?.range ? `:${lines.linePos(node.range[0]).line}` : '';
-    throw inputError('E_SCENARIO_FIELD', `${source}${line}: ${field}: ${issue.message}`, {
-      hint: 'see docs/scenarios.md or docs/scenario.schema.json for the allowed values',
+    const field = issue.path.map((k) => clip(String(k))).join('.') || '(root)';
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    const limit = issue.code === 'custom' && /docs\/limits\.md|\(max\w+\)/.test(issue.message);
+    throw inputError(limit ? 'E_SCENARIO_LIMIT' : 'E_SCENARIO_FIELD', `${source}${lineAt(path)}: ${field}: ${issueText(issue)}`, {
+      hint: limit ? 'see docs/limits.md for the scenario limits' : 'see docs/scenarios.md or docs/scenario.schema.json for the allowed values',
+    });
+  }
+  const problem = checkScenario(r.data, checks.catalog);
+  if (problem) {
+    throw inputError('E_SCENARIO_FIELD', `${source}${lineAt(problem.path)}: ${problem.path.join('.')}: ${clip(problem.message, MAX_MESSAGE)}`, {
+      hint: 'see docs/scenarios.md; `voiceaec fixtures list` shows fixture ids and sets',
     });
   }
   return r.data;
 }
 
-export async function loadScenario(nameOrPath: string, overrides: ScenarioOverrides = {}): Promise<{ scenario: Scenario; source: string }> {
+function readError(source: string, e: unknown) {
+  const errno = (e as NodeJS.ErrnoException | undefined)?.code ?? String(e);
+  return inputError('E_SCENARIO_READ', `${source}: cannot be read (${clip(errno)})`, { hint: 'check the file exists and is readable', cause: e });
+}
+
+/** Strict UTF-8: a replacement character in a scenario would be a silent change of a value. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export async function loadScenario(
+  nameOrPath: string,
+  overrides: ScenarioOverrides = {},
+  checks: ScenarioCheckOptions = {},
+): Promise<{ scenario: Scenario; source: string }> {
   const path = resolveScenarioPath(nameOrPath);
-  const text = await readFile(path, 'utf8');
-  const scenario = parseScenario(text, basename(path) === path ? path : path.startsWith(SCENARIO_DIR) ? `scenarios/${basename(path)}` : path, overrides);
-  return { scenario, source: path };
+  const source = basename(path) === path ? path : path.startsWith(SCENARIO_DIR) ? `scenarios/${basename(path)}` : path;
+  // Size first: a huge file is refused before a byte of it is read.
+  const st = await stat(path).catch((e: unknown) => {
+    throw readError(source, e);
+  });
+  if (!st.isFile()) throw inputError('E_SCENARIO_NOT_FOUND', `${source} is not a regular file`, { hint: 'give a path to a .yaml file' });
+  if (st.size > SCENARIO_LIMITS.maxFileBytes)
+    throw limitError(source, null, `is ${st.size} bytes; the limit is ${SCENARIO_LIMITS.maxFileBytes} bytes (maxFileBytes)`);
+  let text: string;
+  try {
+    text = utf8.decode(await readFile(path));
+  } catch (e) {
+    if (e instanceof TypeError) throw inputError('E_SCENARIO_ENCODING', `${source}: is not valid UTF-8`, { hint: 'save the file as UTF-8' });
+    throw readError(source, e);
+  }
+  return { scenario: parseScenario(text, source, overrides, checks), source: path };
 }

@@ -1,10 +1,13 @@
 /** `voiceaec scenarios list | validate <file…> | show <name>`. */
 import chalk from 'chalk';
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import { stringify } from 'yaml';
+import { FixtureCatalog } from '../../scenario/fixture-catalog.js';
 import { expandMatrix } from '../../scenario/matrix.js';
 import { listShippedScenarios, loadScenario } from '../../scenario/scenario-file.js';
 import { table } from '../output.js';
+import { SHIPPED_FIXTURES_DIR } from '../shipped-fixtures.js';
 
 export function registerScenarios(program: Command): void {
   const cmd = program.command('scenarios').description('list, validate and show scenario files');
@@ -22,10 +25,12 @@ export function registerScenarios(program: Command): void {
   cmd
     .command('validate')
     .argument('<scenario...>', 'names or YAML files')
-    .description('check scenario files against the schema (errors name file, line and field)')
-    .action(async (names: string[]) => {
+    .description('check scenario files as `run` would before a device: schema, limits, rooms, profiles, fixtures, patterns (errors name file, line and field)')
+    .option('--fixtures <dir>', 'fixture directory the scenario will run with (default: the shipped fixtures)')
+    .action(async (names: string[], flags: { fixtures?: string }) => {
+      const catalog = await FixtureCatalog.load(flags.fixtures ? resolve(flags.fixtures) : SHIPPED_FIXTURES_DIR);
       for (const n of names) {
-        const { scenario, source } = await loadScenario(n);
+        const { scenario, source } = await loadScenario(n, {}, { catalog });
         process.stdout.write(`${chalk.green('ok')} ${source}: ${expandMatrix(scenario).length} cells × ${scenario.trials.repetitions} trials\n`);
       }
     });
