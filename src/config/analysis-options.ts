@@ -112,6 +112,10 @@ export function parseSweep(text: string): number[] {
 
 /** Echoed user text stays short: an error line is one line, not the input. */
 function clip(text: string, max = 40): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f]/g, '?');
+  // Control characters (and line separators) would break the one-line error.
+  const flat = Array.from(text, (c) => {
+    const n = c.codePointAt(0)!;
+    return n < 0x20 || (n >= 0x7f && n <= 0x9f) || n === 0x2028 || n === 0x2029 ? '?' : c;
+  }).join('');
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

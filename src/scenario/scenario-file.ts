@@ -54,7 +54,11 @@ const MAX_ECHO = 80;
 
 /** User text in an error line: control characters made visible, at most MAX_ECHO characters. */
 function clip(text: string, max = MAX_ECHO): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  // Control characters (and line separators) would break the one-line error.
+  const flat = Array.from(text, (c) => {
+    const n = c.codePointAt(0)!;
+    return n < 0x20 || (n >= 0x7f && n <= 0x9f) || n === 0x2028 || n === 0x2029 ? '?' : c;
+  }).join('');
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
@@ -129,7 +133,7 @@ function checkStructure(doc: Document.Parsed, source: string, lines: LineCounter
       const seen = new Set<unknown>();
       for (const pair of node.items) {
         const key = pair.key && typeof pair.key === 'object' && 'value' in pair.key ? pair.key.value : pair.key;
-        if (seen.has(key)) throw yamlError(source, pair.key && typeof pair.key === 'object' ? lineOf(pair.key as Node) : null, `duplicate key ${String(key)}`);
+        if (seen.has(key)) throw yamlError(source, isNode(pair.key) ? lineOf(pair.key) : null, `duplicate key ${String(key)}`);
         seen.add(key);
       }
     }
