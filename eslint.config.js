@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'reports/**', 'ios-harness-app/**', 'fixtures/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'reports/**', 'ios-harness-app/**', 'fixtures/**', 'scratch*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
