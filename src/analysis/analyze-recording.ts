@@ -11,11 +11,12 @@ import { resample } from '../dsp/resample.js';
 import type { AnalysisRequest } from './analysis-request.js';
 import { analyzeCalibration, analyzeTrial } from './analyze-trial.js';
 import type { CalibrationResult } from './calibration-result.js';
+import { checkAnalysisRange, implausibleMeasurement, implausibleStreams, withholdVerdicts, type CheckedStream } from './recording-checks.js';
 import type { StreamInfo, TrialAnalysis } from './trial-result.js';
 
 export interface RecordingPair {
-  ref: RecordedStream;
-  mic: RecordedStream;
+  ref: CheckedStream;
+  mic: CheckedStream;
 }
 
 const fileName = (name: string) => name.split(/[\\/]/).pop() ?? name;
@@ -55,10 +56,12 @@ async function atRate(s: RecordedStream, rate: number): Promise<AtRate> {
  * calibration pair's warnings), carried into the result's warnings after the streams'.
  */
 export async function analyzeRecording(pair: RecordingPair, req: AnalysisRequest, notes: readonly string[] = []): Promise<TrialAnalysis> {
+  checkAnalysisRange(pair.mic, 'mic');
+  checkAnalysisRange(pair.ref, 'reference');
   const rate = pair.mic.audio.sampleRate;
   const mic = await atRate(pair.mic, rate);
   const ref = await atRate(pair.ref, rate);
-  return analyzeTrial(
+  const result = analyzeTrial(
     {
       ref: ref.samples,
       mic: mic.samples,
@@ -76,10 +79,15 @@ export async function analyzeRecording(pair: RecordingPair, req: AnalysisRequest
     },
     req.options,
   );
+  // Streams first: a corrupt file also makes the measurement absurd, and the stream's reason is the cause.
+  const implausible = implausibleStreams(pair.mic, pair.ref, req.options) ?? implausibleMeasurement(result);
+  return implausible ? withholdVerdicts(result, implausible) : { ...result, flags: { ...result.flags, implausible: { flag: false, reason: null } } };
 }
 
 /** A calibration pair (voice processing bypassed), both streams brought to `rate` (default: the mic's). */
 export async function analyzeCalibrationRecording(pair: RecordingPair, options: AnalysisOptions, rate = pair.mic.audio.sampleRate): Promise<CalibrationResult> {
+  checkAnalysisRange(pair.mic, 'mic');
+  checkAnalysisRange(pair.ref, 'reference');
   const mic = await atRate(pair.mic, rate);
   const ref = await atRate(pair.ref, rate);
   const cal = analyzeCalibration(ref.samples, mic.samples, rate, options);

@@ -82,7 +82,13 @@ export const TrialAnalysisSchema = z.object({
   }),
   detector: z.object({ thresholdDb: db, minDurationMs: ms, bandHz: z.tuple([z.number(), z.number()]) }),
   gates: z.array(GateResultSchema),
-  flags: z.object({ deadMic: Flag, micClipping: Flag, referenceClipping: Flag }),
+  flags: z.object({
+    deadMic: Flag,
+    micClipping: Flag,
+    referenceClipping: Flag,
+    // Optional so analyses stored before it still read; the analysis entry point always sets it.
+    implausible: Flag.optional().describe('streams no microphone could record, or swapped: gate verdicts are withheld (docs/limits.md)'),
+  }),
   warnings: z.array(z.string()),
 });
 

@@ -3,7 +3,7 @@
  * Every malformed input ends in a VoiceAecError naming the file; nothing raw escapes.
  * The encoder lives in wav-encode.ts and is re-exported here.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { checkFloatSamples, type MonoAudio, type MultiChannelAudio, type RecordedStream, type SampleView } from '../core/audio.js';
 import { inputError, isVoiceAecError, type VoiceAecError } from '../core/errors.js';
 import { KSDATAFORMAT_GUID_TAIL } from './wav-encode.js';
@@ -20,7 +20,12 @@ export interface WavFormat {
   validBitsPerSample: number;
 }
 
-export type DecodedWav = MultiChannelAudio & { format: WavFormat; warnings: string[] };
+export type DecodedWav = MultiChannelAudio & {
+  format: WavFormat;
+  warnings: string[];
+  /** Float samples that were NaN or ±Inf, replaced by 0 (all channels): the analysis judges how many is too many. */
+  nonFiniteSamples: number;
+};
 
 export const MAX_SAMPLE_RATE = 768_000;
 export const MAX_CHANNELS = 64;
@@ -78,9 +83,9 @@ interface Located {
 function decode(bytes: Uint8Array, name: string): DecodedWav {
   const { fmt, start, frames, warnings } = locate(bytes, name);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const channels = readSamples(dv, start, frames, fmt, name, warnings);
+  const { channels, nonFinite } = readSamples(dv, start, frames, fmt, name, warnings);
   const { sampleRate, encoding, bitsPerSample, formatTag, validBitsPerSample } = fmt;
-  return { sampleRate, channels, format: { encoding, bitsPerSample, formatTag, validBitsPerSample }, warnings };
+  return { sampleRate, channels, format: { encoding, bitsPerSample, formatTag, validBitsPerSample }, warnings, nonFiniteSamples: nonFinite };
 }
 
 /**
@@ -110,9 +115,12 @@ export function wavSampleView(bytes: Uint8Array, name = 'input'): SampleView {
   return { data, scale, stride: fmt.channels, sampleRate: fmt.sampleRate };
 }
 
-/** Walk the chunks: the format, where the samples are, and what was odd about the file. */
-function locate(bytes: Uint8Array, name: string): Located {
-  const len = bytes.length;
+/**
+ * Walk the chunks: the format, where the samples are, and what was odd about the file.
+ * `len` is the file's length: a header probe passes only the file's first bytes, and any
+ * read past them throws a RangeError (see probeWavHeader).
+ */
+function locate(bytes: Uint8Array, name: string, len = bytes.length): Located {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const ascii = (at: number) => String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
 
@@ -245,7 +253,7 @@ function parseFmt(dv: DataView, at: number, size: number, name: string): Fmt {
 }
 
 /** Deinterleave and scale to float. Allocation is bounded by the bytes actually present. */
-function readSamples(dv: DataView, start: number, frames: number, fmt: Fmt, name: string, warnings: string[]): Float32Array[] {
+function readSamples(dv: DataView, start: number, frames: number, fmt: Fmt, name: string, warnings: string[]): { channels: Float32Array[]; nonFinite: number } {
   const nch = fmt.channels;
   const bps = fmt.bitsPerSample / 8;
   const out = Array.from({ length: nch }, () => new Float32Array(frames));
@@ -261,8 +269,13 @@ function readSamples(dv: DataView, start: number, frames: number, fmt: Fmt, name
   for (let f = 0; f < frames; f++) {
     for (let c = 0; c < nch; c++, o += bps) out[c]![f] = read(o);
   }
-  if (fmt.encoding === 'float') warnings.push(...checkFloatSamples(out, name));
-  return out;
+  let nonFinite = 0;
+  if (fmt.encoding === 'float') {
+    // Counted before checkFloatSamples replaces them, which only reports them in words.
+    for (const ch of out) for (let i = 0; i < ch.length; i++) if (!Number.isFinite(ch[i]!)) nonFinite++;
+    warnings.push(...checkFloatSamples(out, name));
+  }
+  return { channels: out, nonFinite };
 }
 
 /** True if the bytes from `at` to the end parse as well-formed chunks: then a 0-size data chunk really is empty. */
@@ -292,12 +305,50 @@ function sniff(b: Uint8Array): string | undefined {
   return undefined;
 }
 
+/** What a reader accepts beyond a well-formed file (docs/limits.md): checked on the header, before the samples are read. */
+export interface WavLimits {
+  minSampleRate: number;
+  maxSampleRate: number;
+  /** Frames per channel: bounds the memory of decoding and of everything after it. */
+  maxFrames: number;
+}
+
+/** Bytes read to find the header; a file whose header lies further is probed by reading it whole. */
+const HEADER_PROBE_BYTES = 64 * 1024;
+
+/** Format and frame count from the first bytes of a file of `fileLength` bytes, or null when they do not suffice. */
+export function probeWavHeader(head: Uint8Array, fileLength: number, name = 'input'): { sampleRate: number; channels: number; frames: number } | null {
+  try {
+    const { fmt, frames } = locate(head, name, fileLength);
+    return { sampleRate: fmt.sampleRate, channels: fmt.channels, frames };
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
+function checkLimits(h: { sampleRate: number; frames: number }, limits: WavLimits, name: string): void {
+  const hint = 'see docs/limits.md for the supported recordings';
+  if (h.sampleRate < limits.minSampleRate || h.sampleRate > limits.maxSampleRate) {
+    throw fail('E_WAV_RATE', name, `sample rate ${h.sampleRate} Hz is outside the supported ${limits.minSampleRate}–${limits.maxSampleRate} Hz`, hint, {
+      sampleRate: h.sampleRate,
+    });
+  }
+  if (h.frames > limits.maxFrames) {
+    const s = (f: number) => `${Math.round((f / h.sampleRate) * 10) / 10} s`;
+    throw fail('E_WAV_TOO_LONG', name, `is ${s(h.frames)} long; at ${h.sampleRate} Hz the limit is ${s(limits.maxFrames)} (${limits.maxFrames} frames)`, hint, {
+      frames: h.frames,
+    });
+  }
+}
+
 /**
  * Read and decode a WAV file. `name` labels the file in every error and warning: the path
  * by default; a run directory passes the bare file name so results do not depend on where
- * the directory is.
+ * the directory is. With `limits`, a file outside them is refused from its header, before
+ * its samples are read or decoded.
  */
-export async function readWavFile(path: string, name: string = path): Promise<DecodedWav> {
+export async function readWavFile(path: string, name: string = path, limits?: WavLimits): Promise<DecodedWav> {
   let bytes: Uint8Array;
   try {
     const st = await stat(path);
@@ -307,17 +358,47 @@ export async function readWavFile(path: string, name: string = path): Promise<De
     if (st.size > MAX_WAV_FILE_BYTES) {
       throw fail('E_WAV_TOO_LARGE', name, `is ${st.size} bytes; the limit is 2 GiB`, 'trim the recording to the part under test');
     }
+    if (limits && st.size > HEADER_PROBE_BYTES) {
+      const head = await readHead(path, HEADER_PROBE_BYTES);
+      const h = probeWavHeader(head, st.size, name);
+      if (h) checkLimits(h, limits, name);
+    }
     bytes = await readFile(path);
   } catch (e) {
     throw fileError(e, name);
   }
-  return decodeWav(bytes, name);
+  const wav = decodeWav(bytes, name);
+  if (limits) checkLimits({ sampleRate: wav.sampleRate, frames: wav.channels[0]?.length ?? 0 }, limits, name);
+  return wav;
 }
 
-/** One channel (or the mix) of a WAV file, as the analysis takes it. */
-export async function readRecordedStream(path: string, channel: number | 'mix', name: string = path): Promise<RecordedStream> {
-  const wav = await readWavFile(path, name);
-  return { name, audio: selectChannel(wav, channel), fileChannels: wav.channels.length, channel, warnings: wav.warnings };
+async function readHead(path: string, n: number): Promise<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = new Uint8Array(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** One channel (or the mix) of a WAV file, as the analysis takes it; `nonFiniteSamples` counts the decoder's replacements in that channel. */
+export async function readRecordedStream(
+  path: string,
+  channel: number | 'mix',
+  name: string = path,
+  limits?: WavLimits,
+): Promise<RecordedStream & { nonFiniteSamples: number }> {
+  const wav = await readWavFile(path, name, limits);
+  return {
+    name,
+    audio: selectChannel(wav, channel),
+    fileChannels: wav.channels.length,
+    channel,
+    warnings: wav.warnings,
+    nonFiniteSamples: wav.nonFiniteSamples,
+  };
 }
 
 function fileError(e: unknown, path: string): VoiceAecError {

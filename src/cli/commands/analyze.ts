@@ -2,16 +2,17 @@
 import chalk from 'chalk';
 import { type Command, Option } from 'commander';
 import { basename } from 'node:path';
-import { usageError } from '../../core/errors.js';
+import { inputError, usageError } from '../../core/errors.js';
 import { round } from '../../core/units.js';
 import { ANALYSIS_REQUEST_SCHEMA, type AnalysisRequest } from '../../analysis/analysis-request.js';
 import { analyzeCalibrationRecording, analyzeRecording } from '../../analysis/analyze-recording.js';
 import type { CalibrationResult } from '../../analysis/calibration-result.js';
+import { ANALYSIS_LIMITS } from '../../analysis/recording-checks.js';
 import type { TrialAnalysis } from '../../analysis/trial-result.js';
 import { parseGateList, parseSweep, resolveAnalysisOptions, type AnalysisOptionsInput } from '../../config/analysis-options.js';
 import { writeJsonAtomic } from '../../io/atomic.js';
 import { readEventsFile } from '../../io/events.js';
-import { readRecordedStream } from '../../io/wav.js';
+import { readRecordedStream, type WavLimits } from '../../io/wav.js';
 import { numberArg } from '../option-parsers.js';
 import { printWarning, table } from '../output.js';
 
@@ -64,6 +65,12 @@ export function registerAnalyze(program: Command): void {
         for (const w of result.warnings) printWarning(w);
         process.stdout.write(`${formatAnalysis(result)}\n`);
       }
+      // The result (with its withheld verdicts) is still written, so scripts can read why.
+      const implausible = result.flags.implausible;
+      if (implausible?.flag)
+        throw inputError('E_ANALYSIS_IMPLAUSIBLE', `implausible recording: ${implausible.reason ?? 'no reason given'}`, {
+          hint: 'no verdicts were given; check the files (docs/limits.md)',
+        });
     });
 }
 
@@ -75,6 +82,13 @@ function parseChannel(text: string, flag: string): number | 'mix' {
   return n;
 }
 
+/** Refused from the header, before the samples are read (docs/limits.md). */
+const WAV_LIMITS: WavLimits = {
+  minSampleRate: ANALYSIS_LIMITS.minSampleRate,
+  maxSampleRate: ANALYSIS_LIMITS.maxSampleRate,
+  maxFrames: ANALYSIS_LIMITS.maxFrames,
+};
+
 export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
   const channels = { ref: parseChannel(flags.refChannel, '--ref-channel'), mic: parseChannel(flags.channel, '--channel') };
   const input: AnalysisOptionsInput = {};
@@ -84,7 +98,10 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
   input.detector = { thresholdDb: flags.thresholdDb, minDurationMs: flags.minDurationMs };
   const options = resolveAnalysisOptions(input);
 
-  const pair = { mic: await readRecordedStream(flags.mic, channels.mic), ref: await readRecordedStream(flags.ref, channels.ref) };
+  const pair = {
+    mic: await readRecordedStream(flags.mic, channels.mic, flags.mic, WAV_LIMITS),
+    ref: await readRecordedStream(flags.ref, channels.ref, flags.ref, WAV_LIMITS),
+  };
   const fs = pair.mic.audio.sampleRate;
   const notes: string[] = [];
 
@@ -94,7 +111,11 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
     if (parts.length !== 2 || parts.some((p) => p.trim() === '')) {
       throw usageError('E_CALIBRATION', `--calibration "${flags.calibration}" is not a pair of files`, { hint: 'give --calibration cal-ref.wav,cal-mic.wav' });
     }
-    const calPair = { mic: await readRecordedStream(parts[1]!.trim(), channels.mic), ref: await readRecordedStream(parts[0]!.trim(), channels.ref) };
+    const [calRef, calMic] = [parts[0]!.trim(), parts[1]!.trim()];
+    const calPair = {
+      mic: await readRecordedStream(calMic, channels.mic, calMic, WAV_LIMITS),
+      ref: await readRecordedStream(calRef, channels.ref, calRef, WAV_LIMITS),
+    };
     calibration = await analyzeCalibrationRecording(calPair, options, fs);
     notes.push(...calibration.warnings);
   }
