@@ -9,6 +9,10 @@ import { z } from 'zod';
 import { AcceptanceRuleSchema, type AcceptanceRule } from '../config/acceptance.js';
 import { pct } from './cell-stats.js';
 import { type CellSummary } from './cell-schema.js';
+import type { TurnCellSummary } from './turn-cell-stats.js';
+
+/** A cell with its turn summaries (turns absent: results made without them, so turn rules are inconclusive). */
+export type AcceptanceCell = CellSummary & { turns?: TurnCellSummary[] };
 
 export { AcceptanceRuleSchema, type AcceptanceRule };
 
@@ -53,6 +57,12 @@ export function ruleLabel(r: AcceptanceRule): string {
       return `device crashes ≤ ${r.max}`;
     case 'configHonoured':
       return 'requested configuration honoured';
+    case 'falseBargeInUpper':
+      return `${r.profile} false barge-in upper bound at ${r.gateMs} ms ≤ ${pct(r.max)}`;
+    case 'selfInterruptionRate':
+      return `${r.profile} self-interruption during playback ≤ ${pct(r.max)}`;
+    case 'turnRecommendedGateMs':
+      return `${r.profile} recommended gate ≤ ${r.max} ms`;
   }
 }
 
@@ -60,24 +70,89 @@ type Eval = Pick<AcceptanceOutcome, 'status' | 'measured' | 'threshold' | 'unit'
 
 const cmpMax = (measured: number, max: number): 'pass' | 'fail' => (measured <= max ? 'pass' : 'fail');
 
-function evaluate(r: AcceptanceRule, c: CellSummary): Eval {
+/** A rule on a recommendation: the energy detector's or a turn profile's. */
+function recommendedGate(rec: CellSummary['recommendation'], max: number): Eval {
+  if (rec.status !== 'recommended') {
+    // Not enough trials is an open question; every gate failing too often is a real failure.
+    const status = rec.status === 'no-gate-meets' ? 'fail' : 'inconclusive';
+    return { status, measured: null, threshold: max, unit: 'ms', message: `no recommended gate (max ${max} ms): ${rec.message}` };
+  }
+  const status = cmpMax(rec.gateMs!, max);
+  return {
+    status,
+    measured: rec.gateMs,
+    threshold: max,
+    unit: 'ms',
+    message: `recommended gate ${rec.gateMs} ms ${status === 'pass' ? '≤' : '>'} max ${max} ms (${rec.message})`,
+  };
+}
+
+const notEvaluated = (profile: string, threshold: number, unit: Eval['unit']): Eval => ({
+  status: 'inconclusive',
+  measured: null,
+  threshold,
+  unit,
+  message: `turn profile ${profile} was not evaluated (a profile of the scenario’s vad block or its vad.custom, and the VAD available)`,
+});
+
+/** Turn-detector rules (docs/vad.md): undecided trials (dead, silent or clipped mic) never count as clean. */
+function evaluateTurn(r: Extract<AcceptanceRule, { profile: string }>, c: AcceptanceCell): Eval {
+  const t = c.turns?.find((x) => x.profile === r.profile);
   switch (r.metric) {
-    case 'recommendedGateMs': {
-      const rec = c.recommendation;
-      if (rec.status !== 'recommended') {
-        // Not enough trials is an open question; every gate leaking too often is a real failure.
-        const status = rec.status === 'no-gate-meets' ? 'fail' : 'inconclusive';
-        return { status, measured: null, threshold: r.max, unit: 'ms', message: `no recommended gate (max ${r.max} ms): ${rec.message}` };
-      }
-      const status = cmpMax(rec.gateMs!, r.max);
+    case 'falseBargeInUpper': {
+      if (!t) return notEvaluated(r.profile, r.max, 'ratio');
+      const g = t.gates.find((x) => x.gateMs === r.gateMs);
+      if (!g || g.decided === 0)
+        return {
+          status: 'inconclusive',
+          measured: null,
+          threshold: r.max,
+          unit: 'ratio',
+          message: `no decided trial for ${r.profile} at gate ${r.gateMs} ms${g ? ` (${g.undecided} undecided)` : ''} (max ${pct(r.max)})`,
+        };
+      const status = cmpMax(g.upper, r.max);
       return {
         status,
-        measured: rec.gateMs,
+        measured: g.upper,
         threshold: r.max,
-        unit: 'ms',
-        message: `recommended gate ${rec.gateMs} ms ${status === 'pass' ? '≤' : '>'} max ${r.max} ms (${rec.message})`,
+        unit: 'ratio',
+        message: `${r.profile}: upper bound ${pct(g.upper)} ${status === 'pass' ? '≤' : '>'} max ${pct(r.max)} at gate ${r.gateMs} ms: fired in ${g.leaks} of ${g.decided} decided trials${g.undecided ? ` (${g.undecided} undecided)` : ''} (rate ${pct(g.rate)}, Wilson ${pct(c.confidence)} interval ${pct(g.lower)}–${pct(g.upper)})`,
       };
     }
+    case 'selfInterruptionRate': {
+      if (!t) return notEvaluated(r.profile, r.max, 'ratio');
+      const s = t.selfInterruption;
+      if (s.decided === 0 || s.rate === null)
+        return {
+          status: 'inconclusive',
+          measured: null,
+          threshold: r.max,
+          unit: 'ratio',
+          message: `no decided trial for ${r.profile} during playback (${s.undecided} undecided) (max ${pct(r.max)})`,
+        };
+      const status = cmpMax(s.rate, r.max);
+      return {
+        status,
+        measured: s.rate,
+        threshold: r.max,
+        unit: 'ratio',
+        message: `${r.profile}: self-interruption ${pct(s.rate)} ${status === 'pass' ? '≤' : '>'} max ${pct(r.max)}: interrupted in ${s.leaks} of ${s.decided} decided trials${s.undecided ? ` (${s.undecided} undecided)` : ''} (Wilson ${pct(c.confidence)} interval ${pct(s.lower)}–${pct(s.upper)})`,
+      };
+    }
+    case 'turnRecommendedGateMs':
+      if (!t) return notEvaluated(r.profile, r.max, 'ms');
+      return recommendedGate(t.recommendation, r.max);
+  }
+}
+
+function evaluate(r: AcceptanceRule, c: AcceptanceCell): Eval {
+  switch (r.metric) {
+    case 'falseBargeInUpper':
+    case 'selfInterruptionRate':
+    case 'turnRecommendedGateMs':
+      return evaluateTurn(r, c);
+    case 'recommendedGateMs':
+      return recommendedGate(c.recommendation, r.max);
     case 'leakRateUpper': {
       const g = c.gates.find((x) => x.gateMs === r.gateMs);
       if (!g || g.decided === 0) {
@@ -163,7 +238,7 @@ function evaluate(r: AcceptanceRule, c: CellSummary): Eval {
 }
 
 /** Outcomes for one run: every rule against every matching cell, in rule then cell order. */
-export function checkAcceptance(run: string, cells: CellSummary[], rules: AcceptanceRule[]): AcceptanceOutcome[] {
+export function checkAcceptance(run: string, cells: AcceptanceCell[], rules: AcceptanceRule[]): AcceptanceOutcome[] {
   const out: AcceptanceOutcome[] = [];
   rules.forEach((rule, ruleIndex) => {
     const label = ruleLabel(rule);

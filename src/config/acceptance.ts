@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 
+/** A turn profile (src/config/turn-profiles.ts): shipped, or the scenario's own under `vad.custom`. */
+const TurnProfileName = z.string().min(1).max(64);
+
 /** Restricts a rule to cells whose dimension values match (e.g. { route: speaker }). */
 const CellFilter = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
@@ -21,6 +24,20 @@ export const AcceptanceRuleSchema = z.discriminatedUnion('metric', [
   z.object({ metric: z.literal('deviceCrashes'), max: z.number().int().min(0), where: CellFilter.optional() }).strict(),
   /** The device must honour the requested configuration (route, mode, VP). */
   z.object({ metric: z.literal('configHonoured'), where: CellFilter.optional() }).strict(),
+  /** Upper Wilson bound of a turn profile's false barge-in rate at one gate (docs/vad.md). */
+  z
+    .object({
+      metric: z.literal('falseBargeInUpper'),
+      profile: TurnProfileName,
+      gateMs: z.number().min(0),
+      max: z.number().min(0).max(1),
+      where: CellFilter.optional(),
+    })
+    .strict(),
+  /** Observed rate at which a turn profile interrupts the agent with its own voice during playback. */
+  z.object({ metric: z.literal('selfInterruptionRate'), profile: TurnProfileName, max: z.number().min(0).max(1), where: CellFilter.optional() }).strict(),
+  /** The gate recommended for a turn profile (its false barge-ins against the target). */
+  z.object({ metric: z.literal('turnRecommendedGateMs'), profile: TurnProfileName, max: z.number().min(0), where: CellFilter.optional() }).strict(),
 ]);
 
 export const AcceptanceSchema = z

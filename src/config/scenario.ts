@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { AcceptanceSchema } from './acceptance.js';
 import { AnalysisOptionsSchema, MAX_GATES, sweepGates } from './analysis-options.js';
+import { ScenarioVadSchema } from './scenario-vad.js';
 
 /**
  * Bounds of a scenario file (docs/limits.md). Each keeps one file from turning `run` into
@@ -144,6 +145,8 @@ export const ScenarioSchema = z
         .default(null),
     }).default(AnalysisOptionsSchema.extend({ sweep: z.string().nullable().default(null) }).parse({})),
     acceptance: AcceptanceSchema.default(AcceptanceSchema.parse({})),
+    /** Turn-detector verdicts (docs/vad.md); absent: the shipped profiles, `profiles: []`: off. */
+    vad: ScenarioVadSchema.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {

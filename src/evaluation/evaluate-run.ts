@@ -1,10 +1,11 @@
 /**
- * From run directories to results (voiceaec.results/1, docs/reports.md): reads each manifest
+ * From run directories to results (voiceaec.results/2, docs/reports.md): reads each manifest
  * and every measured trial's stored analysis; where a requested gate is missing it replays
  * the trial's stored analysis request with the new gates (the mic is recorded before the
  * gate, so any gate can be evaluated afterwards), or decides on the stored residual envelope
- * when asked to (`reanalyze: false`) or when the audio is gone. Deterministic: no clock, no
- * absolute paths.
+ * when asked to (`reanalyze: false`) or when the audio is gone. The turn-detector verdicts
+ * (docs/vad.md) come from each trial's stored ones or, loading the VAD on first need, from
+ * its mic. Deterministic: no clock, no absolute paths.
  */
 import { deviceClassOf } from '../core/device-class.js';
 import { basename, resolve } from 'node:path';
@@ -12,15 +13,22 @@ import { inputError } from '../core/errors.js';
 import { mapPool } from '../core/map-pool.js';
 import { round } from '../core/units.js';
 import { checkAcceptance } from '../analysis/acceptance-check.js';
-import type { CellSummary } from '../analysis/cell-schema.js';
-import { summarizeCell, type CellInput } from '../analysis/cell-summary.js';
+import { summarizeCell, type CellInput, type CellTrialInput } from '../analysis/cell-summary.js';
+import { turnCellSummary } from '../analysis/turn-cell-stats.js';
+import type { CellResult } from '../analysis/turn-results.js';
+import type { TrialTurnVerdicts } from '../analysis/turn-verdict-schema.js';
+import type { TurnProfile } from '../config/turn-profiles.js';
 import { RESULTS_SCHEMA, type Results, type RunInfo } from '../report/results-schema.js';
 import { readCalibration } from '../run-dir/calibration-file.js';
 import { TRIAL_FILES } from '../run-dir/layout.js';
 import { openRunDir } from '../run-dir/manifest-file.js';
 import type { CellRecord, RunManifest } from '../run-dir/manifest-schema.js';
+import { loadSileroVad } from '../vad/silero-vad.js';
+import type { VadEngine } from '../vad/vad-engine.js';
 import { configRows } from './config-rows.js';
+import { runTurnProfiles } from './run-turn-profiles.js';
 import { loadTrialInput, type ReanalyzeMode } from './trial-input.js';
+import { lazyVad, loadTrialTurns, type TurnContext } from './trial-turns.js';
 
 export interface EvaluateOptions {
   /** The version of voiceaec evaluating, recorded as the results' generator. */
@@ -32,11 +40,13 @@ export interface EvaluateOptions {
   confidence?: number;
   /** true: re-analyse every trial from its audio; false: never (stored envelope); undefined: only where gates are missing. */
   reanalyze?: boolean;
+  /** The VAD for turn verdicts, loaded only if some trial needs it; default Silero v5 (tests pass their own). */
+  loadVad?: () => Promise<VadEngine>;
 }
 
 /** Gates named by acceptance rules: evaluated even if nobody asked for them. */
 function ruleGates(m: RunManifest): number[] {
-  return m.acceptance.rules.flatMap((r) => (r.metric === 'leakRateUpper' ? [r.gateMs] : []));
+  return m.acceptance.rules.flatMap((r) => (r.metric === 'leakRateUpper' || r.metric === 'falseBargeInUpper' ? [r.gateMs] : []));
 }
 
 const sortedUnique = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
@@ -70,7 +80,34 @@ async function cellCalibration(runDir: string, cell: CellRecord, warnings: strin
   };
 }
 
-function runInfo(id: string, m: RunManifest, pass: boolean): RunInfo {
+/**
+ * Per profile, the cell's turn summary over the trials that have verdicts. Trials are read
+ * one at a time: the VAD session is single and each trial already takes ~0.1 s.
+ */
+async function cellTurns(trials: CellTrialInput[], c: TurnContext, target: number, confidence: number, warnings: string[]): Promise<CellResult['turns']> {
+  if (c.profiles.length === 0) return [];
+  const all: TrialTurnVerdicts[][] = [];
+  let missing = 0;
+  for (const t of trials) {
+    if (t.analysis === null) continue;
+    const r = await loadTrialTurns(t, c);
+    if (r.warnings.length > 0) t.warnings = [...(t.warnings ?? []), ...r.warnings];
+    if (r.verdicts) all.push(r.verdicts);
+    else missing++;
+  }
+  if (missing > 0) warnings.push(`${missing} analysed trial(s) have no turn verdicts: the turn rates leave them out`);
+  return c.profiles.map((p, i) =>
+    turnCellSummary(
+      all.map((v) => v[i]!),
+      p.name,
+      c.gatesMs,
+      target,
+      confidence,
+    ),
+  );
+}
+
+function runInfo(id: string, m: RunManifest, profiles: TurnProfile[], pass: boolean): RunInfo {
   return {
     id,
     scenario: { name: m.scenario.name, source: m.scenario.source },
@@ -88,6 +125,7 @@ function runInfo(id: string, m: RunManifest, pass: boolean): RunInfo {
       gatesMs: sortedUnique(m.analysis.gatesMs),
     },
     acceptance: { targetLeakRate: m.acceptance.targetLeakRate, confidence: m.acceptance.confidence, rules: m.acceptance.rules },
+    vad: { profiles },
     pass,
   };
 }
@@ -111,7 +149,8 @@ export async function evaluateRun(runDirs: string[], opts: EvaluateOptions): Pro
   const gates = sortedUnique([...(opts.gatesMs ?? manifests.flatMap((m) => m.analysis.gatesMs)), ...manifests.flatMap(ruleGates)]);
   const mode: ReanalyzeMode = opts.reanalyze === true ? 'always' : opts.reanalyze === false ? 'never' : 'auto';
   const warnings: string[] = [];
-  const cells: CellSummary[] = [];
+  const cells: CellResult[] = [];
+  const vad = lazyVad(opts.loadVad ?? loadSileroVad);
   const outcomes: Results['acceptance'] = [];
   const runs: RunInfo[] = [];
 
@@ -120,7 +159,8 @@ export async function evaluateRun(runDirs: string[], opts: EvaluateOptions): Pro
     const id = ids[ri]!;
     const target = opts.targetLeakRate ?? m.acceptance.targetLeakRate;
     const confidence = opts.confidence ?? m.acceptance.confidence;
-    const runCells: CellSummary[] = [];
+    const runCells: CellResult[] = [];
+    const profiles = runTurnProfiles(m, warnings);
     for (const cell of m.cells) {
       const cw: string[] = [];
       const calibration = await cellCalibration(runDir, cell, cw);
@@ -147,7 +187,8 @@ export async function evaluateRun(runDirs: string[], opts: EvaluateOptions): Pro
         trials,
         warnings: cw,
       };
-      runCells.push(summarizeCell(input, { gatesMs: gates, targetLeakRate: target, confidence }));
+      const turns = await cellTurns(trials, { runDir, gatesMs: gates, mode, profiles, vad }, target, confidence, cw);
+      runCells.push({ ...summarizeCell(input, { gatesMs: gates, targetLeakRate: target, confidence }), turns });
     }
     const runOutcomes = checkAcceptance(id, runCells, m.acceptance.rules);
     if (m.status !== 'complete') warnings.push(`run ${id} is ${m.status}: results cover the trials finished so far`);
@@ -157,10 +198,13 @@ export async function evaluateRun(runDirs: string[], opts: EvaluateOptions): Pro
       runInfo(
         id,
         m,
+        profiles,
         runOutcomes.every((o) => o.status === 'pass'),
       ),
     );
   }
+  const vadFailure = vad.failure();
+  if (vadFailure !== null) warnings.push(`no turn verdicts: the VAD could not be loaded (${vadFailure})`);
   return {
     schema: RESULTS_SCHEMA,
     generator: { name: 'voiceaec', version: opts.toolVersion },

@@ -1,5 +1,5 @@
 /**
- * `voiceaec.results/1`: everything `voiceaec report`, `voiceaec run` and `voiceaec
+ * `voiceaec.results/2`: everything `voiceaec report`, `voiceaec run` and `voiceaec
  * compare-gate --json` say about one or more run directories (docs/reports.md,
  * docs/results.schema.json generated from this by `npm run schema`). Deterministic: the same
  * run directory gives the same bytes (no clock, no absolute paths, everything ordered).
@@ -8,9 +8,10 @@
 import { DEVICE_CLASSES } from '../core/device-class.js';
 import { z } from 'zod';
 import { AcceptanceOutcomeSchema, AcceptanceRuleSchema } from '../analysis/acceptance-check.js';
-import { CellSummarySchema } from '../analysis/cell-schema.js';
+import { CellResultSchema, RunVadSchema } from '../analysis/turn-results.js';
 
-export const RESULTS_SCHEMA = 'voiceaec.results/1';
+/** /2 added the turn-detector verdicts (cells[].turns, runs[].vad); results.json is written, never read back. */
+export const RESULTS_SCHEMA = 'voiceaec.results/2';
 
 export const RunInfoSchema = z.object({
   id: z.string().describe('the run directory’s name; cells refer to their run by it'),
@@ -41,6 +42,7 @@ export const RunInfoSchema = z.object({
     confidence: z.number(),
     rules: z.array(AcceptanceRuleSchema),
   }),
+  vad: RunVadSchema,
   pass: z.boolean().describe('every acceptance outcome of this run passed'),
 });
 
@@ -54,7 +56,7 @@ export const ResultsSchema = z.object({
     reanalyze: z.enum(['auto', 'always', 'never']),
   }),
   runs: z.array(RunInfoSchema),
-  cells: z.array(CellSummarySchema),
+  cells: z.array(CellResultSchema),
   acceptance: z.array(AcceptanceOutcomeSchema),
   pass: z.boolean().describe('every acceptance outcome of every run passed'),
   warnings: z.array(z.string()),

@@ -26,6 +26,8 @@ export const TRIAL_FILES = {
   analysisRequest: 'analysis-request.json',
   /** A calibration trial's delay and raw echo loss. */
   calibration: 'calibration.json',
+  /** The turn-detector verdicts per profile (voiceaec.turn-verdicts/1), reused by re-evaluation. */
+  turnVerdicts: 'turn-verdicts.json',
 } as const;
 
 export const REPORT_FILES = {

@@ -1,0 +1,131 @@
+/**
+ * Turn-detector verdicts through evaluation (docs/vad.md § Integration) on a virtual iPhone
+ * run: the verdicts land in each trial's folder and are reused, not recomputed; the cell
+ * statistics show what the issue's acceptance asks (Pipecat's false barge-in rate does not
+ * rise with the gate; voice processing enabled before the playback graph makes every profile
+ * interrupt the agent with its own voice, the correct order keeps Pipecat quiet); acceptance
+ * rules on them pass or fail.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimDriver } from '../../src/device/sim-driver.js';
+import { evaluateRun } from '../../src/evaluation/evaluate-run.js';
+import type { Results } from '../../src/report/results-schema.js';
+import { ResultsSchema } from '../../src/report/results-schema.js';
+import { TRIAL_FILES } from '../../src/run-dir/layout.js';
+import type { RunManifest } from '../../src/run-dir/manifest-schema.js';
+import { readTurnVerdicts } from '../../src/run-dir/turn-verdicts-file.js';
+import { ScenarioRunner } from '../../src/scenario/runner.js';
+import { parseScenario } from '../../src/scenario/scenario-file.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'voiceaec-vad-eval-'));
+const runDir = join(tmp, 'run');
+let manifest: RunManifest;
+let results: Results;
+
+const SCENARIO = `name: vad-eval
+seed: 11
+base: { fixtures: [flite-slt-short-01, flite-slt-question-01, rms-plosive-01, awb-short-01, kal-question-01], profile: iphone15-ios17 }
+matrix: { initOrder: [correct, vpFirst] }
+trials: { repetitions: 5, preRollMs: 300, postRollMs: 1500, calibration: null }
+analysis: { gatesMs: [0, 300, 800] }
+acceptance:
+  rules:
+    - { metric: selfInterruptionRate, profile: pipecat, max: 0.2 }
+    - { metric: falseBargeInUpper, profile: pipecat, gateMs: 500, max: 0.9, where: { initOrder: correct } }
+    - { metric: turnRecommendedGateMs, profile: nope, max: 800 }
+`;
+
+const noVad = () => Promise.reject(new Error('the VAD must not be needed here'));
+
+beforeAll(async () => {
+  const runner = await ScenarioRunner.create({
+    scenario: parseScenario(SCENARIO, 'vad-eval.yaml'),
+    scenarioSource: 'vad-eval.yaml',
+    runDir,
+    driver: new SimDriver({ seed: 11 }),
+    fixturesDir: FIXTURES,
+    resume: false,
+    toolVersion: 'test',
+    gitCommit: null,
+  });
+  manifest = await runner.run();
+  results = await evaluateRun([runDir], { toolVersion: 'test' });
+}, 120_000);
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const cell = (initOrder: string) => results.cells.find((c) => c.dims.initOrder === initOrder)!;
+const turn = (initOrder: string, profile: string) => cell(initOrder).turns.find((t) => t.profile === profile)!;
+
+describe('turn verdicts in evaluation', () => {
+  it('evaluates the shipped profiles by default, at every gate evaluated and those rules name', () => {
+    expect(ResultsSchema.safeParse(results).success).toBe(true);
+    expect(results.runs[0]!.vad.profiles.map((p) => p.name)).toEqual(['pipecat', 'livekit', 'openai-realtime']);
+    for (const c of results.cells) {
+      expect(c.turns.map((t) => t.profile)).toEqual(['pipecat', 'livekit', 'openai-realtime']);
+      for (const t of c.turns) {
+        expect(t.engine).toBe('silero-v5');
+        expect(t.gates.map((g) => g.gateMs)).toEqual([0, 300, 500, 800]);
+        expect(t.selfInterruption.decided + t.selfInterruption.undecided).toBe(5);
+        expect(t.recommendation.targetLeakRate).toBe(c.targetLeakRate);
+      }
+    }
+  });
+
+  it('stores each trial’s verdicts in its folder, validated on read', async () => {
+    for (const t of manifest.cells.flatMap((c) => c.trials)) {
+      expect(existsSync(join(runDir, t.dir, TRIAL_FILES.turnVerdicts))).toBe(true);
+      const r = await readTurnVerdicts(runDir, t.dir);
+      expect(r.problem).toBeNull();
+      expect(r.value!.profiles.map((p) => p.profile.name)).toEqual(['pipecat', 'livekit', 'openai-realtime']);
+    }
+  });
+
+  it('reuses the stored verdicts: re-evaluation needs no VAD and gives the same cells', async () => {
+    const again = await evaluateRun([runDir], { toolVersion: 'test', loadVad: noVad });
+    expect(again).toEqual(results);
+    const subset = await evaluateRun([runDir], { toolVersion: 'test', gatesMs: [300], loadVad: noVad, reanalyze: false });
+    expect(subset.cells[0]!.turns[0]!.gates.map((g) => g.gateMs)).toEqual([300, 500]);
+    expect(subset.cells[0]!.turns[0]!.gates[0]).toEqual(results.cells[0]!.turns[0]!.gates[1]);
+  });
+
+  it('recomputes when asked to, and says so when the VAD cannot be loaded, withholding the rates', async () => {
+    const r = await evaluateRun([runDir], { toolVersion: 'test', reanalyze: true, loadVad: () => Promise.reject(new Error('no runtime')) });
+    expect(r.warnings).toContain('no turn verdicts: the VAD could not be loaded (no runtime)');
+    for (const c of r.cells) for (const t of c.turns) expect(t.selfInterruption.decided + t.selfInterruption.undecided).toBe(0);
+    expect(r.acceptance.filter((o) => o.rule.metric === 'selfInterruptionRate').map((o) => o.status)).toEqual(['inconclusive', 'inconclusive']);
+  });
+
+  it('Pipecat’s false barge-in rate does not rise with the gate', () => {
+    for (const initOrder of ['correct', 'vpFirst']) {
+      const rates = turn(initOrder, 'pipecat')
+        .gates.filter((g) => g.decided > 0)
+        .map((g) => g.leaks / g.decided);
+      for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeLessThanOrEqual(rates[i - 1]!);
+    }
+  });
+
+  it('vpFirst makes every profile interrupt the agent during playback; the correct order keeps Pipecat quiet', () => {
+    for (const p of ['pipecat', 'livekit', 'openai-realtime']) expect(turn('vpFirst', p).selfInterruption.rate).toBeGreaterThanOrEqual(0.8);
+    expect(turn('correct', 'pipecat').selfInterruption.rate).toBeLessThanOrEqual(0.2);
+  });
+
+  it('acceptance rules on the turn metrics pass, fail or say the profile is unknown', () => {
+    const by = (metric: string) => results.acceptance.filter((o) => o.rule.metric === metric);
+    const self = by('selfInterruptionRate');
+    expect(self.map((o) => [o.cell, o.status])).toEqual([
+      [cell('correct').id, 'pass'],
+      [cell('vpFirst').id, 'fail'],
+    ]);
+    expect(self[1]!.message).toMatch(/^pipecat: self-interruption 100 % > max 20 %: interrupted in 5 of 5 decided trials/);
+    expect(by('falseBargeInUpper').map((o) => [o.cell, o.status, o.unit])).toEqual([[cell('correct').id, 'pass', 'ratio']]);
+    const unknown = by('turnRecommendedGateMs');
+    expect(unknown.map((o) => o.status)).toEqual(['inconclusive', 'inconclusive']);
+    expect(unknown[0]!.message).toContain('turn profile nope was not evaluated');
+  });
+});
