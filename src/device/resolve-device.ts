@@ -8,6 +8,7 @@ import type { AppiumOptionsInput } from './appium/appium-options.js';
 import type { DeviceDriver } from './device-driver.js';
 import { LanDriver } from './lan-driver.js';
 import { RemoteDriver } from './remote-driver.js';
+import { DEVICE_PROFILES } from '../sim/device-profiles.js';
 import { SimDriver } from './sim-driver.js';
 
 export const DEFAULT_LAN_PORT = 8765;
@@ -35,7 +36,17 @@ export function redactTarget(target: string): string {
 export function resolveDevice(target: string, ctx: ResolveContext): ResolvedDevice {
   const shown = redactTarget(target);
   if (target === 'sim') return { driver: new SimDriver({ seed: ctx.seed }), target: 'sim' };
-  if (target === 'appium') return { driver: new AppiumDriver(ctx.appium ?? {}), target: 'appium' };
+  const sim = /^sim:([a-z0-9-]+)$/.exec(target);
+  if (sim) {
+    if (!(sim[1]! in DEVICE_PROFILES))
+      throw usageError('E_DEVICE', `--device ${target}: no virtual iPhone profile "${sim[1]}"`, {
+        hint: `choose one of: ${Object.keys(DEVICE_PROFILES).join(', ')}`,
+      });
+    return { driver: new SimDriver({ seed: ctx.seed, profile: sim[1]! }), target };
+  }
+  // appium, or appium:<udid> (one phone of several behind the same server).
+  const appium = /^appium(?::([\w.-]{1,64}))?$/.exec(target);
+  if (appium) return { driver: new AppiumDriver({ ...ctx.appium, ...(appium[1] ? { udid: appium[1] } : {}) }), target };
   // lan, lan:PORT or lan:HOST:PORT (HOST: the address to listen on, e.g. 127.0.0.1 for a harness on this machine).
   const lan = /^lan(?::(?:([\w.-]+|\[[\da-f:]+\]):)?(\d{1,5}))?$/i.exec(target);
   if (lan || /^wss?:\/\//.test(target)) {
@@ -51,7 +62,7 @@ export function resolveDevice(target: string, ctx: ResolveContext): ResolvedDevi
     }
     return { driver: new RemoteDriver(target, ctx.token), target: shown };
   }
-  throw usageError('E_DEVICE', `--device "${shown}" is not sim, appium, a ws:// URL or lan[:[host:]port]`, {
+  throw usageError('E_DEVICE', `--device "${shown}" is not sim[:profile], appium[:udid], a ws:// URL or lan[:[host:]port]`, {
     hint: 'sim runs the virtual iPhone; appium launches the harness app on a phone; a harness app listens on ws://<phone>:<port> or dials lan',
   });
 }

@@ -21,14 +21,21 @@ const PLAYERS = [
 
 const why = (e: unknown) => (isVoiceAecError(e) ? e.toLine() : e instanceof Error ? e.message : String(e));
 
-export async function trialViews(runDir: string, results: Results, embedMax: number): Promise<TrialView[]> {
-  const rows = results.cells.flatMap((c) => c.trials.map((t) => ({ c, t })));
+/** Where a run's trials are: its directory, and the path from the report to it for links ('' beside it). */
+export interface RunLocation {
+  dir: string;
+  linkPrefix: string;
+}
+
+export async function trialViews(locate: (runId: string) => RunLocation, results: Results, embedMax: number): Promise<TrialView[]> {
+  const rows = results.cells.flatMap((c) => c.trials.map((t) => ({ c, t, at: locate(c.run) })));
   const kinds = PLAYERS.map(([, kind]) => kind);
   // First the sizes: all audio is embedded or none is, so the report behaves the same throughout.
-  const sizes = await mapPool(rows, 16, ({ t }) => trialAudioSizes(runDir, t.dir, kinds));
+  const sizes = await mapPool(rows, 16, ({ t, at }) => trialAudioSizes(at.dir, t.dir, kinds));
   const total = sizes.flat().reduce((a, b) => a + Math.max(0, b), 0);
   const embed = total <= embedMax;
-  return mapPool(rows, 8, async ({ c, t }, i) => {
+  return mapPool(rows, 8, async ({ c, t, at }, i) => {
+    const runDir = at.dir;
     const have = sizes[i]!;
     const audio: TrialView['audio'] = { ref: null, mic: null, gated: null };
     let refEnv: string | null = null,
@@ -38,7 +45,7 @@ export async function trialViews(runDir: string, results: Results, embedMax: num
     const decoded: Partial<Record<'ref' | 'mic', SampleView>> = {};
     for (const [k, [key, kind]] of PLAYERS.entries()) {
       if (have[k]! < 0) continue;
-      const link = encodeURI(trialAudioLink(t.dir, kind));
+      const link = encodeURI(at.linkPrefix + trialAudioLink(t.dir, kind));
       if (key === 'gated' && !embed) {
         audio.gated = link;
         continue;

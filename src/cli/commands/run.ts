@@ -1,6 +1,4 @@
 /** `voiceaec run`: a scenario on a device (the virtual iPhone by default), then the reports. */
-import { deviceClassOf, deviceLabel } from '../../core/device-class.js';
-import chalk from 'chalk';
 import { type Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ExitCode, usageError } from '../../core/errors.js';
@@ -12,18 +10,20 @@ import { writeReports } from '../../report-writer/write-reports.js';
 import { defaultRunDir } from '../../run-dir/layout.js';
 import { hasManifest, readManifest } from '../../run-dir/manifest-file.js';
 import type { RunManifest } from '../../run-dir/manifest-schema.js';
-import { ScenarioRunner, type RunProgress } from '../../scenario/runner.js';
+import { ScenarioRunner } from '../../scenario/runner.js';
 import { loadScenario } from '../../scenario/scenario-file.js';
 import { gitCommit, toolVersion } from '../version.js';
 import { intArg } from '../option-parsers.js';
-import { plain, printWarning } from '../output.js';
 import { printResultsSummary } from '../results-summary.js';
 import { SHIPPED_FIXTURES_DIR } from '../shipped-fixtures.js';
 import { appiumOptions, type AppiumFlags } from '../appium-config.js';
+import { runLabCommand } from '../lab-command.js';
+import { progressPrinter } from '../run-progress.js';
+import { isLabDir } from '../../run-dir/lab-file.js';
 
 interface RunFlags extends AppiumFlags {
   scenario?: string;
-  device?: string;
+  device?: string[];
   allowDeviceChange?: boolean;
   token?: string;
   out?: string;
@@ -41,8 +41,9 @@ export function registerRun(program: Command): void {
     .description('run a scenario on a device (default: the virtual iPhone), write the run directory and reports')
     .addOption(new Option('--scenario <name|path>', 'shipped scenario name (voiceaec scenarios list) or a YAML file').conflicts('resume'))
     .option(
-      '--device <sim|appium|ws-url|lan[:[host:]port]>',
-      'sim: the virtual iPhone; appium: launch the harness app on a phone through Appium; ws://host:port: a listening harness app; lan: wait for the device to dial in (default: sim, or the device a resumed run started on)',
+      '--device <sim[:profile]|appium[:udid]|ws-url|lan[:[host:]port]>',
+      'sim: the virtual iPhone; appium: launch the harness app on a phone through Appium; ws://host:port: a listening harness app; lan: wait for the device to dial in (default: sim, or the device a resumed run started on); repeat for several devices in parallel (one lab run, one report)',
+      (v: string, all: string[] = []) => [...all, v],
     )
     .option('--appium-url <url>', 'Appium server (--device appium; default http://127.0.0.1:4723; credentials from the environment only)')
     .option('--udid <udid>', 'the phone (--device appium; see voiceaec devices)')
@@ -66,14 +67,16 @@ export function registerRun(program: Command): void {
 }
 
 async function runCommand(flags: RunFlags): Promise<number> {
+  const targets = flags.device ?? [];
+  if (targets.length > 1 || (flags.resume && isLabDir(resolve(flags.resume)))) return runLabCommand(flags, targets);
   let scenario;
   let source: string;
   let runDir: string;
-  let target = flags.device ?? 'sim';
+  let target = targets[0] ?? 'sim';
   if (flags.resume) {
     runDir = resolve(flags.resume);
     const m = await readManifest(runDir);
-    target = flags.device ?? resumeTarget(m.device, flags.resume);
+    target = targets[0] ?? resumeTarget(m.device, flags.resume);
     scenario = ScenarioSchema.parse(m.scenario.resolved);
     const planned = scenario.trials.repetitions;
     if (flags.repeat !== undefined) scenario = { ...scenario, trials: { ...scenario.trials, repetitions: flags.repeat } };
@@ -93,7 +96,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const { driver, target: deviceTarget } = resolveDevice(target, {
     seed: scenario.seed,
     token: flags.token ?? process.env.VOICEAEC_TOKEN,
-    appium: target === 'appium' ? await appiumOptions(flags) : undefined,
+    appium: target.startsWith('appium') ? await appiumOptions(flags) : undefined,
   });
   if (driver instanceof LanDriver) {
     const port = await driver.listen();
@@ -143,46 +146,4 @@ function resumeTarget(device: RunManifest['device'], dir: string): string {
   throw usageError('E_RESUME_DEVICE', `${dir} was started on ${device.name} (${device.kind}) and does not record how it was reached`, {
     hint: 'give --device with the target the run started on',
   });
-}
-
-/** Progress: one rewritten line on a terminal, one line per trial in logs. */
-function progressPrinter(quiet: boolean): (p: RunProgress) => void {
-  let live = false;
-  const clear = () => {
-    if (live) process.stderr.write('\r\u001b[2K');
-    live = false;
-  };
-  return (p) => {
-    switch (p.type) {
-      case 'connected':
-        clear();
-        process.stderr.write(`device: ${deviceClassOf(p.device) === 'iphone' ? plain(deviceLabel(p.device)) : chalk.yellow(plain(deviceLabel(p.device)))}\n`);
-        return;
-      case 'cell':
-        clear();
-        process.stderr.write(
-          `cell ${p.index + 1}/${p.cells} ${chalk.bold(p.cell.id)}${p.cell.mismatches.length ? chalk.yellow(`  (not honoured: ${plain(p.cell.mismatches.join(', '))})`) : ''}\n`,
-        );
-        return;
-      case 'trial': {
-        const eta = p.done > 0 ? ((p.elapsedMs / p.done) * (p.total - p.done)) / 1000 : 0;
-        const what = p.trial.calibration ? 'calibration' : `trial ${p.trial.index}`;
-        const status = p.trial.status === 'ok' ? chalk.green('ok') : chalk.red(`failed (${plain(p.trial.reason ?? '')})`);
-        const line = `  ${p.cell.id} ${what}: ${status}  [${p.done}/${p.total}, ETA ${eta.toFixed(0)} s]`;
-        if (quiet || p.trial.status !== 'ok') {
-          clear();
-          process.stderr.write(`${line}\n`);
-        } else {
-          const width = process.stderr.columns ?? 80;
-          process.stderr.write(`\r\u001b[2K${line.slice(0, width - 1)}`);
-          live = true;
-        }
-        return;
-      }
-      case 'warning':
-        clear();
-        if (p.message) printWarning(p.message);
-        return;
-    }
-  };
 }
