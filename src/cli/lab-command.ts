@@ -52,7 +52,12 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
     if (!first) throw usageError('E_RESUME_EMPTY', `${flags.resume}: no device run has started yet`, { hint: 'start the lab run again with --scenario' });
     const m = await readManifest(first);
     scenario = ScenarioSchema.parse(m.scenario.resolved);
-    if (flags.repeat !== undefined) scenario = { ...scenario, trials: { ...scenario.trials, repetitions: flags.repeat } };
+    if (flags.repeat !== undefined) {
+      const r = ScenarioSchema.safeParse({ ...scenario, trials: { ...scenario.trials, repetitions: flags.repeat } });
+      if (!r.success)
+        throw usageError('E_SCENARIO_LIMIT', `--repeat ${flags.repeat}: ${r.error.issues[0]!.message}`, { hint: 'add fewer trials per cell (docs/limits.md)' });
+      scenario = r.data;
+    }
     source = m.scenario.source;
   } else {
     if (!flags.scenario) throw usageError('E_USAGE', 'run needs --scenario or --resume', { hint: 'e.g. voiceaec run --scenario quiet-room' });

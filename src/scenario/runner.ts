@@ -303,11 +303,11 @@ export class ScenarioRunner {
         const x = await this.play(cell, rec, t);
         await writeTrialRecording(this.o.runDir, t.dir, x);
         if (t.calibration) cal = await this.calibrate(t, x);
-        await this.analyse(t, x, cal);
-        t.status = x.ok ? 'ok' : 'failed';
-        t.reason = x.ok ? null : `${x.error?.code ?? 'E_TRIAL'}: ${x.error?.message ?? 'the device reported a failed trial'}`;
-        if (x.ok) t.files = await trialFileSizes(this.o.runDir, t.dir);
-        consecutiveFailures = x.ok ? 0 : consecutiveFailures + 1;
+        const unmeasurable = await this.analyse(t, x, cal);
+        t.status = x.ok && !unmeasurable ? 'ok' : 'failed';
+        t.reason = !x.ok ? `${x.error?.code ?? 'E_TRIAL'}: ${x.error?.message ?? 'the device reported a failed trial'}` : unmeasurable;
+        if (t.status === 'ok') t.files = await trialFileSizes(this.o.runDir, t.dir);
+        consecutiveFailures = t.status === 'ok' ? 0 : consecutiveFailures + 1;
       } catch (e) {
         if (isHostWriteError(e)) throw e; // run() stops the run, resumable
         if (!isVoiceAecError(e) || (e.category !== 'device' && e.category !== 'environment')) throw e;
@@ -454,9 +454,13 @@ export class ScenarioRunner {
     return t ? (await readCalibration(this.o.runDir, t.dir)).value : null;
   }
 
-  /** The trial's analysis, stored with the request that produced it. */
-  private async analyse(t: TrialRecord, x: TrialExchange, cal: CalibrationResult | null): Promise<void> {
-    if (!x.ok || !x.streams.play || !x.streams.mic) return;
+  /**
+   * The trial's analysis, stored with the request that produced it. Returns why the
+   * recording cannot be measured (out of the supported range, or implausible: NaN, corrupt
+   * or clipped samples, swapped streams), which fails the trial; null when it can.
+   */
+  private async analyse(t: TrialRecord, x: TrialExchange, cal: CalibrationResult | null): Promise<string | null> {
+    if (!x.ok || !x.streams.play || !x.streams.mic) return null;
     const timing = trialTiming(x.events);
     const request: AnalysisRequest = {
       schema: ANALYSIS_REQUEST_SCHEMA,
@@ -471,6 +475,15 @@ export class ScenarioRunner {
       options: this.analysis,
     };
     const pair = { ref: recordedStream('play', x.streams.play, x.sampleRate), mic: recordedStream('mic', x.streams.mic, x.sampleRate) };
-    await writeTrialAnalysis(this.o.runDir, t.dir, request, await analyzeRecording(pair, request));
+    let analysis;
+    try {
+      analysis = await analyzeRecording(pair, request);
+    } catch (e) {
+      if (isVoiceAecError(e) && e.code === 'E_ANALYSIS_RANGE') return e.toLine();
+      throw e;
+    }
+    await writeTrialAnalysis(this.o.runDir, t.dir, request, analysis);
+    const implausible = analysis.flags.implausible;
+    return implausible?.flag ? `E_ANALYSIS_IMPLAUSIBLE: ${implausible.reason ?? 'implausible recording'}` : null;
   }
 }

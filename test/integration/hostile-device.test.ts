@@ -133,4 +133,19 @@ describe('a hostile device', () => {
     expect(m.cells[0]!.trials[0]!.reason).toMatch(/^E_TRIAL_BOUNDS: .*event bufferDrained at 36\d{5}\.\d ms/);
     expect(m.cells[0]!.trials.slice(1).every((t) => t.status === 'ok')).toBe(true);
   }, 120_000);
+
+  it('a mic with a corrupt sample (1e34: a flipped exponent bit) fails that trial as unmeasurable, never a verdict', async () => {
+    const seen = new Map<number, number>();
+    const { m } = await runThrough('corrupt-mic', (msg) => {
+      if (msg.binary && msg.frame.kind === 'mic' && trialOf(msg.frame, seen) === 2) {
+        const samples = Float32Array.from(msg.frame.samples);
+        samples[0] = 1e34;
+        return [encodeAudioFrame({ ...msg.frame, samples })];
+      }
+      return pass(msg);
+    });
+    expect(m.status).toBe('complete');
+    expect(m.cells[0]!.trials.map((t) => t.status)).toEqual(['ok', 'failed', 'ok', 'ok']);
+    expect(m.cells[0]!.trials[1]!.reason).toMatch(/^E_ANALYSIS_IMPLAUSIBLE: /);
+  }, 120_000);
 });

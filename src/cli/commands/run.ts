@@ -2,7 +2,7 @@
 import { type Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ExitCode, usageError } from '../../core/errors.js';
-import { ScenarioSchema } from '../../config/scenario.js';
+import { ScenarioSchema, type Scenario } from '../../config/scenario.js';
 import { LanDriver } from '../../device/lan-driver.js';
 import { resolveDevice } from '../../device/resolve-device.js';
 import { evaluateRun } from '../../evaluation/evaluate-run.js';
@@ -79,7 +79,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     target = targets[0] ?? resumeTarget(m.device, flags.resume);
     scenario = ScenarioSchema.parse(m.scenario.resolved);
     const planned = scenario.trials.repetitions;
-    if (flags.repeat !== undefined) scenario = { ...scenario, trials: { ...scenario.trials, repetitions: flags.repeat } };
+    if (flags.repeat !== undefined) scenario = withRepetitions(scenario, flags.repeat);
     if (m.status === 'complete' && scenario.trials.repetitions <= planned)
       throw usageError('E_RESUME_COMPLETE', `${flags.resume} is a complete run of ${planned} trials per cell`, {
         hint: `add trials with  voiceaec run --resume ${flags.resume} --repeat <more than ${planned}>, or re-render it with voiceaec report`,
@@ -137,6 +137,14 @@ async function runCommand(flags: RunFlags): Promise<number> {
   if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   else printResultsSummary(results, runDir);
   return results.pass ? ExitCode.pass : ExitCode.acceptanceFailed;
+}
+
+/** The recorded scenario with more trials per cell, checked against the scenario limits again (docs/limits.md). */
+function withRepetitions(s: Scenario, repetitions: number): Scenario {
+  const r = ScenarioSchema.safeParse({ ...s, trials: { ...s.trials, repetitions } });
+  if (!r.success)
+    throw usageError('E_SCENARIO_LIMIT', `--repeat ${repetitions}: ${r.error.issues[0]!.message}`, { hint: 'add fewer trials per cell (docs/limits.md)' });
+  return r.data;
 }
 
 /** The device a resumed run continues on when --device is not given: the one it started on. */
