@@ -16,6 +16,9 @@ import { isVoiceAecError } from '../../src/core/errors.js';
 import { AppiumDriver } from '../../src/device/appium/appium-driver.js';
 import type { AppiumOptionsInput } from '../../src/device/appium/appium-options.js';
 import { ScenarioRunner, type RunProgress } from '../../src/scenario/runner.js';
+import { runLab } from '../../src/scenario/lab-run.js';
+import { evaluateRun } from '../../src/evaluation/evaluate-run.js';
+import { writeLabReports } from '../../src/report-writer/write-reports.js';
 import { parseScenario } from '../../src/scenario/scenario-file.js';
 import { freePort, startAppiumServer, type AppiumServer } from '../helpers/appium-server.js';
 import { startFakeWda, type FakeWda } from '../helpers/fake-wda.js';
@@ -249,4 +252,37 @@ describe('AppiumDriver through a real Appium server and the real XCUITest driver
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^E_APPIUM_OPTIONS: .*conection/);
   });
+
+  it('runs two phones behind the server in parallel into one lab directory and one report, a group per phone', async () => {
+    const wdas = [await startFakeWda(), await startFakeWda()];
+    try {
+      const udids = ['00008101-000A1B2C3D4E5F01', '00008101-000A1B2C3D4E5F02'];
+      const labDir = join(tmp, 'two-phones');
+      const devices = udids.map((udid, i) => ({
+        id: udid,
+        target: `appium:${udid}`,
+        driver: new AppiumDriver({ ...options(wdas[i]!, { connection: 'lan' }), udid }),
+      }));
+      const outcomes = await runLab(devices, {
+        labDir,
+        scenario: scenario(2),
+        scenarioSource: 'appium.yaml',
+        fixturesDir: FIXTURES,
+        toolVersion: 'test',
+        gitCommit: null,
+      });
+      expect(outcomes.map((o) => [o.id, o.error, o.manifest?.status])).toEqual(udids.map((u) => [u, null, 'complete']));
+      // Both phones were launched, each by its own session.
+      expect(wdas.map((w) => w.launches.length)).toEqual([1, 1]);
+      const results = await evaluateRun(
+        outcomes.map((o) => o.dir),
+        { toolVersion: 'test' },
+      );
+      await writeLabReports(labDir, outcomes, results);
+      const written = JSON.parse(readFileSync(join(labDir, 'results.json'), 'utf8')) as { runs: Array<{ id: string; device: { kind: string; id: string } }> };
+      expect(written.runs.map((r) => [r.id, r.device.kind, r.device.id])).toEqual(udids.map((u) => [u, 'appium', u]));
+    } finally {
+      for (const w of wdas) await w.close();
+    }
+  }, 120_000);
 });
