@@ -3,6 +3,7 @@ import chalk from 'chalk';
 import { join } from 'node:path';
 import { cellOutcomes, deviceLabel, dimsLabel, failedOutcomes, gateAt, markGates, onHardware, recLabel, recommendationRule } from '../report/format.js';
 import type { Results } from '../report/results-schema.js';
+import { turnOf, turnProfileNames, turnRecommendationRule } from '../report/turn-format.js';
 import { plain, table } from './output.js';
 
 export function formatResultsSummary(results: Results, runDir: string | null): string {
@@ -14,7 +15,11 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
   // The three gates practitioners argue about, when the run evaluated them.
   const marks = markGates(results);
   for (const line of recommendationRule(results)) lines.push(chalk.dim(line));
-  const rows = [['cell', 'trials', ...marks.map((g) => `leaks @${g} ms (upper bound)`), 'recommended gate', 'checks'].map((h) => chalk.dim(h))];
+  const profiles = turnProfileNames(results);
+  if (profiles.length > 0) for (const line of turnRecommendationRule(results)) lines.push(chalk.dim(line));
+  // One compact column: the recommended gate of each turn profile, in the header's order.
+  const turnHead = profiles.length > 0 ? [`turn gate ${profiles.join(' / ')}`] : [];
+  const rows = [['cell', 'trials', ...marks.map((g) => `leaks @${g} ms (upper bound)`), 'recommended gate', ...turnHead, 'checks'].map((h) => chalk.dim(h))];
   for (const c of results.cells) {
     const { outcomes: mine, bad } = cellOutcomes(results, c);
     const checks = mine.length === 0 ? chalk.dim('no rules') : bad === 0 ? chalk.green(`pass ${mine.length}`) : chalk.red(`FAIL ${bad}/${mine.length}`);
@@ -23,7 +28,8 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
       const x = gateAt(c, g);
       return x && x.decided > 0 ? `${x.leaks}/${x.decided} (≤ ${Math.round(x.upper * 100)} %)` : '–';
     });
-    rows.push([`${c.id} ${chalk.dim(dimsLabel(c.dims))}`, `${c.counts.analysed}/${c.counts.planned}`, ...leaks, rec, checks]);
+    const turn = profiles.length > 0 ? [profiles.map((p) => (turnOf(c, p) ? recLabel(turnOf(c, p)!.recommendation) : '–')).join(' / ')] : [];
+    rows.push([`${c.id} ${chalk.dim(dimsLabel(c.dims))}`, `${c.counts.analysed}/${c.counts.planned}`, ...leaks, rec, ...turn, checks]);
   }
   lines.push(table(rows));
   const failed = failedOutcomes(results);

@@ -1,4 +1,4 @@
-/** A cell's leak rate per gate, with its confidence band and the target. */
+/** A cell's leak rate per gate, with its confidence band and the target, and each turn profile's false barge-in rate. */
 import type { ClientCell, PercentSeries } from '../report/client-data.js';
 import { gateMarks } from './marks.js';
 import type { PlotSet } from './plot-set.js';
@@ -17,6 +17,18 @@ export function leakChart(plots: PlotSet, el: HTMLElement, c: ClientCell, marks:
   if (c.rms2) {
     series.push({ label: 'rms2 gate', stroke: '#7b3fb5', width: 1.5, points: { show: true, size: 4 }, value: fmtPct });
     data.push(c.rms2);
+  }
+  // Apart from the energy detector's red and blue and the rms2 gate's purple.
+  const turnColours = ['#e8710a', '#188038', '#8d6e63', '#5f6368', '#c2185b'];
+  for (const [i, t] of c.turns.entries()) {
+    series.push({
+      label: `${t.profile} false barge-in`,
+      stroke: turnColours[i % turnColours.length]!,
+      width: 1.5,
+      points: { show: true, size: 5 },
+      value: fmtPct,
+    });
+    data.push(t.rate);
   }
   const xMax = Math.max(maxG * 1.04, 100);
   plots.add(

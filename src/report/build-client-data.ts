@@ -16,6 +16,7 @@ export function buildClientData(results: Results, trials: TrialView[]): ClientDa
     lower: c.gates.map((g) => (g.decided ? p100(g.lower) : null)),
     rateAc: c.gatesFromAcousticEnd.map((g) => p100(g.rate)),
     rms2: c.rms2 ? c.rms2.gates.map((g) => p100(g.rate)) : null,
+    turns: c.turns.map((t) => ({ profile: t.profile, rate: c.gates.map((g) => p100(t.gates.find((x) => x.gateMs === g.gateMs)?.rate ?? null)) })),
     target: pct1(c.targetLeakRate),
     rec: c.recommendation.gateMs,
     res: {

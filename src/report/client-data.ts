@@ -17,6 +17,12 @@ export interface ClientResidual {
   worstTrial: number | null;
 }
 
+/** A turn profile's false barge-in rate per gate of its cell (docs/vad.md). */
+export interface ClientTurn {
+  profile: string;
+  rate: PercentSeries;
+}
+
 export interface ClientCell {
   /** Id prefix of the cell's plot elements: `${key}-leak`, `${key}-res`. */
   key: string;
@@ -26,6 +32,8 @@ export interface ClientCell {
   lower: PercentSeries;
   rateAc: PercentSeries;
   rms2: PercentSeries | null;
+  /** Per turn profile, beside the energy detector's curve; [] when no VAD ran. */
+  turns: ClientTurn[];
   /** The target leak rate, %. */
   target: number;
   rec: number | null;

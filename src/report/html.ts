@@ -7,6 +7,7 @@
  */
 import type { AcceptanceOutcome } from '../analysis/acceptance-check.js';
 import type { CellSummary, GateStats } from '../analysis/cell-schema.js';
+import type { CellResult } from '../analysis/turn-results.js';
 import { buildClientData } from './build-client-data.js';
 import { CSP, CSS } from './html-style.js';
 import {
@@ -24,6 +25,8 @@ import {
   pct,
   recLabel,
 } from './format.js';
+import { esc } from './html-escape.js';
+import { turnSection } from './html-turns.js';
 import type { Results } from './results-schema.js';
 import type { TrialView } from './trial-view.js';
 
@@ -39,15 +42,6 @@ export interface HtmlInput {
   results: Results;
   trials: TrialView[];
   assets: HtmlAssets;
-}
-
-function esc(s: string | number | boolean | null | undefined): string {
-  return String(s ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 /** JSON inside <script>: no "</script>", no line separators that old parsers choke on. */
@@ -216,7 +210,7 @@ function trialTable(c: CellSummary, tIndex: Map<string, number>): string {
   return `<details><summary>Trials (${c.trials.length}) — open a trial for its waveforms, events and audio</summary><div class="scroll"><table><thead><tr><th>#</th><th>fixture</th><th>pattern</th><th>status</th><th>tail</th><th>trailing silence</th><th>peak excess</th><th>echo loss</th>${gates.map((g) => `<th>@ ${g} ms</th>`).join('')}<th>flags</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></details>`;
 }
 
-function cellSection(results: Results, c: CellSummary, i: number, tIndex: Map<string, number>): string {
+function cellSection(results: Results, c: CellResult, i: number, tIndex: Map<string, number>): string {
   const run = results.runs.find((r) => r.id === c.run);
   const checks = checksFor(results, c);
   const fails = checks.outcomes.filter((o) => o.status !== 'pass');
@@ -230,10 +224,11 @@ function cellSection(results: Results, c: CellSummary, i: number, tIndex: Map<st
 <p class="rec"><b>Recommended gate: ${esc(recLabel(c.recommendation))}</b> — ${esc(c.recommendation.message)}</p>
 <p class="small">From the reference's acoustic end: <b>${esc(recLabel(c.recommendationFromAcousticEnd))}</b> — ${esc(c.recommendationFromAcousticEnd.message)}.${s ? ` Trailing silence between the last audible sound and the drain: median ${num(s.median, 'ms', 0)} (${num(s.min, '', 0)}–${num(s.max, 'ms', 0)}), free protection the drain-measured gate already has.` : ''}</p>
 <p class="small">Trials: ${c.counts.analysed} analysed of ${c.counts.planned} (${c.counts.failed} failed, ${c.counts.pending} pending, ${c.counts.deadMic} dead mic, ${c.counts.clipped} clipped${c.counts.reanalysed ? `, ${c.counts.reanalysed} re-analysed from audio` : ''}) · checks ${checks.html} · cell ${esc(c.status)}${c.reason ? ` (${esc(c.reason)})` : ''}</p>${failList}
-<div class="grid"><div><h3>Leak rate versus gate</h3><div class="plot" id="cell-${i}-leak"></div></div><div><h3>Residual after drain</h3><div class="plot" id="cell-${i}-res"></div></div></div>
+<div class="grid"><div><h3>Leak rate versus gate${c.turns.length > 0 ? ' <span class="small muted">(and false barge-in per turn profile)</span>' : ''}</h3><div class="plot" id="cell-${i}-leak"></div></div><div><h3>Residual after drain</h3><div class="plot" id="cell-${i}-res"></div></div></div>
 ${gateTable(c, c.gates, 'drain')}
 <p class="small muted">Barge-in cost of a hard gate G: user speech starting at the drain is muted for G; from the agent's last audible sound the mic stays closed for trailing silence + G (“deaf after audible end”). With a near-end talker recording (near-truth.wav), the part of the user's first word inside the muted window is measured.</p>
 ${rms2}
+${turnSection(results, c)}
 ${configTable(c)}
 ${c.warnings.length ? `<p class="small muted">${esc(c.warnings.join(' · '))}</p>` : ''}
 ${trialTable(c, tIndex)}

@@ -6,9 +6,10 @@
  * failure, docs/reports.md). Deterministic: time is 0, the timestamp is the run's start.
  */
 import type { AcceptanceOutcome } from '../analysis/acceptance-check.js';
-import type { CellSummary } from '../analysis/cell-schema.js';
+import type { CellResult } from '../analysis/turn-results.js';
 import { deviceLabel, dimsLabel, leakCell, recLabel } from './format.js';
 import type { Results, RunInfo } from './results-schema.js';
+import { turnRateCell, turnRecommendationRule } from './turn-format.js';
 
 /** Characters XML 1.0 forbids even as references. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -42,10 +43,16 @@ function testcase(o: AcceptanceOutcome, classname: string): string {
   return `${head}>\n      <failure${attrs({ message: o.message, type: o.status === 'fail' ? 'AcceptanceFailure' : 'Inconclusive' })}>${xmlEscape(body)}</failure>\n    </testcase>`;
 }
 
-function cellSummaryText(c: CellSummary): string {
+function cellSummaryText(c: CellResult, turnRule: string[]): string {
   const lines = [`cell ${c.id} (${dimsLabel(c.dims)}): ${c.counts.analysed} analysed of ${c.counts.planned} trials, ${c.counts.failed} failed`];
   lines.push(`recommended gate: ${recLabel(c.recommendation)} — ${c.recommendation.message}`);
   for (const g of c.gates) lines.push(`gate ${g.gateMs} ms: ${leakCell(g)}`);
+  if (c.turns.length > 0) lines.push(...turnRule);
+  for (const t of c.turns) {
+    lines.push(`${t.profile}: recommended gate ${recLabel(t.recommendation)} — ${t.recommendation.message}`);
+    lines.push(`${t.profile}: self-interruption during playback ${turnRateCell(t.selfInterruption)}`);
+    for (const g of t.gates) lines.push(`${t.profile}: false barge-in after gate ${g.gateMs} ms ${turnRateCell(g)}`);
+  }
   return lines.join('\n');
 }
 
@@ -53,6 +60,7 @@ export function renderJunit(results: Results): string {
   const suites: string[] = [];
   let tests = 0,
     failures = 0;
+  const turnRule = turnRecommendationRule(results);
   for (const run of results.runs) {
     const outcomes = results.acceptance.filter((a) => a.run === run.id);
     const props = [
@@ -70,7 +78,7 @@ export function renderJunit(results: Results): string {
         name: `${run.scenario.name} / ${c.id}`,
         classname: className(run, c.id),
         outcomes: outcomes.filter((o) => o.cell === c.id),
-        out: cellSummaryText(c),
+        out: cellSummaryText(c, turnRule),
       });
     }
     // Rules that matched no cell still fail, in a suite of their own.

@@ -1,6 +1,7 @@
 /**
  * summary.md: the answer in a form a pull-request comment shows well — verdict, device
- * (simulated or not), one row per cell, the failed rules with their numbers.
+ * (simulated or not), one row per cell, the turn detectors' verdicts, the failed rules with
+ * their numbers.
  */
 import {
   cellOutcomes,
@@ -15,6 +16,7 @@ import {
   recLabel,
   recommendationRule,
 } from './format.js';
+import { renderTurnMarkdown } from './markdown-turns.js';
 import type { Results } from './results-schema.js';
 
 /** Pipes and newlines would break a table row. */
@@ -62,6 +64,7 @@ export function renderMarkdown(results: Results): string {
     out.push(`| ${row.map(cell).join(' | ')} |`);
   }
   if (cells.length > MAX_ROWS) out.push('', `… ${cells.length - MAX_ROWS} more cells in results.json / report.html.`);
+  out.push(...renderTurnMarkdown(results));
 
   if (failed.length > 0) {
     out.push('', '### Failed checks', '');

@@ -54,6 +54,8 @@ export interface SynthRun {
   device?: Partial<RunManifest['device']>;
   analysis?: AnalysisOptionsInput;
   acceptance?: unknown;
+  /** The scenario's `vad` block as the manifest records it; absent: no block (the shipped turn profiles). */
+  vad?: unknown;
   status?: RunManifest['status'];
   cells: SynthCell[];
 }
@@ -99,7 +101,7 @@ function baseManifest(spec: Omit<SynthRun, 'cells'>, analysis: AnalysisOptions):
   return {
     schema: 'voiceaec.run/1',
     tool: { name: 'voiceaec', version: '0.1.0-test', gitCommit: null },
-    scenario: { name: spec.scenario ?? 'synthetic', source: 'test', resolved: null },
+    scenario: { name: spec.scenario ?? 'synthetic', source: 'test', resolved: spec.vad === undefined ? null : { vad: spec.vad } },
     seed: spec.seed ?? 7,
     device: { kind: 'sim', model: 'iPhone16,2', osVersion: '18.1', appVersion: '1.0', name: 'Virtual iPhone', simulated: true, ...spec.device },
     startedAt: '2026-01-02T03:04:05.000Z',
@@ -377,6 +379,8 @@ export async function makeLargeRunDir(spec: LargeRunSpec): Promise<{ dir: string
     ...baseManifest(
       {
         scenario: 'large',
+        // 1,000 copies of one trial: the VAD's ~40 ms per trial would be most of the test's time.
+        vad: { profiles: [] },
         acceptance: {
           rules: [
             { metric: 'leakRateUpper', gateMs: 800, max: 0.05 },

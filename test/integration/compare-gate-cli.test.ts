@@ -59,7 +59,7 @@ describe('voiceaec compare-gate', () => {
     expect(r.stdout).toMatch(/800 ms\s+0\/20\s+0 %/);
   });
 
-  it('prints voiceaec.results/1 with --json, re-analysing only when gates are new', async () => {
+  it('prints voiceaec.results/2 with --json, re-analysing only when gates are new', async () => {
     const r = await runCli(['compare-gate', clean, '--gates', '0,250,650', '--json', '--confidence', '0.9']);
     expect(r.code).toBe(0);
     const res = ResultsSchema.parse(JSON.parse(r.stdout));

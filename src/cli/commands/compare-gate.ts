@@ -1,16 +1,19 @@
 /**
  * `voiceaec compare-gate <run-dir>...`: the gate trade-off per cell — leak rate with its
- * Wilson interval, peak excess, barge-in cost, the recommended gate — for any gate list,
+ * Wilson interval, peak excess, barge-in cost, the recommended gate, and per turn profile
+ * the false barge-ins and self-interruptions (docs/vad.md) — for any gate list,
  * on one run or several side by side (devices). Exploratory: exits 0 whatever the
  * acceptance outcome (`voiceaec run` and `voiceaec report --fail-on-acceptance` gate CI).
  */
 import chalk from 'chalk';
 import { type Command, Option } from 'commander';
 import { usageError } from '../../core/errors.js';
-import type { CellSummary, GateStats } from '../../analysis/cell-schema.js';
+import type { GateStats } from '../../analysis/cell-schema.js';
+import type { CellResult } from '../../analysis/turn-results.js';
 import { parseGateList, parseSweep } from '../../config/analysis-options.js';
-import { deviceLabel, dimsLabel, intervalText, leakCell, num, onHardware, pct } from '../../report/format.js';
+import { deviceLabel, dimsLabel, intervalText, leakCell, num, onHardware, pct, recLabel } from '../../report/format.js';
 import type { Results } from '../../report/results-schema.js';
+import { turnRateCell, turnRecommendationRule } from '../../report/turn-format.js';
 import { evaluateRun, type EvaluateOptions } from '../../evaluation/evaluate-run.js';
 import { reanalyzeMode } from '../option-parsers.js';
 import { plain, table } from '../output.js';
@@ -51,7 +54,7 @@ export function registerCompareGate(program: Command): void {
       'auto: re-analyse from the audio only trials missing a gate; never: decide on the stored envelope (fast)',
       'auto',
     )
-    .option('--json', 'print the results (schema voiceaec.results/1, docs/reports.md)')
+    .option('--json', 'print the results (schema voiceaec.results/2, docs/reports.md)')
     .action(async (dirs: string[], flags: CompareFlags) => {
       const opts: EvaluateOptions = { toolVersion: toolVersion(), reanalyze: reanalyzeMode(flags.reanalyze) };
       if (flags.gates) opts.gatesMs = parseGateList(flags.gates);
@@ -66,7 +69,7 @@ export function registerCompareGate(program: Command): void {
 const fmtPeak = (g: GateStats) => (g.peakExcessDb ? `${num(g.peakExcessDb.median)} / ${num(g.peakExcessDb.worst)} dB` : '—');
 const fmtRate = (r: { leaks: number; decided: number }) => (r.decided ? `${r.leaks}/${r.decided}` : '—');
 
-function singleRunTable(c: CellSummary): string {
+function singleRunTable(c: CellResult): string {
   const head = [
     'gate',
     'leaks',
@@ -78,6 +81,7 @@ function singleRunTable(c: CellSummary): string {
     'from acoustic end',
   ];
   if (c.rms2) head.push(`rms2 ${c.rms2.thresholdDbfs} dBFS`);
+  for (const t of c.turns) head.push(`${t.profile} fired`);
   const rows = [head.map((h) => chalk.dim(h))];
   for (const [i, g] of c.gates.entries()) {
     const ac = c.gatesFromAcousticEnd[i]!;
@@ -95,12 +99,13 @@ function singleRunTable(c: CellSummary): string {
       leakCell(ac),
     ];
     if (c.rms2) row.push(leakCell(c.rms2.gates[i]));
+    for (const t of c.turns) row.push(turnRateCell(t.gates.find((x) => x.gateMs === g.gateMs)));
     rows.push(row);
   }
   return table(rows);
 }
 
-function sideBySide(cells: CellSummary[], runs: string[]): string {
+function sideBySide(cells: CellResult[], runs: string[]): string {
   const rows = [['gate', ...runs].map((h) => chalk.dim(h))];
   const gates = [...new Set(cells.flatMap((c) => c.gates.map((g) => g.gateMs)))].sort((a, b) => a - b);
   for (const gate of gates) {
@@ -114,6 +119,7 @@ export function formatCompareGate(results: Results): string {
   const c0 = results.cells[0];
   const goal = c0 ? `target ≤ ${pct(c0.targetLeakRate)} leaks at ${pct(c0.confidence)} confidence (Wilson upper bound)` : 'no cells';
   out.push(chalk.bold(`voiceaec compare-gate — ${goal}`));
+  for (const line of turnRecommendationRule(results)) out.push(chalk.dim(line));
   for (const r of results.runs) {
     const dev = plain(deviceLabel(r.device));
     out.push(`${results.runs.length > 1 ? `${r.id}: ` : ''}${r.scenario.name} on ${onHardware(r) ? dev : chalk.yellow.bold(dev)}`);
@@ -142,6 +148,12 @@ export function formatCompareGate(results: Results): string {
         `${who}from the acoustic end: ${c.recommendationFromAcousticEnd.message}${c.trailingSilenceMs ? chalk.dim(` (trailing silence median ${num(c.trailingSilenceMs.median, 'ms', 0)})`) : ''}`,
       );
       if (c.rms2) out.push(`${who}rms2 gate: ${c.rms2.recommendation.message}`);
+      for (const t of c.turns) {
+        const tc = t.recommendation.status === 'recommended' ? chalk.green : chalk.yellow;
+        out.push(
+          `${who}${t.profile}: recommended ${tc(recLabel(t.recommendation))} ${chalk.dim(`(${t.recommendation.message})`)}; self-interruption during playback ${turnRateCell(t.selfInterruption)}`,
+        );
+      }
       const near = c.bargeIn.find((b) => b.gateMs === (rec.gateMs ?? -1))?.nearEnd;
       if (near)
         out.push(

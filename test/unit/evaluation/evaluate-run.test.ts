@@ -30,7 +30,7 @@ beforeAll(async () => {
   results = await evaluateRun([dir], { toolVersion: TEST_VERSION });
 });
 
-describe('results.json (voiceaec.results/1)', () => {
+describe('results.json (voiceaec.results/2)', () => {
   it('docs/results.schema.json is generated from the zod schema (regenerate with `npm run schema`)', () => {
     const onDisk = JSON.parse(readFileSync(new URL('../../../docs/results.schema.json', import.meta.url), 'utf8'));
     expect(onDisk).toEqual(resultsJsonSchema());
