@@ -1,5 +1,5 @@
 /**
- * The per-cell summary's shape: part of `voiceaec.results/1` (src/report/results-schema.ts,
+ * The per-cell summary's shape: part of `voiceaec.results/2` (src/report/results-schema.ts,
  * docs/reports.md). Types only and their zod schemas; the computation is cell-summary.ts.
  */
 import { z } from 'zod';
