@@ -11,7 +11,7 @@ import { TurnCellSummarySchema } from './turn-cell-stats.js';
 export const RunVadSchema = z.object({
   profiles: z
     .array(TurnProfileSchema)
-    .describe('turn profiles evaluated on every measured trial (the scenario’s `vad` block plus those acceptance rules name); [] : none'),
+    .describe('turn profiles evaluated on every measured trial (the scenario’s `vad` block plus those acceptance rules name); []: none'),
 });
 
 export const CellResultSchema = CellSummarySchema.extend({

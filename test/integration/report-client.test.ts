@@ -104,9 +104,18 @@ describe('the report client in headless Chromium', () => {
   it('draws each cell’s leak and residual plots with the series its data holds, and their marks', async () => {
     const { page, problems } = await open(pathToFileURL(join(dir, 'report.html')).href);
     expect(data0.cells.map((c) => c.rms2 !== null)).toEqual([false, true]);
+    // No vad block: the three shipped turn profiles, each a curve beside the energy detector's.
+    expect(data0.cells.map((c) => c.turns.length)).toEqual([3, 3]);
     expect(await page.getAttribute('html', 'data-plots')).toBe(String(2 * data0.cells.length));
     for (const c of data0.cells) {
-      expect(await legend(page, `#${c.key}-leak`)).toEqual(['leak rate', 'upper bound', 'lower bound', 'from acoustic end', ...(c.rms2 ? ['rms2 gate'] : [])]);
+      expect(await legend(page, `#${c.key}-leak`)).toEqual([
+        'leak rate',
+        'upper bound',
+        'lower bound',
+        'from acoustic end',
+        ...(c.rms2 ? ['rms2 gate'] : []),
+        ...c.turns.map((t) => `${t.profile} false barge-in`),
+      ]);
       expect(await legend(page, `#${c.key}-res`)).toEqual(['median trial', `worst trial${c.res.worstTrial !== null ? ` (#${c.res.worstTrial})` : ''}`]);
       const leak = await pixels(page, `#${c.key}-leak`);
       expect(leak.ink).toBeGreaterThan(2000);
