@@ -36,6 +36,8 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
   for (const f of failed.slice(0, 20))
     lines.push(`${f.status === 'fail' ? chalk.red('FAIL') : chalk.yellow('INCONCLUSIVE')} ${f.cell ?? '(no cell)'}: ${f.label} — ${plain(f.message)}`);
   if (failed.length > 20) lines.push(chalk.dim(`… ${failed.length - 20} more in junit.xml`));
+  if (results.acceptance.length === 0)
+    lines.push(chalk.yellow('no acceptance rules: this run cannot fail CI whatever it measured (exit 0); add rules to the scenario (docs/scenarios.md)'));
   if (results.acceptance.length > 0)
     lines.push(
       results.pass

@@ -56,6 +56,11 @@ function cellSummaryText(c: CellResult, turnRule: string[]): string {
   return lines.join('\n');
 }
 
+function unjudgedCase(name: string, classname: string, summary: string): string {
+  const why = 'no acceptance rule applies to this cell, so it cannot fail CI; add rules to the scenario (docs/scenarios.md)';
+  return `    <testcase${attrs({ name: `${name}: measured, not judged`, classname, time: '0' })}>\n      <skipped${attrs({ message: why })}/>\n      <system-out>${xmlEscape(summary)}</system-out>\n    </testcase>`;
+}
+
 export function renderJunit(results: Results): string {
   const suites: string[] = [];
   let tests = 0,
@@ -86,12 +91,15 @@ export function renderJunit(results: Results): string {
     if (orphan.length > 0) groups.push({ name: `${run.scenario.name} / acceptance`, classname: className(run, 'acceptance'), outcomes: orphan, out: '' });
     for (const g of groups) {
       const f = g.outcomes.filter((o) => o.status !== 'pass').length;
-      tests += g.outcomes.length;
+      // A cell no rule judges still shows up, as a skipped case: CI dashboards then show that
+      // nothing could fail here, instead of a suite of zero tests that reads as green.
+      const unjudged = g.outcomes.length === 0;
+      const cases = unjudged ? [unjudgedCase(g.name, g.classname, g.out)] : g.outcomes.map((o) => testcase(o, g.classname));
+      tests += cases.length;
       failures += f;
-      const cases = g.outcomes.map((o) => testcase(o, g.classname));
       suites.push(
         [
-          `  <testsuite${attrs({ name: g.name, tests: g.outcomes.length, failures: f, errors: 0, skipped: 0, time: '0', timestamp: timestamp(run.startedAt), hostname: run.device.name, package: g.classname })}>`,
+          `  <testsuite${attrs({ name: g.name, tests: cases.length, failures: f, errors: 0, skipped: unjudged ? 1 : 0, time: '0', timestamp: timestamp(run.startedAt), hostname: run.device.name, package: g.classname })}>`,
           properties,
           ...cases,
           `    <system-out>${xmlEscape(g.out)}</system-out>`,

@@ -98,6 +98,20 @@ describe('junit.xml', () => {
     expect(receiver.children.find((c) => c.attrs.name === 'failed trials ≤ 0')!.children[0]!.attrs.message).toMatch(/^1 failed trial of 8 > max 0$/);
   });
 
+  it('shows a cell no rule judges as a skipped case saying it cannot fail CI, never as an empty green suite', () => {
+    const unjudged = renderJunit({ ...results, acceptance: [], pass: true });
+    const root = parseXml(unjudged);
+    validate(root);
+    expect(root.attrs.tests).toBe(String(results.cells.length));
+    for (const suite of root.children) {
+      expect(suite.attrs).toMatchObject({ tests: '1', failures: '0', skipped: '1' });
+      const cases = suite.children.filter((c) => c.name === 'testcase');
+      expect(cases).toHaveLength(1);
+      expect(cases[0]!.attrs.name).toMatch(/: measured, not judged$/);
+      expect(cases[0]!.children.find((c) => c.name === 'skipped')!.attrs.message).toMatch(/cannot fail CI/);
+    }
+  });
+
   it('reports a rule that matches no cell as a failure of its own', () => {
     const root = parseXml(xml);
     const orphan = root.children.find((s) => s.attrs.name!.endsWith('/ acceptance'))!;
