@@ -6,7 +6,6 @@
  * runs in each connection mode that works here; a crash mid-run is survived; farm
  * credentials in the environment end up nowhere.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,11 +19,11 @@ import { runLab } from '../../src/scenario/lab-run.js';
 import { evaluateRun } from '../../src/evaluation/evaluate-run.js';
 import { writeLabReports } from '../../src/report-writer/write-reports.js';
 import { parseScenario } from '../../src/scenario/scenario-file.js';
+import { runCli } from '../helpers/cli.js';
 import { freePort, startAppiumServer, type AppiumServer } from '../helpers/appium-server.js';
 import { startFakeWda, type FakeWda } from '../helpers/fake-wda.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
-const CLI = fileURLToPath(new URL('../../bin/voiceaec.js', import.meta.url));
 const UDID = '00008101-000A1B2C3D4E5F6A';
 const tmp = mkdtempSync(join(tmpdir(), 'voiceaec-appium-'));
 
@@ -92,22 +91,6 @@ async function run(driver: AppiumDriver, name: string, repetitions: number, onPr
 }
 
 const arg = (args: string[], name: string) => args[args.indexOf(name) + 1];
-
-/** The built CLI as a child, asynchronously (the fake WebDriverAgent answers from this process); killed after two minutes. */
-function runCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
 
 describe('AppiumDriver through a real Appium server and the real XCUITest driver', () => {
   it('runs a scenario in ws mode: the app is launched listening, with a fresh token', async () => {
@@ -216,24 +199,12 @@ describe('AppiumDriver through a real Appium server and the real XCUITest driver
       const config = join(tmp, 'appium.yaml');
       writeFileSync(config, `udid: ${UDID}\nplatformVersion: '18.0'\nwebDriverAgentUrl: ${wda.url}\nconnection: lan\n`);
       // Asynchronously: the fake WebDriverAgent answers from this process.
-      const r = await runCli([
-        'run',
-        '--device',
-        'appium',
-        '--appium-url',
-        appium.url,
-        '--appium-config',
-        config,
-        '--scenario',
-        'quiet-room',
-        '--repeat',
-        '2',
-        '--out',
-        out,
-        '--ci',
-      ]);
+      const r = await runCli(
+        ['run', '--device', 'appium', '--appium-url', appium.url, '--appium-config', config, '--scenario', 'quiet-room', '--repeat', '2', '--out', out, '--ci'],
+        150_000,
+      );
       // 0 or 1: whether two trials meet quiet-room's acceptance rules is not this test's question.
-      expect([0, 1], r.stderr).toContain(r.status);
+      expect([0, 1], r.stderr).toContain(r.code);
       expect(r.stderr).toMatch(/^device: SIMULATED DEVICE — /m); // the fake WDA launches the virtual iPhone, and says so
       const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { status: string; device: Record<string, unknown> };
       expect(m.status).toBe('complete');
@@ -248,7 +219,7 @@ describe('AppiumDriver through a real Appium server and the real XCUITest driver
     const config = join(tmp, 'bad-appium.yaml');
     writeFileSync(config, 'udid: x\nconection: lan\n');
     const r = await runCli(['run', '--device', 'appium', '--appium-config', config, '--scenario', 'quiet-room']);
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^E_APPIUM_OPTIONS: .*conection/);
   });

@@ -7,33 +7,15 @@
  * Where Swift cannot be had (swift.sh exits 4) this says so loudly and skips; with CI=true
  * that is a failure. Compiling and running the app needs Xcode (.github/workflows/macos.yml).
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PROVISION_MS, provisionSwift, swiftSh } from '../helpers/swift.js';
 
-const SWIFT_SH = fileURLToPath(new URL('../../scripts/swift.sh', import.meta.url));
 const APP_DIR = fileURLToPath(new URL('../../ios-harness-app/App', import.meta.url));
 const PROBE_DIR = fileURLToPath(new URL('../../ios-harness-app/HarnessKit/.build/parse-probe', import.meta.url));
-/** swift.sh's exit code for "Swift cannot be had on this machine". */
-const UNAVAILABLE = 4;
-const PROVISION_MS = 30 * 60_000;
 const PARSE_MS = 5 * 60_000;
-
-function swiftSh(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', [SWIFT_SH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : -1), output });
-    });
-  });
-}
 
 function swiftFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -57,14 +39,7 @@ let unavailable: string | null = null;
 
 describe('iOS harness app sources parse', () => {
   beforeAll(async () => {
-    const p = await swiftSh(['--provision'], PROVISION_MS);
-    if (p.code === UNAVAILABLE) {
-      unavailable = p.output.trim();
-      if (process.env.CI === 'true') throw new Error(`Swift is required in CI but unavailable: ${unavailable}`);
-      console.warn(`\n!!! SKIPPING THE iOS APP PARSE CHECK: ${unavailable}\n!!! ios-harness-app/App is not checked on this machine.\n`);
-      return;
-    }
-    expect(p.code, p.output).toBe(0);
+    unavailable = await provisionSwift('ios-harness-app/App');
   }, PROVISION_MS);
 
   it(

@@ -3,16 +3,14 @@
  * run the same scenario in parallel; each gets its own run directory under devices/, the
  * lab directory gets one report with a group per device, and a lab run cut short resumes.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateRun } from '../../src/evaluation/evaluate-run.js';
 import { writeLabReports } from '../../src/report-writer/write-reports.js';
+import { runCli } from '../helpers/cli.js';
 
-const CLI = fileURLToPath(new URL('../../bin/voiceaec.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'voiceaec-lab-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -22,29 +20,14 @@ writeFileSync(
   'name: lab\nbase: { fixtures: [flite-slt-short-01] }\nmatrix: { route: [speaker, receiver] }\ntrials: { repetitions: 2, preRollMs: 300, postRollMs: 600 }\nanalysis: { gatesMs: [0, 300] }\n',
 );
 
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
-
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as Record<string, any>;
 
 describe('a lab run on two devices', () => {
   const lab = join(tmp, 'two-phones');
 
   it('runs both in parallel into one directory and one report, a group per device', async () => {
-    const r = await cli(['run', '--device', 'sim:iphone15-ios17', '--device', 'sim:iphone16-ios18', '--scenario', SCENARIO, '--out', lab, '--ci']);
-    expect([0, 1], r.stderr).toContain(r.status);
+    const r = await runCli(['run', '--device', 'sim:iphone15-ios17', '--device', 'sim:iphone16-ios18', '--scenario', SCENARIO, '--out', lab, '--ci'], 150_000);
+    expect([0, 1], r.stderr).toContain(r.code);
     expect(json(join(lab, 'lab.json'))).toMatchObject({
       schema: 'voiceaec.lab/1',
       devices: [
@@ -100,14 +83,14 @@ describe('a lab run on two devices', () => {
     m.cells[1].status = 'running';
     Object.assign(m.cells[1].trials.at(-1), { status: 'pending', reason: null });
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
-    const r = await cli(['run', '--resume', lab, '--ci']);
-    expect([0, 1], r.stderr).toContain(r.status);
+    const r = await runCli(['run', '--resume', lab, '--ci'], 150_000);
+    expect([0, 1], r.stderr).toContain(r.code);
     expect(json(join(dir, 'manifest.json')).status).toBe('complete');
     expect(existsSync(join(lab, 'report.html'))).toBe(true);
   }, 180_000);
 
   it('refuses lan targets in a lab (they cannot be told apart)', async () => {
-    const r = await cli([
+    const r = await runCli([
       'run',
       '--device',
       'lan:127.0.0.1:0',
@@ -120,7 +103,7 @@ describe('a lab run on two devices', () => {
       '--out',
       join(tmp, 'lan-lab'),
     ]);
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^E_LAB_LAN: /);
   });
 });

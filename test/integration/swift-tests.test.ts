@@ -5,42 +5,16 @@
  * cannot be had (swift.sh exits 4: not root, no debootstrap), this says so loudly and skips;
  * with CI=true that is a failure.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PROVISION_MS, provisionSwift, swiftSh } from '../helpers/swift.js';
 
-const SWIFT_SH = fileURLToPath(new URL('../../scripts/swift.sh', import.meta.url));
-/** swift.sh's exit code for "Swift cannot be had on this machine". */
-const UNAVAILABLE = 4;
-const PROVISION_MS = 30 * 60_000;
 const TEST_MS = 20 * 60_000;
-
-function swiftSh(args: string[], timeoutMs: number): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', [SWIFT_SH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : -1), output });
-    });
-  });
-}
 
 let unavailable: string | null = null;
 
 describe('HarnessKit Swift tests', () => {
   beforeAll(async () => {
-    const p = await swiftSh(['--provision'], PROVISION_MS);
-    if (p.code === UNAVAILABLE) {
-      unavailable = p.output.trim();
-      if (process.env.CI === 'true') throw new Error(`Swift is required in CI but unavailable: ${unavailable}`);
-      console.warn(`\n!!! SKIPPING THE SWIFT TESTS: ${unavailable}\n!!! HarnessKit is not tested on this machine.\n`);
-      return;
-    }
-    expect(p.code, p.output).toBe(0);
+    unavailable = await provisionSwift('HarnessKit');
   }, PROVISION_MS);
 
   it(
