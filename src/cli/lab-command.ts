@@ -15,7 +15,7 @@ import { isLabDir, labDevicePath, readLabManifest } from '../run-dir/lab-file.js
 import { defaultRunDir } from '../run-dir/layout.js';
 import { hasManifest, readManifest } from '../run-dir/manifest-file.js';
 import { labIds, runLab, type LabDevice } from '../scenario/lab-run.js';
-import { loadScenario } from '../scenario/scenario-file.js';
+import { loadScenario, withRepetitions } from '../scenario/scenario-file.js';
 import { appiumOptions, type AppiumFlags } from './appium-config.js';
 import { plain } from './output.js';
 import { printResultsSummary } from './results-summary.js';
@@ -52,12 +52,7 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
     if (!first) throw usageError('E_RESUME_EMPTY', `${flags.resume}: no device run has started yet`, { hint: 'start the lab run again with --scenario' });
     const m = await readManifest(first);
     scenario = ScenarioSchema.parse(m.scenario.resolved);
-    if (flags.repeat !== undefined) {
-      const r = ScenarioSchema.safeParse({ ...scenario, trials: { ...scenario.trials, repetitions: flags.repeat } });
-      if (!r.success)
-        throw usageError('E_SCENARIO_LIMIT', `--repeat ${flags.repeat}: ${r.error.issues[0]!.message}`, { hint: 'add fewer trials per cell (docs/limits.md)' });
-      scenario = r.data;
-    }
+    if (flags.repeat !== undefined) scenario = withRepetitions(scenario, flags.repeat);
     source = m.scenario.source;
   } else {
     if (!flags.scenario) throw usageError('E_USAGE', 'run needs --scenario or --resume', { hint: 'e.g. voiceaec run --scenario quiet-room' });

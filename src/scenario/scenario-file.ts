@@ -223,3 +223,11 @@ export async function loadScenario(
   }
   return { scenario: parseScenario(text, source, overrides, checks), source: path };
 }
+
+/** The recorded scenario with more trials per cell, checked against the scenario limits again (docs/limits.md). */
+export function withRepetitions(s: Scenario, repetitions: number): Scenario {
+  const r = ScenarioSchema.safeParse({ ...s, trials: { ...s.trials, repetitions } });
+  if (!r.success)
+    throw inputError('E_SCENARIO_LIMIT', `--repeat ${repetitions}: ${r.error.issues[0]!.message}`, { hint: 'add fewer trials per cell (docs/limits.md)' });
+  return r.data;
+}

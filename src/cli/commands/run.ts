@@ -2,7 +2,7 @@
 import { type Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ExitCode, usageError } from '../../core/errors.js';
-import { ScenarioSchema, type Scenario } from '../../config/scenario.js';
+import { ScenarioSchema } from '../../config/scenario.js';
 import { LanDriver } from '../../device/lan-driver.js';
 import { resolveDevice } from '../../device/resolve-device.js';
 import { evaluateRun } from '../../evaluation/evaluate-run.js';
@@ -11,7 +11,7 @@ import { defaultRunDir } from '../../run-dir/layout.js';
 import { hasManifest, readManifest } from '../../run-dir/manifest-file.js';
 import type { RunManifest } from '../../run-dir/manifest-schema.js';
 import { ScenarioRunner } from '../../scenario/runner.js';
-import { loadScenario } from '../../scenario/scenario-file.js';
+import { loadScenario, withRepetitions } from '../../scenario/scenario-file.js';
 import { gitCommit, toolVersion } from '../version.js';
 import { intArg } from '../option-parsers.js';
 import { printResultsSummary } from '../results-summary.js';
@@ -137,14 +137,6 @@ async function runCommand(flags: RunFlags): Promise<number> {
   if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   else printResultsSummary(results, runDir);
   return results.pass ? ExitCode.pass : ExitCode.acceptanceFailed;
-}
-
-/** The recorded scenario with more trials per cell, checked against the scenario limits again (docs/limits.md). */
-function withRepetitions(s: Scenario, repetitions: number): Scenario {
-  const r = ScenarioSchema.safeParse({ ...s, trials: { ...s.trials, repetitions } });
-  if (!r.success)
-    throw usageError('E_SCENARIO_LIMIT', `--repeat ${repetitions}: ${r.error.issues[0]!.message}`, { hint: 'add fewer trials per cell (docs/limits.md)' });
-  return r.data;
 }
 
 /** The device a resumed run continues on when --device is not given: the one it started on. */
