@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AcceptanceSchema } from './acceptance.js';
 import { AnalysisOptionsSchema, MAX_GATES, sweepGates } from './analysis-options.js';
 import { ScenarioVadSchema } from './scenario-vad.js';
+import { SHIPPED_TURN_PROFILES } from './turn-profiles.js';
 
 /**
  * Bounds of a scenario file (docs/limits.md). Each keeps one file from turning `run` into
@@ -150,6 +151,15 @@ export const ScenarioSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    // A rule on an unknown turn profile could only come out inconclusive at evaluation: refuse it here (docs/vad.md).
+    const profiles = [...SHIPPED_TURN_PROFILES, ...(s.vad?.custom ?? [])].map((p) => p.name);
+    for (const [i, rule] of s.acceptance.rules.entries())
+      if ('profile' in rule && !profiles.includes(rule.profile))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['acceptance', 'rules', i, 'profile'],
+          message: `${rule.metric} names unknown turn profile ${rule.profile} (known: ${profiles.join(', ')})`,
+        });
     // Counted, not expanded: a 10⁶-cell matrix must fail in microseconds.
     const cells = scenarioCellCount(s.matrix);
     if (cells > SCENARIO_LIMITS.maxCells) {

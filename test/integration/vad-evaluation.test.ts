@@ -6,7 +6,7 @@
  * interrupt the agent with its own voice, the correct order keeps Pipecat quiet); acceptance
  * rules on them pass or fail.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { SimDriver } from '../../src/device/sim-driver.js';
 import { evaluateRun } from '../../src/evaluation/evaluate-run.js';
 import type { Results } from '../../src/report/results-schema.js';
 import { ResultsSchema } from '../../src/report/results-schema.js';
-import { TRIAL_FILES } from '../../src/run-dir/layout.js';
+import { manifestPath, TRIAL_FILES } from '../../src/run-dir/layout.js';
 import type { RunManifest } from '../../src/run-dir/manifest-schema.js';
 import { readTurnVerdicts } from '../../src/run-dir/turn-verdicts-file.js';
 import { ScenarioRunner } from '../../src/scenario/runner.js';
@@ -37,7 +37,7 @@ acceptance:
   rules:
     - { metric: selfInterruptionRate, profile: pipecat, max: 0.2 }
     - { metric: falseBargeInUpper, profile: pipecat, gateMs: 500, max: 0.9, where: { initOrder: correct } }
-    - { metric: turnRecommendedGateMs, profile: nope, max: 800 }
+    - { metric: turnRecommendedGateMs, profile: livekit, max: 800, where: { initOrder: correct } }
 `;
 
 const noVad = () => Promise.reject(new Error('the VAD must not be needed here'));
@@ -115,7 +115,7 @@ describe('turn verdicts in evaluation', () => {
     expect(turn('correct', 'pipecat').selfInterruption.rate).toBeLessThanOrEqual(0.2);
   });
 
-  it('acceptance rules on the turn metrics pass, fail or say the profile is unknown', () => {
+  it('acceptance rules on the turn metrics pass, fail or say the profile is unknown', async () => {
     const by = (metric: string) => results.acceptance.filter((o) => o.rule.metric === metric);
     const self = by('selfInterruptionRate');
     expect(self.map((o) => [o.cell, o.status])).toEqual([
@@ -124,7 +124,15 @@ describe('turn verdicts in evaluation', () => {
     ]);
     expect(self[1]!.message).toMatch(/^pipecat: self-interruption 100 % > max 20 %: interrupted in 5 of 5 decided trials/);
     expect(by('falseBargeInUpper').map((o) => [o.cell, o.status, o.unit])).toEqual([[cell('correct').id, 'pass', 'ratio']]);
-    const unknown = by('turnRecommendedGateMs');
+    expect(by('turnRecommendedGateMs').map((o) => o.cell)).toEqual([cell('correct').id]);
+    // A scenario naming an unknown profile is refused when read (test/unit/vad/scenario-profile-check.test.ts);
+    // a run directory recorded before that check still evaluates, its rule inconclusive.
+    const path = manifestPath(runDir);
+    const m = JSON.parse(readFileSync(path, 'utf8')) as RunManifest;
+    m.acceptance.rules.push({ metric: 'turnRecommendedGateMs', profile: 'nope', max: 800 });
+    writeFileSync(path, JSON.stringify(m));
+    const old = await evaluateRun([runDir], { toolVersion: 'test', loadVad: noVad });
+    const unknown = old.acceptance.filter((o) => o.rule.metric === 'turnRecommendedGateMs' && o.rule.profile === 'nope');
     expect(unknown.map((o) => o.status)).toEqual(['inconclusive', 'inconclusive']);
     expect(unknown[0]!.message).toContain('turn profile nope was not evaluated');
   });
