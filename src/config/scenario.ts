@@ -24,7 +24,7 @@ export const SCENARIO_LIMITS = {
   maxDimensionValues: 1000,
   /** Cells: the product of the matrix dimensions. */
   maxCells: 1000,
-  /** Trials of the whole run: cells × (repetitions + calibration). */
+  /** Trials of the whole run: cells × (repetitions, or the sequential max, + calibration). */
   maxTrials: 50_000,
   /** Analysis gates after the sweep is merged in. */
   maxGates: MAX_GATES,
@@ -84,10 +84,37 @@ export const CellSettingsSchema = z
 
 export const DIMENSIONS = Object.keys(CellSettingsSchema.shape) as Array<keyof z.infer<typeof CellSettingsSchema>>;
 
+/**
+ * Sequential trials (docs/scenarios.md, docs/analysis.md § Sequential trials): per cell at
+ * least `min` and at most `max` measured trials, stopping as soon as the recommendation is
+ * decided at the acceptance target and confidence; bounds are then anytime-valid.
+ */
+export const SequentialRepetitionsSchema = z
+  .object({
+    min: z.number().int().min(1).max(10_000),
+    max: z.number().int().min(1).max(10_000),
+  })
+  .strict()
+  .refine((r) => r.min <= r.max, { message: 'min must not exceed max', path: ['min'] });
+
+/** A fixed count, or { min, max } for sequential trials. */
+export const RepetitionsSchema = z.union([z.number().int().min(1).max(10_000), SequentialRepetitionsSchema]);
+export type Repetitions = z.infer<typeof RepetitionsSchema>;
+
+/** The most measured trials a cell can take: the fixed count, or the sequential maximum. */
+export function maxRepetitions(r: Repetitions): number {
+  return typeof r === 'number' ? r : r.max;
+}
+
+/** "20" or "10–200 (sequential)": how lists and errors name a repetition plan. */
+export function repetitionsLabel(r: Repetitions): string {
+  return typeof r === 'number' ? String(r) : `${r.min}–${r.max} (sequential)`;
+}
+
 export const TrialPlanSchema = z
   .object({
-    /** Measured trials per cell (the calibration trial comes on top). */
-    repetitions: z.number().int().min(1).max(10_000).default(20),
+    /** Measured trials per cell (the calibration trial comes on top): a count, or { min, max } to stop each cell once decided. */
+    repetitions: RepetitionsSchema.default(20),
     preRollMs: z.number().min(100).max(10_000).default(600),
     postRollMs: z.number().min(200).max(30_000).default(2500),
     /** Calibration trial per cell, voice processing bypassed (docs/analysis.md § Calibration); null skips it. */
@@ -166,12 +193,12 @@ export const ScenarioSchema = z
       ctx.addIssue({ code: 'custom', path: ['matrix'], message: `${cells} cells; the limit is ${SCENARIO_LIMITS.maxCells} (maxCells, docs/limits.md)` });
       return;
     }
-    const trials = cells * (s.trials.repetitions + (s.trials.calibration ? 1 : 0));
+    const trials = cells * (maxRepetitions(s.trials.repetitions) + (s.trials.calibration ? 1 : 0));
     if (trials > SCENARIO_LIMITS.maxTrials)
       ctx.addIssue({
         code: 'custom',
         path: ['trials', 'repetitions'],
-        message: `${cells} cells × ${s.trials.repetitions} repetitions make ${trials} trials; the limit is ${SCENARIO_LIMITS.maxTrials} (maxTrials, docs/limits.md)`,
+        message: `${cells} cells × ${maxRepetitions(s.trials.repetitions)} repetitions make ${trials} trials; the limit is ${SCENARIO_LIMITS.maxTrials} (maxTrials, docs/limits.md)`,
       });
     const sweep = s.analysis.sweep === null ? null : sweepGates(s.analysis.sweep);
     const gates = new Set([...s.analysis.gatesMs, ...(sweep && 'gates' in sweep ? sweep.gates : [])]).size;
