@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { FixtureCatalog } from '../../scenario/fixture-catalog.js';
+import { repetitionsLabel } from '../../config/scenario.js';
 import { expandMatrix } from '../../scenario/matrix.js';
 import { listShippedScenarios, loadScenario } from '../../scenario/scenario-file.js';
 import { table } from '../output.js';
@@ -18,7 +19,7 @@ export function registerScenarios(program: Command): void {
       const rows = [['name', 'cells', 'trials/cell', 'description'].map((h) => chalk.bold(h))];
       for (const name of listShippedScenarios()) {
         const { scenario } = await loadScenario(name);
-        rows.push([name, String(expandMatrix(scenario).length), String(scenario.trials.repetitions), scenario.description]);
+        rows.push([name, String(expandMatrix(scenario).length), repetitionsLabel(scenario.trials.repetitions), scenario.description]);
       }
       process.stdout.write(`${table(rows)}\n`);
     });
@@ -31,7 +32,7 @@ export function registerScenarios(program: Command): void {
       const catalog = await FixtureCatalog.load(flags.fixtures ? resolve(flags.fixtures) : SHIPPED_FIXTURES_DIR);
       for (const n of names) {
         const { scenario, source } = await loadScenario(n, {}, { catalog });
-        process.stdout.write(`${chalk.green('ok')} ${source}: ${expandMatrix(scenario).length} cells × ${scenario.trials.repetitions} trials\n`);
+        process.stdout.write(`${chalk.green('ok')} ${source}: ${expandMatrix(scenario).length} cells × ${repetitionsLabel(scenario.trials.repetitions)} trials\n`);
       }
     });
   cmd
