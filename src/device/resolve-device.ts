@@ -1,11 +1,15 @@
 /**
  * The one place a device target (`--device`, or the target a run directory recorded) becomes
- * a driver: `sim`, `lan[:port]` (the app dials in), or `ws://host:port` (a listening app).
+ * a driver: `sim`, `lan[:port]` (the app dials in), `ws://host:port` (a listening app), or
+ * `files:<dir>` (the harness on this host in files mode, its command from --harness or $VOICEAEC_HARNESS).
  */
+import { isAbsolute, resolve } from 'node:path';
 import { usageError } from '../core/errors.js';
 import { AppiumDriver } from './appium/appium-driver.js';
 import type { AppiumOptionsInput } from './appium/appium-options.js';
 import type { DeviceDriver } from './device-driver.js';
+import { FilesDriver } from './files/files-driver.js';
+import { LocalFilesTransfer, parseHarnessCommand } from './files/local-files-transfer.js';
 import { LanDriver } from './lan-driver.js';
 import { RemoteDriver } from './remote-driver.js';
 import { DEVICE_PROFILES } from '../sim/device-profiles.js';
@@ -20,6 +24,12 @@ export interface ResolveContext {
   token?: string | undefined;
   /** Appium settings for `appium` (config file and flags merged); the driver makes its own tokens. */
   appium?: AppiumOptionsInput | undefined;
+  /** `files:<dir>`: the harness command (--harness); $VOICEAEC_HARNESS when absent. */
+  harness?: string | undefined;
+  /** Where $VOICEAEC_HARNESS is read; the process environment unless a test says otherwise. */
+  env?: NodeJS.ProcessEnv;
+  /** One line per files-mode launch, for the terminal. */
+  onLaunch?: (line: string) => void;
 }
 
 export interface ResolvedDevice {
@@ -47,6 +57,16 @@ export function resolveDevice(target: string, ctx: ResolveContext): ResolvedDevi
   // appium, or appium:<udid> (one phone of several behind the same server).
   const appium = /^appium(?::([\w.-]{1,64}))?$/.exec(target);
   if (appium) return { driver: new AppiumDriver({ ...ctx.appium, ...(appium[1] ? { udid: appium[1] } : {}) }), target };
+  // files:DIR — the exchange folder on this host, recorded absolute so a resume finds it.
+  const files = /^files:(.{1,1024})$/s.exec(target);
+  if (files) {
+    const dir = resolve(files[1]!);
+    if (!isAbsolute(dir) || /[\0\n]/.test(dir))
+      throw usageError('E_DEVICE', `--device files:${files[1]}: not a folder path`, { hint: 'e.g. files:/tmp/voiceaec-files' });
+    const command = parseHarnessCommand(ctx.harness ?? (ctx.env ?? process.env).VOICEAEC_HARNESS);
+    const driver = new FilesDriver(new LocalFilesTransfer(dir, command), ctx.onLaunch ? { onLaunch: ctx.onLaunch } : {});
+    return { driver, target: `files:${dir}` };
+  }
   // lan, lan:PORT or lan:HOST:PORT (HOST: the address to listen on, e.g. 127.0.0.1 for a harness on this machine).
   const lan = /^lan(?::(?:([\w.-]+|\[[\da-f:]+\]):)?(\d{1,5}))?$/i.exec(target);
   if (lan || /^wss?:\/\//.test(target)) {
@@ -62,7 +82,7 @@ export function resolveDevice(target: string, ctx: ResolveContext): ResolvedDevi
     }
     return { driver: new RemoteDriver(target, ctx.token), target: shown };
   }
-  throw usageError('E_DEVICE', `--device "${shown}" is not sim[:profile], appium[:udid], a ws:// URL or lan[:[host:]port]`, {
+  throw usageError('E_DEVICE', `--device "${shown}" is not sim[:profile], appium[:udid], a ws:// URL, lan[:[host:]port] or files:<dir>`, {
     hint: 'sim runs the virtual iPhone; appium launches the harness app on a phone; a harness app listens on ws://<phone>:<port> or dials lan',
   });
 }

@@ -4,7 +4,6 @@
  * connection with an `error` message and a close code; it never throws into the process.
  */
 import { EventEmitter } from 'node:events';
-import type { WebSocket } from 'ws';
 import { deviceError, isVoiceAecError, VoiceAecError } from '../core/errors.js';
 import { decodeAudioFrame, encodeAudioFrame, type AudioFrame } from './audio-frame.js';
 import { decodeMessage, encodeMessage } from './codec.js';
@@ -14,6 +13,24 @@ import { LIMITS, PROTOCOL_VERSION, type AnyMessage } from './messages.js';
 export const CloseCode = { normal: 1000, protocolError: 1002, policy: 1008, tooBig: 1009, internal: 1011 } as const;
 
 export type Role = 'cli' | 'device';
+
+/**
+ * What a Peer needs of its socket: ws's WebSocket, or a transport shaped like it (the files
+ * link of src/device/files/, which has no socket). An `error` event carrying a VoiceAecError
+ * closes the peer with that error as is.
+ */
+export interface PeerSocket {
+  readonly readyState: number;
+  readonly OPEN: number;
+  on(event: 'message', fn: (data: Buffer, isBinary: boolean) => void): unknown;
+  on(event: 'pong', fn: () => void): unknown;
+  on(event: 'error', fn: (e: Error) => void): unknown;
+  on(event: 'close', fn: (code: number, reason: Buffer) => void): unknown;
+  send(data: string | Uint8Array): void;
+  ping(): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+}
 
 /** A message as passed to `send`: the envelope fields are filled in. */
 export type Outgoing = AnyMessage extends infer M ? (M extends AnyMessage ? Omit<M, 'id' | 'version'> : never) : never;
@@ -51,16 +68,18 @@ export class Peer extends EventEmitter {
   private held: Array<['message', AnyMessage] | ['audio', AudioFrame]> | null = [];
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: PeerSocket,
     opts: PeerOptions,
   ) {
     super();
     this.remoteRole = opts.role === 'cli' ? 'device' : 'cli';
     this.maxFrameBytes = opts.maxFrameBytes ?? LIMITS.maxFrameBytes;
-    ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
+    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('pong', () => (this.missed = 0));
     ws.on('error', (e) =>
-      this.finish(deviceError('E_PROTO_SOCKET', `connection error: ${e.message}`, { hint: 'check that the peer is running and reachable' })),
+      this.finish(
+        isVoiceAecError(e) ? e : deviceError('E_PROTO_SOCKET', `connection error: ${e.message}`, { hint: 'check that the peer is running and reachable' }),
+      ),
     );
     ws.on('close', (code, reason) => {
       if (!this.closeError && code !== CloseCode.normal) {

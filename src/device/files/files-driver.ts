@@ -1,0 +1,55 @@
+/**
+ * `--device files:<dir>`: the harness on this host in `files` mode (docs/protocol.md §
+ * Transport), the exchange folder `dir` and the harness command from --harness or
+ * $VOICEAEC_HARNESS. Each connect is a new link with a fresh token and empty app state, as a
+ * relaunched app is. What a phone in a device cloud does through Appium, on a desk.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DeviceDriver, DeviceLink } from '../device-driver.js';
+import { openFilesLink, type FilesSocket } from './files-link.js';
+import type { FilesTransfer } from './files-transfer.js';
+
+/** One launch: the harness starting, the replay and the longest trial. */
+export const FILES_LAUNCH_TIMEOUT_MS = 300_000;
+
+export class FilesDriver implements DeviceDriver {
+  readonly kind = 'device' as const;
+  readonly deviceId = null;
+  private socket: FilesSocket | null = null;
+
+  constructor(
+    private readonly transfer: FilesTransfer,
+    private readonly opts: { launchTimeoutMs?: number; onLaunch?: (line: string) => void } = {},
+  ) {}
+
+  get describe(): string {
+    return `harness in files mode at ${this.transfer.describe}`;
+  }
+
+  /** Launches of the harness so far on the current link. */
+  get launches(): number {
+    return this.socket?.launchCount ?? 0;
+  }
+
+  async connect(): Promise<DeviceLink> {
+    // The previous link's harness is stopped before the next one uses the folder.
+    await this.socket?.stopped;
+    const link = await openFilesLink({
+      transfer: this.transfer,
+      token: randomBytes(24).toString('hex'),
+      launchTimeoutMs: this.opts.launchTimeoutMs ?? FILES_LAUNCH_TIMEOUT_MS,
+      ...(this.opts.onLaunch ? { onLaunch: this.opts.onLaunch } : {}),
+    });
+    this.socket = link.socket;
+    return { peer: link.peer, ready: link.ready };
+  }
+
+  async diagnose(): Promise<string | null> {
+    return (await this.transfer.diagnose?.()) ?? null;
+  }
+
+  async close(): Promise<void> {
+    await this.socket?.stopped;
+    await this.transfer.cleanup();
+  }
+}
