@@ -20,9 +20,9 @@ function refusal(input: unknown): string {
 }
 
 describe('appium options', () => {
-  it('fills defaults: local server, the harness bundle, forward mode on port 8765', () => {
+  it('fills defaults: local server, the harness bundle, auto mode on port 8765', () => {
     const o = parseAppiumOptions({ udid: 'U' });
-    expect(o).toMatchObject({ serverUrl: 'http://127.0.0.1:4723', bundleId: 'dev.voiceaec.harness', connection: 'forward', devicePort: 8765 });
+    expect(o).toMatchObject({ serverUrl: 'http://127.0.0.1:4723', bundleId: 'dev.voiceaec.harness', connection: 'auto', devicePort: 8765 });
     expect(o.timeouts.newCommandTimeoutSec).toBe(300);
   });
 

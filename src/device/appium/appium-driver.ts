@@ -2,8 +2,10 @@
  * A harness app on an iPhone, launched through Appium (XCUITest driver). Every `connect`
  * terminates the app and launches it again with a fresh run token, then reaches it the
  * configured way: `lan` (the app dials a listener of the CLI), `ws` (the app listens and
- * its address is reachable) or `forward` (the app listens and usbmux forwards a loopback
- * port to it). That is also how a crashed app is relaunched. `diagnose` tells the app's
+ * its address is reachable), `forward` (the app listens and usbmux forwards a loopback
+ * port to it) or `files` (plans and results through the app's Documents, one launch per
+ * request: src/device/files/); `auto` picks one once (connection-choice.ts) and says which
+ * in one line. That is also how a crashed app is relaunched. `diagnose` tells the app's
  * state and the tail of the device log after a dropped link.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +16,11 @@ import { parseAppiumOptions, type AppiumOptions, type AppiumOptionsInput } from 
 import { AppiumSession, type AppState } from './appium-session.js';
 import { buildCapabilities, harnessArguments, type HarnessLaunch } from './capabilities.js';
 import { credentialsFor, redact, secretsInEnv } from './farm-credentials.js';
-import { forwardToDevice, type PortForward } from './usbmux-forward.js';
+import { forwardToDevice, usbmuxAvailable, type PortForward } from './usbmux-forward.js';
+import { chooseConnection, describeChoice, type ConnectionChoice } from './connection-choice.js';
+import type { AppiumConnection } from './appium-options.js';
+import { AppiumFilesTransfer } from '../files/appium-files-transfer.js';
+import { openFilesLink, type FilesSocket } from '../files/files-link.js';
 
 /** Device log lines a diagnosis carries. */
 const LOG_TAIL_LINES = 20;
@@ -26,13 +32,21 @@ const STATE_POLL_MS = 2_000;
 export interface AppiumDriverDeps {
   /** Where credentials come from; the process environment unless a test says otherwise. */
   env?: NodeJS.ProcessEnv;
+  /** Where the one line about the connection chosen goes; stderr unless a test says otherwise. */
+  notify?: (line: string) => void;
 }
+
+/** The loopback address a lan-mode app dials when lanHost is not given. */
+const LOOPBACK = '127.0.0.1';
 
 export class AppiumDriver implements DeviceDriver {
   readonly kind = 'appium' as const;
   readonly options: AppiumOptions;
   readonly deviceId: string | null;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly notify: (line: string) => void;
+  private chosen: ConnectionChoice | null = null;
+  private files: { transfer: AppiumFilesTransfer; socket: FilesSocket | null } | null = null;
   private session: AppiumSession | null = null;
   private lan: Listener | null = null;
   private forward: PortForward | null = null;
@@ -45,22 +59,61 @@ export class AppiumDriver implements DeviceDriver {
   constructor(options: AppiumOptionsInput, deps: AppiumDriverDeps = {}) {
     this.options = parseAppiumOptions(options);
     this.env = deps.env ?? process.env;
+    this.notify = deps.notify ?? ((line) => process.stderr.write(`${line}\n`));
     this.deviceId = this.options.udid ?? null;
-    if (this.options.connection === 'forward' && !this.options.udid)
-      throw usageError('E_APPIUM_OPTIONS', 'appium connection "forward" needs the phone\'s udid', {
-        hint: 'give appium.udid (see `voiceaec devices`), or use connection lan or ws',
-      });
+    if (this.options.connection === 'forward' && !this.options.udid) throw this.needsUdid();
+  }
+
+  private needsUdid() {
+    return usageError('E_APPIUM_OPTIONS', 'appium connection "forward" needs the phone\'s udid', {
+      hint: 'give appium.udid (see `voiceaec devices`), or use connection lan, ws or files',
+    });
+  }
+
+  /** files: one launch per request, through the app's Documents; the link replays the session (files-link.ts). */
+  private async connectFiles(token: string): Promise<DeviceLink> {
+    const o = this.options;
+    const session = await this.ensureSession({ mode: 'files', dir: o.filesDir, token });
+    this.files ??= { transfer: new AppiumFilesTransfer(session, o.bundleId, o.filesDir), socket: null };
+    // The previous link's launch is stopped before the next one uses the folder.
+    await this.files.socket?.stopped;
+    const link = await openFilesLink({ transfer: this.files.transfer, token, launchTimeoutMs: o.timeouts.filesLaunchMs });
+    this.files.socket = link.socket;
+    return { peer: link.peer, ready: link.ready };
   }
 
   get describe(): string {
     const u = new URL(this.options.serverUrl);
-    return `iPhone ${this.options.udid ?? '(any)'} through Appium at ${u.host} (${this.options.connection})`;
+    return `iPhone ${this.options.udid ?? '(any)'} through Appium at ${u.host} (${this.chosen?.connection ?? this.options.connection})`;
+  }
+
+  /** The connection in use: as configured, or chosen once from what this host can tell (and said in one line). */
+  async connection(): Promise<AppiumConnection> {
+    if (!this.chosen) {
+      const o = this.options;
+      const host = new URL(o.serverUrl).hostname;
+      const serverLocal = /^(127\.|localhost$|\[::1\]$)/.test(host);
+      const choice = chooseConnection({
+        requested: o.connection,
+        serverLocal,
+        usbmux: o.connection === 'auto' && serverLocal && !!o.udid ? await usbmuxAvailable(this.env) : false,
+        udid: !!o.udid,
+        deviceHost: !!o.deviceHost,
+        lanHost: !!o.lanHost,
+      });
+      if (choice.connection === 'forward' && !o.udid) throw this.needsUdid();
+      this.chosen = choice;
+      this.notify(describeChoice(choice, o.connection));
+    }
+    return this.chosen.connection;
   }
 
   async connect(): Promise<DeviceLink> {
     const token = randomBytes(24).toString('hex');
     this.tokens.push(token);
-    const launch = await this.prepareTransport(token);
+    const connection = await this.connection();
+    if (connection === 'files') return this.connectFiles(token);
+    const launch = await this.prepareTransport(connection, token);
     const session = await this.ensureSession(launch);
     const { bundleId } = this.options;
     // Launch arguments only apply to an app that is not running, so a relaunch always terminates first.
@@ -93,6 +146,11 @@ export class AppiumDriver implements DeviceDriver {
     this.keepAlive = null;
     const session = this.session;
     this.session = null;
+    if (this.files) {
+      await this.files.socket?.stopped;
+      await this.files.transfer.cleanup();
+      this.files = null;
+    }
     if (session) {
       // A lan-mode harness dials again after each session; stopping it leaves the phone quiet.
       await session.terminateApp(this.options.bundleId).catch(() => false);
@@ -109,19 +167,20 @@ export class AppiumDriver implements DeviceDriver {
   }
 
   /** Sets up the CLI's end for this launch and says how the app must be launched to meet it. */
-  private async prepareTransport(token: string): Promise<HarnessLaunch> {
+  private async prepareTransport(connection: Exclude<AppiumConnection, 'files'>, token: string): Promise<HarnessLaunch> {
     const o = this.options;
-    if (o.connection === 'lan') {
+    if (connection === 'lan') {
       // A listener per launch: it admits only this launch's token.
       await this.lan?.close();
       this.lan = null;
       this.pendingDevice = null;
       // Loopback when the phone dials a loopback address (a harness on this host); else every interface, guarded by the token.
-      const host = /^(127\.|localhost$|\[?::1\]?$)/.test(o.lanHost) ? '127.0.0.1' : '0.0.0.0';
+      const lanHost = o.lanHost ?? LOOPBACK;
+      const host = /^(127\.|localhost$|\[?::1\]?$)/.test(lanHost) ? '127.0.0.1' : '0.0.0.0';
       this.lan = await listenForDevice({ port: o.lanPort, host, token, onDevice: (peer, ready) => this.arrived({ peer, ready }) });
-      return { mode: 'lan', url: `ws://${o.lanHost}:${this.lan.port}/harness`, token };
+      return { mode: 'lan', url: `ws://${lanHost}:${this.lan.port}/harness`, token };
     }
-    if (o.connection === 'forward') this.forward ??= await forwardToDevice(o.udid!, o.devicePort, this.env);
+    if (connection === 'forward') this.forward ??= await forwardToDevice(o.udid!, o.devicePort, this.env);
     return { mode: 'server', port: o.devicePort, token };
   }
 
@@ -190,7 +249,7 @@ export class AppiumDriver implements DeviceDriver {
         }
       }
       // Only reached after untilUp has settled, so nobody awaits this.
-      throw deviceError('E_APPIUM_APP_TIMEOUT', 'gave up reaching the app', { hint: modeHint(o) });
+      throw deviceError('E_APPIUM_APP_TIMEOUT', 'gave up reaching the app', { hint: modeHint(o, this.chosen?.connection ?? 'forward') });
     };
     return this.untilUp(session, attempt, 'did not accept a connection');
   }
@@ -206,7 +265,9 @@ export class AppiumDriver implements DeviceDriver {
         await sleep(Math.min(STATE_POLL_MS, Math.max(0, deadline - Date.now())));
         if (run.over) return new Promise<never>(() => undefined);
         if (Date.now() >= deadline)
-          throw deviceError('E_APPIUM_APP_TIMEOUT', `${what} ${failed} within ${o.timeouts.launchMs / 1000} s of its launch`, { hint: modeHint(o) });
+          throw deviceError('E_APPIUM_APP_TIMEOUT', `${what} ${failed} within ${o.timeouts.launchMs / 1000} s of its launch`, {
+            hint: modeHint(o, this.chosen?.connection ?? 'forward'),
+          });
         const state: AppState = await session.appState(o.bundleId).catch(() => 'unknown');
         if (state === 'not running')
           throw deviceError('E_APPIUM_APP_EXITED', `${what} exited right after its launch`, {
@@ -226,9 +287,10 @@ export class AppiumDriver implements DeviceDriver {
   }
 }
 
-function modeHint(o: AppiumOptions): string {
-  if (o.connection === 'lan') return `can the phone reach ${o.lanHost}? (same Wi-Fi, Local Network permission; docs/appium.md § Connection modes)`;
-  if (o.connection === 'ws') return `can this host reach ${o.deviceHost}:${o.devicePort}? (docs/appium.md § Connection modes)`;
+function modeHint(o: AppiumOptions, connection: AppiumConnection): string {
+  if (connection === 'lan')
+    return `can the phone reach ${o.lanHost ?? LOOPBACK}? (same Wi-Fi, Local Network permission; or --connection files; docs/appium.md § Connection modes)`;
+  if (connection === 'ws') return `can this host reach ${o.deviceHost}:${o.devicePort}? (docs/appium.md § Connection modes)`;
   return 'is the phone connected by USB and trusted? try `voiceaec doctor`';
 }
 

@@ -19,8 +19,11 @@ const SECRET_KEY = /pass(word)?|secret|access.?key|api.?key|token|credential|^ke
 const port = z.int().min(1).max(65_535);
 const ms = z.int().min(1);
 
-const CONNECTION = z.enum(['forward', 'lan', 'ws']);
-export type AppiumConnection = z.infer<typeof CONNECTION>;
+const CONNECTION = z.enum(['auto', 'forward', 'lan', 'ws', 'files']);
+/** How the CLI reaches the app once chosen (connection-choice.ts turns `auto` into one of these). */
+export type AppiumConnection = Exclude<z.infer<typeof CONNECTION>, 'auto'>;
+/** The exchange folder in the app's Documents for `files` (docs/appium.md § Connection modes). */
+export const DEFAULT_FILES_DIR = 'voiceaec-files';
 
 export const APPIUM_OPTIONS_SCHEMA = z
   .strictObject({
@@ -37,17 +40,24 @@ export const APPIUM_OPTIONS_SCHEMA = z
     bundleId: z.string().min(1).default(HARNESS_BUNDLE_ID),
     /**
      * How the CLI reaches the launched app: `forward` (the app listens, usbmux forwards a host
-     * port to it), `lan` (the app dials the CLI), `ws` (the app listens and its address is reachable).
+     * port to it), `lan` (the app dials the CLI), `ws` (the app listens and its address is
+     * reachable), `files` (nothing reaches anything: plans and results go through the app's
+     * Documents), or `auto` (chosen from what this host can tell; connection-choice.ts).
      */
-    connection: CONNECTION.default('forward'),
+    connection: CONNECTION.default('auto'),
     /** forward / ws: the port the app listens on, on the phone. */
     devicePort: port.default(HARNESS_DEVICE_PORT),
     /** ws: the phone's address as the CLI reaches it. */
     deviceHost: z.string().min(1).optional(),
-    /** lan: the CLI's address as the phone reaches it. */
-    lanHost: z.string().min(1).default('127.0.0.1'),
+    /** lan: the CLI's address as the phone reaches it (127.0.0.1 when lan is asked for without one); giving it tells auto the phone can reach this host. */
+    lanHost: z.string().min(1).optional(),
     /** lan: the port the CLI listens on; 0 picks a free one. */
     lanPort: z.int().min(0).max(65_535).default(0),
+    /** files: the exchange folder inside the app's Documents. */
+    filesDir: z
+      .string()
+      .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/, "one folder name (letters, digits, . _ -), inside the app's Documents")
+      .default(DEFAULT_FILES_DIR),
     /** WDA signing (real devices; see docs/appium.md). */
     xcodeOrgId: z.string().min(1).optional(),
     xcodeSigningId: z.string().min(1).optional(),
@@ -62,6 +72,8 @@ export const APPIUM_OPTIONS_SCHEMA = z
         sessionMs: ms.default(600_000),
         /** From launching the app until it has said `ready`. */
         launchMs: ms.default(60_000),
+        /** files: one launch, from pushing its plan until its results are there (the longest trial included). */
+        filesLaunchMs: ms.default(600_000),
         /** One Appium command (launch, terminate, state, logs). */
         commandMs: ms.default(120_000),
         /** Appium ends a session without commands after this; the driver keeps it alive while a run lasts. */

@@ -87,6 +87,24 @@ export class AppiumSession {
     return typeof r === 'number' && APP_STATES[r] ? APP_STATES[r] : 'unknown';
   }
 
+  /** Writes a file on the phone (`@<bundleId>:documents/…` for the app's Documents; docs/appium.md § Files mode). */
+  async pushFile(remotePath: string, base64: string): Promise<void> {
+    await this.call(() => this.browser.pushFile(remotePath, base64), 'E_APPIUM_PUSH', `cannot push ${remotePath}`);
+  }
+
+  /** A file of the phone, base64; rejects when it does not exist. */
+  async pullFile(remotePath: string): Promise<string> {
+    return this.call(() => this.browser.pullFile(remotePath), 'E_APPIUM_PULL', `cannot pull ${remotePath}`);
+  }
+
+  async deleteFile(remotePath: string): Promise<void> {
+    await this.execute('mobile: deleteFile', { remotePath }, 'E_APPIUM_DELETE', `cannot delete ${remotePath}`);
+  }
+
+  async deleteFolder(remotePath: string): Promise<void> {
+    await this.execute('mobile: deleteFolder', { remotePath }, 'E_APPIUM_DELETE', `cannot delete ${remotePath}`);
+  }
+
   /** `mobile: deviceInfo` where the driver can reach the phone for it, else what the session capabilities say. */
   async deviceInfo(): Promise<Record<string, unknown>> {
     try {
@@ -121,10 +139,14 @@ export class AppiumSession {
   }
 
   private async execute(script: string, args: Record<string, unknown>, code: string, what: string, extra: { hint?: string } = {}): Promise<unknown> {
+    return this.call(() => this.browser.execute(script, args), code, what, extra.hint);
+  }
+
+  private async call<T>(run: () => Promise<T>, code: string, what: string, hint?: string): Promise<T> {
     try {
-      return await this.withTimeout(this.browser.execute(script, args));
+      return await this.withTimeout(run());
     } catch (e) {
-      throw wrap(e, this.opts, code, what, extra.hint ?? 'see the Appium server log; `voiceaec doctor` checks the setup');
+      throw wrap(e, this.opts, code, what, hint ?? 'see the Appium server log; `voiceaec doctor` checks the setup');
     }
   }
 

@@ -4,14 +4,15 @@
  */
 import type { AppiumOptions } from './appium-options.js';
 
-/** One launch of the harness: it dials the CLI (lan) or listens on a port (server). */
-export type HarnessLaunch = { mode: 'lan'; url: string; token: string } | { mode: 'server'; port: number; token: string };
+/** One launch of the harness: it dials the CLI (lan), listens on a port (server) or runs the plan in a folder of its Documents (files). */
+export type HarnessLaunch =
+  { mode: 'lan'; url: string; token: string } | { mode: 'server'; port: number; token: string } | { mode: 'files'; dir: string; token: string };
 
 /** The app's process arguments for a launch, in Apple's `-key value` form. */
 export function harnessArguments(launch: HarnessLaunch): string[] {
-  return launch.mode === 'lan'
-    ? ['-voiceaecMode', 'lan', '-voiceaecURL', launch.url, '-voiceaecToken', launch.token]
-    : ['-voiceaecMode', 'server', '-port', String(launch.port), '-voiceaecToken', launch.token];
+  if (launch.mode === 'lan') return ['-voiceaecMode', 'lan', '-voiceaecURL', launch.url, '-voiceaecToken', launch.token];
+  if (launch.mode === 'files') return ['-voiceaecMode', 'files', '-voiceaecFilesDir', launch.dir, '-voiceaecToken', launch.token];
+  return ['-voiceaecMode', 'server', '-port', String(launch.port), '-voiceaecToken', launch.token];
 }
 
 export type Capabilities = Record<string, unknown>;

@@ -48,6 +48,17 @@ async function checkUsbmuxd(env: NodeJS.ProcessEnv): Promise<void> {
   }
 }
 
+/** Whether forwarding could work here: the package loads and a usbmuxd is there (for connection auto). */
+export async function usbmuxAvailable(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  try {
+    await loadUtilities();
+    await checkUsbmuxd(env);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function forwardToDevice(udid: string, devicePort: number, env: NodeJS.ProcessEnv = process.env): Promise<PortForward> {
   const utilities = await loadUtilities();
   await checkUsbmuxd(env);
