@@ -24,14 +24,28 @@ export const GateTurnVerdictSchema = TurnEventSchema.extend({
   gateMs: ms.describe('hard gate after the drain; the window origin is the drain'),
 });
 
+export const Rms2TurnVerdictsSchema = z.object({
+  thresholdDbfs: z.number().describe('the cell’s rms2 threshold: during the cooldown only 10 ms frames louder than this pass'),
+  gates: z
+    .array(GateTurnVerdictSchema)
+    .describe(
+      'false barge-in behind the two-tier gate with each cooldown (gateMs); the window starts at the drain, since loud frames pass during the cooldown',
+    ),
+});
+
 export const TrialTurnVerdictsSchema = z.object({
   profile: z.string(),
   engine: z.string(),
   frameMs: ms,
   playback: TurnEventSchema.describe('self-interruption: the mic open during playback; window origin = playback start'),
-  gates: z.array(GateTurnVerdictSchema).describe('false barge-in: "user started speaking" after each gate'),
+  gates: z.array(GateTurnVerdictSchema).describe('false barge-in: "user started speaking" after each hard gate'),
+  // Default: verdicts stored before rms2 gates were replayed read as having none.
+  rms2: Rms2TurnVerdictsSchema.nullable()
+    .default(null)
+    .describe('cells whose gate is rms2: the same question behind the two-tier gate (docs/vad.md § rms2 gates); null otherwise'),
 });
 
 export type TurnEvent = z.infer<typeof TurnEventSchema>;
 export type GateTurnVerdict = z.infer<typeof GateTurnVerdictSchema>;
 export type TrialTurnVerdicts = z.infer<typeof TrialTurnVerdictsSchema>;
+export type Rms2TurnVerdicts = z.infer<typeof Rms2TurnVerdictsSchema>;

@@ -5,6 +5,8 @@
  * last; its state machine is run
  * - after each gate, on the mic as the app's hard gate delivers it (zeros in [drain, drain + G)),
  *   from the drain on: does "user started speaking" fire once the gate opens (a false barge-in)?
+ *   For a cell gated by rms2, the same on the mic behind the two-tier gate, judged from the
+ *   drain on: its loud frames already reach the agent during the cooldown.
  * - during playback, on the open mic, from the playback start to the drain: would the agent be
  *   interrupted (the profile's interruption rule) by its own voice?
  * The probability and volume filters run over the whole track, as they do in a live session;
@@ -21,6 +23,8 @@ export interface TurnVerdictInput {
   /** The mic as recorded, ungated: what the agent hears during playback. */
   open: VadTrack;
   gates: readonly GateTrack[];
+  /** A cell gated by rms2: its threshold and the mic behind that gate at each cooldown (src/vad/mic-vad-tracks.ts). */
+  rms2?: { thresholdDbfs: number; gates: readonly GateTrack[] } | null;
   /** Gate origin, ms from the first mic sample. */
   drainMs: number;
   /** Playback start, ms from the first mic sample; null: the recording's start. */
@@ -212,8 +216,6 @@ const frameStartingAt = (ms: number, fm: number) => Math.max(0, Math.ceil(ms / f
 /** Every verdict of one trial for one profile. */
 export function turnVerdicts(input: TurnVerdictInput, profile: TurnProfile): TrialTurnVerdicts {
   const fm = input.open.frameMs;
-  for (const g of input.gates)
-    if (g.track.frameMs !== fm) throw new RangeError(`gate ${g.gateMs} ms track has ${g.track.frameMs} ms frames, the open track ${fm} ms`);
   const cutMs = input.nearEndStartMs ?? Infinity;
   const d = input.drainMs;
 
@@ -232,9 +234,11 @@ export function turnVerdicts(input: TurnVerdictInput, profile: TurnProfile): Tri
     'during playback',
   );
 
-  const gates: GateTurnVerdict[] = input.gates.map(({ gateMs, track }) => {
+  const gateVerdict = (gateMs: number, track: VadTrack, kind: 'hard' | 'rms2'): GateTurnVerdict => {
+    if (track.frameMs !== fm) throw new RangeError(`gate ${gateMs} ms track has ${track.frameMs} ms frames, the open track ${fm} ms`);
     const f = speechFrames(track, profile);
-    const open = d + gateMs;
+    // Behind a hard gate the agent hears nothing until drain + G; behind rms2 loud frames pass from the drain on.
+    const open = kind === 'hard' ? d + gateMs : d;
     const end = track.probabilities.length;
     const to = Math.min(end, framesEndingBy(cutMs, fm));
     const w: Window = {
@@ -246,6 +250,10 @@ export function turnVerdicts(input: TurnVerdictInput, profile: TurnProfile): Tri
       evaluatedMs: round2(Math.max(0, to * fm - open)),
     };
     return { gateMs, ...judge(f, track, w, profile, input, 'start', 'after the gate') };
-  });
-  return { profile: profile.name, engine: input.engine, frameMs: fm, playback, gates };
+  };
+  const gates = input.gates.map(({ gateMs, track }) => gateVerdict(gateMs, track, 'hard'));
+  const rms2 = input.rms2
+    ? { thresholdDbfs: input.rms2.thresholdDbfs, gates: input.rms2.gates.map(({ gateMs, track }) => gateVerdict(gateMs, track, 'rms2')) }
+    : null;
+  return { profile: profile.name, engine: input.engine, frameMs: fm, playback, gates, rms2 };
 }

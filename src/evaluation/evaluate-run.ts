@@ -187,7 +187,9 @@ export async function evaluateRun(runDirs: string[], opts: EvaluateOptions): Pro
         trials,
         warnings: cw,
       };
-      const turns = await cellTurns(trials, { runDir, gatesMs: gates, mode, profiles, vad }, target, confidence, cw);
+      const gate = cell.requested.gate;
+      const rms2ThresholdDbfs = gate?.kind === 'rms2' ? gate.thresholdDbfs : null;
+      const turns = await cellTurns(trials, { runDir, gatesMs: gates, mode, profiles, vad, rms2ThresholdDbfs }, target, confidence, cw);
       runCells.push({ ...summarizeCell(input, { gatesMs: gates, targetLeakRate: target, confidence }), turns });
     }
     const runOutcomes = checkAcceptance(id, runCells, m.acceptance.rules);

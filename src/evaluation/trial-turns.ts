@@ -51,6 +51,8 @@ export interface TurnContext {
   mode: ReanalyzeMode;
   profiles: readonly TurnProfile[];
   vad: LazyVad;
+  /** The cell's gate is rms2 at this threshold: its verdicts also replay that gate (docs/vad.md § rms2 gates). */
+  rms2ThresholdDbfs?: number | null;
 }
 
 export interface TrialTurns {
@@ -71,7 +73,8 @@ function reuse(s: StoredTurnVerdicts, inputs: TurnVerdictInputs, c: TurnContext)
     const e = s.profiles.find((x) => x.profile.name === p.name);
     // A custom profile edited since the verdicts were made must not keep its old verdicts.
     if (!e || !same(e.profile, p)) return null;
-    out.push({ ...e.verdicts, gates: e.verdicts.gates.filter((g) => c.gatesMs.includes(g.gateMs)) });
+    const keep = (gs: TrialTurnVerdicts['gates']) => gs.filter((g) => c.gatesMs.includes(g.gateMs));
+    out.push({ ...e.verdicts, gates: keep(e.verdicts.gates), rms2: e.verdicts.rms2 && { ...e.verdicts.rms2, gates: keep(e.verdicts.rms2.gates) } });
   }
   return out;
 }
@@ -87,6 +90,7 @@ export async function loadTrialTurns(t: CellTrialInput, c: TurnContext): Promise
     nearEndStartMs: request?.nearEndStartMs ?? null,
     deadMic: a.flags.deadMic.reason,
     micClipping: a.flags.micClipping.reason,
+    rms2ThresholdDbfs: c.rms2ThresholdDbfs ?? null,
   });
   // Only `always` recomputes: the VAD needs no stored envelope, so `never` (which keeps the energy
   // analysis off the audio) still computes verdicts that are missing.
@@ -103,8 +107,10 @@ export async function loadTrialTurns(t: CellTrialInput, c: TurnContext): Promise
   }
   try {
     const mic = await readTrialStream(c.runDir, t.dir, 'mic', inputs.micChannel);
-    const tracks = await micVadTracks(engine, mic.audio.samples, mic.audio.sampleRate, inputs.drainMs, c.gatesMs);
-    const verdicts = c.profiles.map((p) => turnVerdicts({ engine: tracks.engine, open: tracks.open, gates: tracks.gates, ...inputs }, p));
+    const { rms2ThresholdDbfs, ...timing } = inputs;
+    const tracks = await micVadTracks(engine, mic.audio.samples, mic.audio.sampleRate, inputs.drainMs, c.gatesMs, { rms2ThresholdDbfs });
+    const rms2 = tracks.rms2Gates && rms2ThresholdDbfs !== null ? { thresholdDbfs: rms2ThresholdDbfs, gates: tracks.rms2Gates } : null;
+    const verdicts = c.profiles.map((p) => turnVerdicts({ engine: tracks.engine, open: tracks.open, gates: tracks.gates, rms2, ...timing }, p));
     const warnings: string[] = [];
     try {
       await writeTurnVerdicts(c.runDir, t.dir, {

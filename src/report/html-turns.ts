@@ -14,11 +14,19 @@ export function turnSection(results: Results, c: CellResult): string {
   if (c.turns.length === 0) return '';
   const run = results.runs.find((r) => r.id === c.run);
   const gates = displayGates(c);
-  const rows = c.turns.map((t) => {
+  const rows = c.turns.flatMap((t) => {
     const p = run?.vad.profiles.find((x) => x.name === t.profile);
     const name = p ? `<span title="${esc(`${p.description} — ${p.source}`)}">${esc(t.profile)}</span>` : esc(t.profile);
     const rec = `<b>${esc(recLabel(t.recommendation))}</b><div class="small muted">${esc(t.recommendation.message)}</div>`;
-    return `<tr data-profile="${esc(t.profile)}"><td>${name}</td>${gates.map((g) => `<td class="num">${esc(turnRateCell(t.gates.find((x) => x.gateMs === g)))}</td>`).join('')}<td class="wrap">${rec}</td><td class="num">${esc(turnRateCell(t.selfInterruption))}</td></tr>`;
+    const row = `<tr data-profile="${esc(t.profile)}"><td>${name}</td>${gates.map((g) => `<td class="num">${esc(turnRateCell(t.gates.find((x) => x.gateMs === g)))}</td>`).join('')}<td class="wrap">${rec}</td><td class="num">${esc(turnRateCell(t.selfInterruption))}</td></tr>`;
+    const r = t.rms2;
+    if (!r) return [row];
+    // The cell's own rms2 gate, per cooldown; self-interruption is the open mic's, in the row above.
+    const rRec = `<b>${esc(recLabel(r.recommendation))}</b><div class="small muted">${esc(r.recommendation.message)}</div>`;
+    return [
+      row,
+      `<tr data-profile="${esc(t.profile)}" data-gate="rms2"><td>${name} <span class="small muted">behind rms2 (${r.thresholdDbfs} dBFS)</span></td>${gates.map((g) => `<td class="num">${esc(turnRateCell(r.gates.find((x) => x.gateMs === g)))}</td>`).join('')}<td class="wrap">${rRec}</td><td class="num muted">↑</td></tr>`,
+    ];
   });
   const rule = turnRecommendationRule({ ...results, cells: [c] }).join(' ');
   return `<h3>Turn detectors: would the agent hear its own voice?</h3>

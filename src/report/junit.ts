@@ -52,6 +52,10 @@ function cellSummaryText(c: CellResult, turnRule: string[]): string {
     lines.push(`${t.profile}: recommended gate ${recLabel(t.recommendation)} — ${t.recommendation.message}`);
     lines.push(`${t.profile}: self-interruption during playback ${turnRateCell(t.selfInterruption)}`);
     for (const g of t.gates) lines.push(`${t.profile}: false barge-in after gate ${g.gateMs} ms ${turnRateCell(g)}`);
+    if (t.rms2) {
+      lines.push(`${t.profile}: behind the rms2 gate (${t.rms2.thresholdDbfs} dBFS) — ${t.rms2.recommendation.message}`);
+      for (const g of t.rms2.gates) lines.push(`${t.profile}: false barge-in behind rms2 with cooldown ${g.gateMs} ms ${turnRateCell(g)}`);
+    }
   }
   return lines.join('\n');
 }

@@ -36,6 +36,12 @@ export function renderTurnMarkdown(results: Results): string[] {
       if (!t) continue;
       const row = [p, ...gates.map((g) => turnRateCell(t.gates.find((x) => x.gateMs === g))), recLabel(t.recommendation), turnRateCell(t.selfInterruption)];
       out.push(`| ${row.map(cell).join(' | ')} |`);
+      // The cell's own rms2 gate: cooldowns instead of hard gates; self-interruption is the open mic's, above.
+      const r = t.rms2;
+      if (r)
+        out.push(
+          `| ${[`${p}, rms2 ${r.thresholdDbfs} dBFS`, ...gates.map((g) => turnRateCell(r.gates.find((x) => x.gateMs === g))), recLabel(r.recommendation), '↑'].map(cell).join(' | ')} |`,
+        );
     }
     out.push('');
   }

@@ -22,6 +22,8 @@ export const TurnVerdictInputsSchema = z
     nearEndStartMs: z.number().nullable(),
     deadMic: z.string().nullable(),
     micClipping: z.string().nullable(),
+    // The cell's rms2 threshold (its verdicts replay that gate); absent in files written before: none.
+    rms2ThresholdDbfs: z.number().nullable().default(null),
   })
   .strict();
 

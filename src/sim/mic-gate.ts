@@ -5,13 +5,12 @@
  * - The gate is armed at each drain (sample D) and disarmed by the next append (sample A),
  *   or stays armed to the end of the trial after the final drain. Its window is
  *   [D, min(D + G, A, end)), G = round(ms · rate / 1000) samples.
- * - hard: every sample in the window is replaced by 0.
- * - rms2: the window is cut into frames of round(rate / 100) samples starting at D (the
- *   last frame is cut short by the window's end). A frame passes unchanged when its RMS,
- *   20·log10(√(mean x²)), is strictly above thresholdDbfs; otherwise all its samples are 0.
- *   The RMS is over the frame's own samples only (a cut frame over its shorter length).
+ * - Inside the window, hard zeroes every sample and rms2 zeroes each 10 ms frame whose RMS is
+ *   not above thresholdDbfs: src/dsp/mic-gate-window.ts, the one copy of that logic (the VAD
+ *   verdicts replay it on recorded mics).
  * - Samples outside every window pass unchanged; kind none leaves no gated stream.
  */
+import { gateMutedSpans } from '../dsp/mic-gate-window.js';
 import type { GateConfig } from '../protocol/messages.js';
 import type { Silence } from './playback-timeline.js';
 
@@ -20,22 +19,11 @@ export function applyMicGate(mic: Float32Array, gate: GateConfig, silences: read
   if (gate.kind === 'none') return null;
   const out = mic.slice();
   const g = Math.round((gate.ms * rate) / 1000);
-  const frame = Math.max(1, Math.round(rate / 100));
   for (const s of silences) {
     const from = s.drainAt;
     const to = Math.min(from + g, s.resumeAt ?? Infinity, out.length);
-    if (to <= from) continue;
-    if (gate.kind === 'hard') {
-      out.fill(0, from, to);
-      continue;
-    }
-    for (let a = from; a < to; a += frame) {
-      const b = Math.min(a + frame, to);
-      let e = 0;
-      for (let i = a; i < b; i++) e += mic[i]! * mic[i]!;
-      const rmsDb = e > 0 ? 10 * Math.log10(e / (b - a)) : -Infinity;
-      if (!(rmsDb > gate.thresholdDbfs)) out.fill(0, a, b);
-    }
+    // The frames' RMS is read from the ungated mic, as the app reads the samples it is about to gate.
+    for (const [a, b] of gateMutedSpans(mic, from, to, gate.kind, gate.thresholdDbfs, rate)) out.fill(0, a, b);
   }
   return out;
 }

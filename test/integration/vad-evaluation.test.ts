@@ -29,7 +29,7 @@ let results: Results;
 
 const SCENARIO = `name: vad-eval
 seed: 11
-base: { fixtures: [flite-slt-short-01, flite-slt-question-01, rms-plosive-01, awb-short-01, kal-question-01], profile: iphone15-ios17 }
+base: { fixtures: [flite-slt-short-01, flite-slt-question-01, rms-plosive-01, awb-short-01, kal-question-01], profile: iphone15-ios17, gate: { kind: rms2, ms: 300, thresholdDbfs: -45 } }
 matrix: { initOrder: [correct, vpFirst] }
 trials: { repetitions: 5, preRollMs: 300, postRollMs: 1500, calibration: null }
 analysis: { gatesMs: [0, 300, 800] }
@@ -99,6 +99,25 @@ describe('turn verdicts in evaluation', () => {
     expect(r.warnings).toContain('no turn verdicts: the VAD could not be loaded (no runtime)');
     for (const c of r.cells) for (const t of c.turns) expect(t.selfInterruption.decided + t.selfInterruption.undecided).toBe(0);
     expect(r.acceptance.filter((o) => o.rule.metric === 'selfInterruptionRate').map((o) => o.status)).toEqual(['inconclusive', 'inconclusive']);
+  });
+
+  it('cells gated by rms2 also get the verdicts behind that gate, per cooldown, stored and summarised', async () => {
+    for (const c of results.cells)
+      for (const t of c.turns) {
+        expect(t.rms2!.thresholdDbfs).toBe(-45);
+        expect(t.rms2!.gates.map((g) => g.gateMs)).toEqual([0, 300, 500, 800]);
+        // Cooldown 0 is the open mic, as hard gate 0 is.
+        expect(t.rms2!.gates[0]).toEqual(t.gates[0]);
+        expect(t.rms2!.gates.every((g) => g.decided + g.undecided === 5)).toBe(true);
+      }
+    // vpFirst's loud residual passes the two-tier gate at −45 dBFS: the cooldown that silences a hard gate does not help.
+    const vp = turn('vpFirst', 'openai-realtime');
+    const at800 = (gs: Array<{ gateMs: number; leaks: number }>) => gs.find((g) => g.gateMs === 800)!.leaks;
+    expect(at800(vp.gates)).toBe(0);
+    expect(at800(vp.rms2!.gates)).toBeGreaterThanOrEqual(3);
+    const stored = await readTurnVerdicts(runDir, manifest.cells[0]!.trials.find((t) => !t.calibration)!.dir);
+    expect(stored.value!.inputs.rms2ThresholdDbfs).toBe(-45);
+    expect(stored.value!.profiles[0]!.verdicts.rms2!.gates.map((g) => g.gateMs)).toEqual([0, 300, 500, 800]);
   });
 
   it('Pipecat’s false barge-in rate does not rise with the gate', () => {

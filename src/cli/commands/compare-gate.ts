@@ -81,7 +81,7 @@ function singleRunTable(c: CellResult): string {
     'from acoustic end',
   ];
   if (c.rms2) head.push(`rms2 ${c.rms2.thresholdDbfs} dBFS`);
-  for (const t of c.turns) head.push(`${t.profile} fired`);
+  for (const t of c.turns) head.push(`${t.profile} fired`, ...(t.rms2 ? [`${t.profile} fired, rms2`] : []));
   const rows = [head.map((h) => chalk.dim(h))];
   for (const [i, g] of c.gates.entries()) {
     const ac = c.gatesFromAcousticEnd[i]!;
@@ -99,7 +99,8 @@ function singleRunTable(c: CellResult): string {
       leakCell(ac),
     ];
     if (c.rms2) row.push(leakCell(c.rms2.gates[i]));
-    for (const t of c.turns) row.push(turnRateCell(t.gates.find((x) => x.gateMs === g.gateMs)));
+    for (const t of c.turns)
+      row.push(turnRateCell(t.gates.find((x) => x.gateMs === g.gateMs)), ...(t.rms2 ? [turnRateCell(t.rms2.gates.find((x) => x.gateMs === g.gateMs))] : []));
     rows.push(row);
   }
   return table(rows);
@@ -153,6 +154,7 @@ export function formatCompareGate(results: Results): string {
         out.push(
           `${who}${t.profile}: recommended ${tc(recLabel(t.recommendation))} ${chalk.dim(`(${t.recommendation.message})`)}; self-interruption during playback ${turnRateCell(t.selfInterruption)}`,
         );
+        if (t.rms2) out.push(`${who}${t.profile} behind the rms2 gate: ${t.rms2.recommendation.message}`);
       }
       const near = c.bargeIn.find((b) => b.gateMs === (rec.gateMs ?? -1))?.nearEnd;
       if (near)

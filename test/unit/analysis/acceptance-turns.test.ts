@@ -30,6 +30,7 @@ function trial(fireBelowMs: number, self: boolean | null): TrialTurnVerdicts {
     frameMs: 32,
     playback: event(self),
     gates: [0, 300, 800].map((gateMs) => ({ gateMs, ...event(self === null ? null : gateMs < fireBelowMs) })),
+    rms2: null,
   };
 }
 

@@ -190,6 +190,7 @@ describe('per cell', () => {
     frameMs: F,
     playback: ev(playback),
     gates: [0, 300, 500].map((gateMs, i) => ({ gateMs, ...ev(fired[i]!) })),
+    rms2: null,
   });
   const ev = (fired: boolean | null): TurnEvent => ({
     fired,
