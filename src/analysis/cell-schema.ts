@@ -3,6 +3,7 @@
  * docs/reports.md). Types only and their zod schemas; the computation is cell-summary.ts.
  */
 import { z } from 'zod';
+import { SequentialSummarySchema } from './sequential-trials.js';
 
 const DimValue = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -10,8 +11,8 @@ export const RateSchema = z.object({
   leaks: z.number().int(),
   decided: z.number().int().describe('trials with a verdict at this gate (dead mic and too-short post-roll excluded)'),
   rate: z.number().nullable().describe('leaks / decided; null when nothing was decided'),
-  lower: z.number().describe('Wilson lower bound at the confidence'),
-  upper: z.number().describe('Wilson upper bound at the confidence (1 when nothing was decided)'),
+  lower: z.number().describe('Wilson lower bound at the confidence; in a sequential cell the anytime-valid bound (cells[].sequential)'),
+  upper: z.number().describe('Wilson upper bound at the confidence (1 when nothing was decided); in a sequential cell the anytime-valid bound'),
 });
 
 export const SpreadSchema = z
@@ -158,6 +159,9 @@ export const CellSummarySchema = z.object({
   }),
   trials: z.array(TrialRowSchema),
   warnings: z.array(z.string()),
+  sequential: SequentialSummarySchema.optional().describe(
+    'present for sequential cells (trials.repetitions: { min, max }): trials run, why the cell stopped; every leak-rate bound of the cell is then anytime-valid',
+  ),
 });
 
 export type Rate = z.infer<typeof RateSchema>;

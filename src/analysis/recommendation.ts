@@ -24,7 +24,15 @@ export const LEAK_WORDS: FailureWords = { past: 'leaked', present: 'leaks', noun
  * bound is ≤ the target. Otherwise, if some gate's observed rate is under the target, more
  * trials could prove it: name the gate needing the fewest and how many. Otherwise no gate meets.
  */
-export function recommend(stats: readonly RateAtGate[], target: number, confidence: number, what = '', words: FailureWords = LEAK_WORDS): Recommendation {
+export function recommend(
+  stats: readonly RateAtGate[],
+  target: number,
+  confidence: number,
+  what = '',
+  words: FailureWords = LEAK_WORDS,
+  /** Trials a gate needs to meet the target: Wilson's, or the anytime-valid one for sequential cells (sequential-cell.ts). */
+  needed: (leaks: number, decided: number, target: number, confidence: number) => number | null = trialsNeededFor,
+): Recommendation {
   const sorted = [...stats].sort((a, b) => a.gateMs - b.gateMs);
   const base = { gateMs: null, upper: null, targetLeakRate: target, confidence, candidateGateMs: null, trialsNeeded: null, shorter: null };
   const conf = pct(confidence);
@@ -48,7 +56,7 @@ export function recommend(stats: readonly RateAtGate[], target: number, confiden
   }
   let best: { s: RateAtGate; n: number } | null = null;
   for (const s of decided) {
-    const n = trialsNeededFor(s.leaks, s.decided, target, confidence);
+    const n = needed(s.leaks, s.decided, target, confidence);
     if (n !== null && (best === null || n < best.n)) best = { s, n };
   }
   if (best) {

@@ -17,6 +17,7 @@ import { hasManifest, readManifest } from '../run-dir/manifest-file.js';
 import { labIds, runLab, type LabDevice } from '../scenario/lab-run.js';
 import { loadScenario, withRepetitions } from '../scenario/scenario-file.js';
 import { appiumOptions, type AppiumFlags } from './appium-config.js';
+import type { Repetitions } from '../config/scenario.js';
 import { plain } from './output.js';
 import { printResultsSummary } from './results-summary.js';
 import { progressPrinter } from './run-progress.js';
@@ -27,7 +28,7 @@ export interface LabFlags extends AppiumFlags {
   scenario?: string;
   token?: string;
   out?: string;
-  repeat?: number;
+  repeat?: Repetitions;
   seed?: number;
   resume?: string;
   fixtures?: string;

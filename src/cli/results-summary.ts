@@ -1,7 +1,19 @@
 /** The few lines `voiceaec run` and `voiceaec report` print about finished results. */
 import chalk from 'chalk';
 import { join } from 'node:path';
-import { cellOutcomes, deviceLabel, dimsLabel, failedOutcomes, gateAt, markGates, onHardware, recLabel, recommendationRule } from '../report/format.js';
+import {
+  cellOutcomes,
+  deviceLabel,
+  dimsLabel,
+  failedOutcomes,
+  gateAt,
+  markGates,
+  onHardware,
+  recLabel,
+  recommendationRule,
+  sequentialText,
+  trialsLabel,
+} from '../report/format.js';
 import type { Results } from '../report/results-schema.js';
 import { turnOf, turnProfileNames, turnRecommendationRule } from '../report/turn-format.js';
 import { plain, table } from './output.js';
@@ -29,9 +41,13 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
       return x && x.decided > 0 ? `${x.leaks}/${x.decided} (≤ ${Math.round(x.upper * 100)} %)` : '–';
     });
     const turn = profiles.length > 0 ? [profiles.map((p) => (turnOf(c, p) ? recLabel(turnOf(c, p)!.recommendation) : '–')).join(' / ')] : [];
-    rows.push([`${c.id} ${chalk.dim(dimsLabel(c.dims))}`, `${c.counts.analysed}/${c.counts.planned}`, ...leaks, rec, ...turn, checks]);
+    rows.push([`${c.id} ${chalk.dim(dimsLabel(c.dims))}`, trialsLabel(c), ...leaks, rec, ...turn, checks]);
   }
   lines.push(table(rows));
+  for (const c of results.cells) {
+    const seq = sequentialText(c);
+    if (seq) lines.push(`${c.id}: ${plain(seq)}`);
+  }
   const failed = failedOutcomes(results);
   for (const f of failed.slice(0, 20))
     lines.push(`${f.status === 'fail' ? chalk.red('FAIL') : chalk.yellow('INCONCLUSIVE')} ${f.cell ?? '(no cell)'}: ${f.label} — ${plain(f.message)}`);

@@ -1,6 +1,7 @@
 /** Shared wording and number formats of the reports, so HTML, Markdown, JUnit and the CLI agree. */
 import { pct } from '../analysis/cell-stats.js';
 import { type CellSummary, type GateStats, type Recommendation } from '../analysis/cell-schema.js';
+import { stopReasonText } from '../analysis/sequential-trials.js';
 import type { Results, RunInfo } from './results-schema.js';
 
 export { pct };
@@ -43,11 +44,30 @@ export function recLabel(r: Recommendation): string {
 export function recommendationRule(results: Results): string[] {
   const byRule = new Map<string, string[]>();
   for (const c of results.cells) {
-    const key = `the smallest gate whose leak-rate upper bound (Wilson, ${pct(c.confidence)} confidence) is ≤ ${pct(c.targetLeakRate)}`;
+    const method = c.sequential ? 'anytime-valid confidence sequence, sequential trials' : 'Wilson';
+    const key = `the smallest gate whose leak-rate upper bound (${method}, ${pct(c.confidence)} confidence) is ≤ ${pct(c.targetLeakRate)}`;
     byRule.set(key, [...(byRule.get(key) ?? []), c.id]);
   }
   if (byRule.size <= 1) return [...byRule.keys()].map((k) => `Recommended gate: ${k}.`);
   return [...byRule.entries()].map(([k, ids]) => `Recommended gate for ${ids.join(', ')}: ${k}.`);
+}
+
+/**
+ * A sequential cell in words: trials run, the plan, why it stopped, and that its bounds are
+ * anytime-valid; null for a fixed-count cell.
+ */
+export function sequentialText(c: CellSummary): string | null {
+  const s = c.sequential;
+  if (!s) return null;
+  const why = s.stop ? `stopped, ${stopReasonText(s.stop.reason, s.max)} (${s.stop.message})` : `not stopped by the rule (cell ${c.status})`;
+  return `sequential: ${s.trials} trials (min ${s.min}, max ${s.max}); ${why}; leak-rate bounds are anytime-valid (valid at a data-dependent stop)`;
+}
+
+/** The trials column: "20/20" for a fixed count; "22 · decided-pass" for a sequential cell (analysed over run). */
+export function trialsLabel(c: CellSummary): string {
+  const base = `${c.counts.analysed}/${c.counts.planned}`;
+  if (!c.sequential) return base;
+  return `${base} · ${c.sequential.stop ? c.sequential.stop.reason : 'not stopped'} (max ${c.sequential.max})`;
 }
 
 export function leakCell(g: GateStats | undefined): string {

@@ -24,6 +24,8 @@ import {
   onHardware,
   pct,
   recLabel,
+  sequentialText,
+  trialsLabel,
 } from './format.js';
 import { esc } from './html-escape.js';
 import { turnSection } from './html-turns.js';
@@ -90,10 +92,10 @@ function answerTable(results: Results): string {
   const rows = cells.map((c, i) => {
     const checks = checksFor(results, c).html;
     // Cell and answer first: on a phone they are what fits before the table scrolls.
-    return `<tr>${multi ? `<td>${esc(c.run)}</td>` : ''}<td class="cellname"><a href="#cell-${i}">${esc(c.id)}</a><div class="small muted">${esc(dimsLabel(c.dims))}</div></td><td><b>${esc(recLabel(c.recommendation))}</b></td><td>${checks}</td><td>${esc(recLabel(c.recommendationFromAcousticEnd))}</td><td class="num">${c.counts.analysed}/${c.counts.planned}${c.counts.failed ? ` <span class="no">(${c.counts.failed} failed)</span>` : ''}</td>${gates.map((g) => `<td class="num">${esc(leakCell(gateAt(c, g)))}</td>`).join('')}</tr>`;
+    return `<tr>${multi ? `<td>${esc(c.run)}</td>` : ''}<td class="cellname"><a href="#cell-${i}">${esc(c.id)}</a><div class="small muted">${esc(dimsLabel(c.dims))}</div></td><td><b>${esc(recLabel(c.recommendation))}</b></td><td>${checks}</td><td>${esc(recLabel(c.recommendationFromAcousticEnd))}</td><td class="num">${esc(trialsLabel(c))}${c.counts.failed ? ` <span class="no">(${c.counts.failed} failed)</span>` : ''}</td>${gates.map((g) => `<td class="num">${esc(leakCell(gateAt(c, g)))}</td>`).join('')}</tr>`;
   });
   const note = c0
-    ? `<p class="small muted">Recommended gate: the smallest evaluated gate whose leak-rate upper bound (Wilson, ${esc(pct(c0.confidence))} confidence) is ≤ ${esc(pct(c0.targetLeakRate))}. Cells show leaks / decided trials (rate, upper bound). “From acoustic end” measures the gate from the reference's last audible sound instead of the drain event.</p>`
+    ? `<p class="small muted">Recommended gate: the smallest evaluated gate whose leak-rate upper bound (${cells.some((c) => c.sequential) ? 'anytime-valid confidence sequence in sequential cells, Wilson otherwise' : 'Wilson'}, ${esc(pct(c0.confidence))} confidence) is ≤ ${esc(pct(c0.targetLeakRate))}. Cells show leaks / decided trials (rate, upper bound). “From acoustic end” measures the gate from the reference's last audible sound instead of the drain event.</p>`
     : '';
   return `<section id="answer"><h2>Answer</h2><div class="scroll"><table><thead><tr>${multi ? '<th>run</th>' : ''}<th>cell</th><th>recommended gate</th><th>checks</th><th>from acoustic end</th><th>trials</th>${gates.map((g) => `<th>leaks @ ${g} ms</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${note}${mismatchNotice(cells)}</section>`;
 }
@@ -223,7 +225,7 @@ function cellSection(results: Results, c: CellResult, i: number, tIndex: Map<str
 <h2 style="margin-top:.2em">${esc(c.id)} <span class="small muted">${esc(dimsLabel(c.dims))}${results.runs.length > 1 && run ? ` · ${esc(run.id)}` : ''}</span></h2>
 <p class="rec"><b>Recommended gate: ${esc(recLabel(c.recommendation))}</b> — ${esc(c.recommendation.message)}</p>
 <p class="small">From the reference's acoustic end: <b>${esc(recLabel(c.recommendationFromAcousticEnd))}</b> — ${esc(c.recommendationFromAcousticEnd.message)}.${s ? ` Trailing silence between the last audible sound and the drain: median ${num(s.median, 'ms', 0)} (${num(s.min, '', 0)}–${num(s.max, 'ms', 0)}), free protection the drain-measured gate already has.` : ''}</p>
-<p class="small">Trials: ${c.counts.analysed} analysed of ${c.counts.planned} (${c.counts.failed} failed, ${c.counts.pending} pending, ${c.counts.deadMic} dead mic, ${c.counts.clipped} clipped${c.counts.reanalysed ? `, ${c.counts.reanalysed} re-analysed from audio` : ''}) · checks ${checks.html} · cell ${esc(c.status)}${c.reason ? ` (${esc(c.reason)})` : ''}</p>${failList}
+<p class="small">Trials: ${c.counts.analysed} analysed of ${c.counts.planned} (${c.counts.failed} failed, ${c.counts.pending} pending, ${c.counts.deadMic} dead mic, ${c.counts.clipped} clipped${c.counts.reanalysed ? `, ${c.counts.reanalysed} re-analysed from audio` : ''}) · checks ${checks.html} · cell ${esc(c.status)}${c.reason ? ` (${esc(c.reason)})` : ''}</p>${c.sequential ? `<p class="small"><b>Sequential trials</b> — ${esc(sequentialText(c))}</p>` : ''}${failList}
 <div class="grid"><div><h3>Leak rate versus gate${c.turns.length > 0 ? ' <span class="small muted">(and false barge-in per turn profile)</span>' : ''}</h3><div class="plot" id="cell-${i}-leak"></div></div><div><h3>Residual after drain</h3><div class="plot" id="cell-${i}-res"></div></div></div>
 ${gateTable(c, c.gates, 'drain')}
 <p class="small muted">Barge-in cost of a hard gate G: user speech starting at the drain is muted for G; from the agent's last audible sound the mic stays closed for trailing silence + G (“deaf after audible end”). With a near-end talker recording (near-truth.wav), the part of the user's first word inside the muted window is measured.</p>
@@ -264,7 +266,7 @@ ${levelsTable(results)}
 <h2>Cells</h2>
 ${results.cells.map((c, i) => cellSection(results, c, i, tIndex)).join('\n')}
 <footer>
-<p>Method: leak at gate G = a run of ≥ ${esc(results.runs[0]?.analysis.minDurationMs ?? 30)} ms of post-drain mic frames ${esc(results.runs[0]?.analysis.thresholdDb ?? 6)} dB or more over the noise floor after drain + G (${esc((results.runs[0]?.analysis.bandHz ?? [300, 6700]).join('–'))} Hz, ${esc(results.runs[0]?.analysis.frameMs ?? 10)} ms frames). Intervals are Wilson score intervals. Full numbers: results.json (${esc(results.schema)}); method: docs/analysis.md and docs/reports.md.</p>
+<p>Method: leak at gate G = a run of ≥ ${esc(results.runs[0]?.analysis.minDurationMs ?? 30)} ms of post-drain mic frames ${esc(results.runs[0]?.analysis.thresholdDb ?? 6)} dB or more over the noise floor after drain + G (${esc((results.runs[0]?.analysis.bandHz ?? [300, 6700]).join('–'))} Hz, ${esc(results.runs[0]?.analysis.frameMs ?? 10)} ms frames). Intervals are Wilson score intervals${results.cells.some((c) => c.sequential) ? '; in sequential cells they are anytime-valid (a beta-binomial confidence sequence: valid although the cell stopped on its own data)' : ''}. Full numbers: results.json (${esc(results.schema)}); method: docs/analysis.md and docs/reports.md.</p>
 <p>Generated by voiceaec ${esc(results.generator.version)}. ${results.warnings.length ? `Warnings: ${esc(results.warnings.join(' · '))}` : ''}</p>
 </footer>
 </main>

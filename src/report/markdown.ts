@@ -15,6 +15,8 @@ import {
   onHardware,
   recLabel,
   recommendationRule,
+  sequentialText,
+  trialsLabel,
 } from './format.js';
 import { renderTurnMarkdown } from './markdown-turns.js';
 import type { Results } from './results-schema.js';
@@ -54,7 +56,7 @@ export function renderMarkdown(results: Results): string {
     const row = [
       ...(multiRun ? [c.run] : []),
       `${c.id}${Object.keys(c.dims).length > 0 ? ` (${dimsLabel(c.dims)})` : ''}`,
-      `${c.counts.analysed}/${c.counts.planned}${c.counts.failed ? ` (${c.counts.failed} failed)` : ''}`,
+      `${trialsLabel(c)}${c.counts.failed ? ` (${c.counts.failed} failed)` : ''}`,
       recLabel(c.recommendation),
       recLabel(c.recommendationFromAcousticEnd),
       ...gates.map((g) => leakCell(gateAt(c, g))),
@@ -64,6 +66,11 @@ export function renderMarkdown(results: Results): string {
     out.push(`| ${row.map(cell).join(' | ')} |`);
   }
   if (cells.length > MAX_ROWS) out.push('', `… ${cells.length - MAX_ROWS} more cells in results.json / report.html.`);
+  const sequential = cells.filter((c) => c.sequential).slice(0, MAX_ROWS);
+  if (sequential.length > 0) {
+    out.push('', '### Sequential trials', '');
+    for (const c of sequential) out.push(`- \`${c.id}\`: ${cell(sequentialText(c)!)}`);
+  }
   out.push(...renderTurnMarkdown(results));
 
   if (failed.length > 0) {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { AcceptanceSchema } from '../config/acceptance.js';
 import { AnalysisOptionsSchema } from '../config/analysis-options.js';
+import { STOP_REASONS } from '../analysis/sequential-trials.js';
 import { DeviceClass, DeviceConfig, DeviceError, EffectiveConfig } from '../protocol/messages.js';
 
 export const RUN_SCHEMA = 'voiceaec.run/1';
@@ -46,6 +47,8 @@ export const CellRecordSchema = z
     status: z.enum(['pending', 'running', 'done', 'abandoned', 'unsupported']),
     reason: z.string().nullable(),
     trials: z.array(TrialRecordSchema),
+    /** Sequential cells only: why the runner stopped taking trials (docs/analysis.md § Sequential trials). */
+    stop: z.object({ reason: z.enum(STOP_REASONS), afterTrials: z.number().int().min(0), message: z.string() }).strict().optional(),
   })
   .strict();
 

@@ -6,7 +6,7 @@
  */
 import { deviceClassOf } from '../core/device-class.js';
 import { inputError } from '../core/errors.js';
-import type { Scenario } from '../config/scenario.js';
+import { maxRepetitions, repetitionsLabel, type Scenario } from '../config/scenario.js';
 import { trialDirOf } from '../run-dir/layout.js';
 import type { RunManifest } from '../run-dir/manifest-schema.js';
 import { removeTempFiles, trialFileProblem } from '../run-dir/trial-journal.js';
@@ -42,10 +42,19 @@ export async function prepareResume(m: RunManifest, ctx: ResumeContext): Promise
       hint: 'resume with the same scenario file and options, or start a new run',
     });
   }
-  const before = recorded.trials.repetitions;
-  const after = ctx.scenario.trials.repetitions;
+  const sequential = typeof recorded.trials.repetitions !== 'number';
+  if (sequential !== (typeof ctx.scenario.trials.repetitions !== 'number')) {
+    // Switching after trials were seen is optional stopping the bounds would not account for.
+    throw inputError(
+      'E_RESUME_REPEAT',
+      `${ctx.runDir} runs ${repetitionsLabel(recorded.trials.repetitions)} trials per cell; --repeat ${repetitionsLabel(ctx.scenario.trials.repetitions)} would change it between fixed and sequential`,
+      { hint: sequential ? 'give --repeat as min:max with a larger max' : 'give --repeat as a larger count' },
+    );
+  }
+  const before = maxRepetitions(recorded.trials.repetitions);
+  const after = maxRepetitions(ctx.scenario.trials.repetitions);
   if (after < before) {
-    throw inputError('E_RESUME_REPEAT', `${ctx.runDir} already plans ${before} trials per cell; --repeat ${after} would drop some`, {
+    throw inputError('E_RESUME_REPEAT', `${ctx.runDir} already plans ${before} trials per cell; --repeat ${repetitionsLabel(ctx.scenario.trials.repetitions)} would drop some`, {
       hint: `give --repeat above ${before} to add trials, or leave it out to finish the run as planned`,
     });
   }
@@ -71,7 +80,12 @@ export async function prepareResume(m: RunManifest, ctx: ResumeContext): Promise
       Object.assign(t, { status: 'pending', reason: null });
       delete t.files;
     }
-    if (after > before && cell.status !== 'unsupported' && cell.status !== 'abandoned') {
+    if (sequential && after > before && (cell.stop?.reason === 'max-reached' || cell.stop?.reason === 'settled')) {
+      // A larger maximum reopens a cell that stopped for lack of trials; the runner decides again.
+      delete cell.stop;
+      if (cell.status === 'done') cell.status = 'running';
+    }
+    if (!sequential && after > before && cell.status !== 'unsupported' && cell.status !== 'abandoned') {
       for (let index = before + 1; index <= after; index++) {
         cell.trials.push({
           index,
@@ -89,7 +103,7 @@ export async function prepareResume(m: RunManifest, ctx: ResumeContext): Promise
   }
   if (after > before) {
     m.scenario.resolved = ctx.scenario;
-    ctx.warn(`topping up to ${after} trials per cell (was ${before})`);
+    ctx.warn(`topping up to ${sequential ? 'at most ' : ''}${after} trials per cell (was ${before})`);
   }
   m.status = 'running';
   m.endedAt = null;

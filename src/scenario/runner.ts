@@ -12,7 +12,9 @@ import { ANALYSIS_REQUEST_SCHEMA, type AnalysisRequest } from '../analysis/analy
 import { analyzeCalibrationRecording, analyzeRecording } from '../analysis/analyze-recording.js';
 import type { CalibrationResult } from '../analysis/calibration-result.js';
 import { parseSweep, type AnalysisOptions } from '../config/analysis-options.js';
-import { DIMENSIONS, restartsEngine, type CellSettings, type Scenario } from '../config/scenario.js';
+import { DIMENSIONS, maxRepetitions, restartsEngine, type CellSettings, type Scenario } from '../config/scenario.js';
+import { verdictAt } from '../analysis/gate-verdicts.js';
+import { sequentialDecision, type GateCount, type SequentialPlan } from '../analysis/sequential-trials.js';
 import { playbackTimeline } from '../config/streaming-pattern.js';
 import { trialTiming } from '../io/events.js';
 import { LIMITS, type DeviceConfig, type EffectiveConfig, type ScheduleEntry } from '../protocol/messages.js';
@@ -23,7 +25,7 @@ import { readCalibration, writeCalibration } from '../run-dir/calibration-file.j
 import { trialDirOf } from '../run-dir/layout.js';
 import { readManifest, writeManifest } from '../run-dir/manifest-file.js';
 import { RUN_SCHEMA, type CellRecord, type RunManifest, type TrialRecord } from '../run-dir/manifest-schema.js';
-import { recordedStream, writeTrialAnalysis, writeTrialRecording } from '../run-dir/trial-files.js';
+import { readTrialAnalysis, recordedStream, writeTrialAnalysis, writeTrialRecording } from '../run-dir/trial-files.js';
 import { FixtureCatalog } from './fixture-catalog.js';
 import { prepareResume } from './resume-run.js';
 import { trialFileSizes } from '../run-dir/trial-journal.js';
@@ -100,8 +102,16 @@ export function configMismatches(req: DeviceConfig, eff: EffectiveConfig | null)
   return out;
 }
 
+/** The { min, max } of a sequential scenario; null for a fixed repetition count. */
+export function sequentialPlanOf(s: Scenario): SequentialPlan | null {
+  const r = s.trials.repetitions;
+  return typeof r === 'number' ? null : r;
+}
+
 function newManifest(o: RunOptions, cells: Cell[], device: RunManifest['device'], analysis: AnalysisOptions): RunManifest {
   const plan = o.scenario.trials;
+  // A sequential cell starts with its minimum; the runner adds one trial at a time after that.
+  const measured = typeof plan.repetitions === 'number' ? plan.repetitions : plan.repetitions.min;
   return {
     schema: RUN_SCHEMA,
     tool: { name: 'voiceaec', version: o.toolVersion, gitCommit: o.gitCommit },
@@ -139,7 +149,7 @@ function newManifest(o: RunOptions, cells: Cell[], device: RunManifest['device']
               },
             ]
           : []),
-        ...Array.from({ length: plan.repetitions }, (_, k) => ({
+        ...Array.from({ length: measured }, (_, k) => ({
           index: k + 1,
           calibration: false,
           dir: trialDirOf(c.id, k + 1),
@@ -175,6 +185,9 @@ export class ScenarioRunner {
   private manifest!: RunManifest;
   private readonly started = Date.now();
   private trialsDone = 0;
+  private fixtureLists = new Map<string, Array<{ id: string }>>();
+  /** Leak verdict per gate of each measured trial, from its stored metrics: read once per trial. */
+  private readonly verdicts = new Map<string, Array<boolean | null> | null>();
 
   constructor(
     private readonly o: RunOptions,
@@ -192,6 +205,7 @@ export class ScenarioRunner {
     const cells = expandMatrix(this.o.scenario);
     // Resolve every cell's fixtures before touching the device: a typo fails in a second.
     const fixtureLists = new Map(cells.map((c) => [c.id, this.catalog.resolve(c.settings.fixtures, `cell ${c.id}`)]));
+    this.fixtureLists = fixtureLists;
     for (const c of cells) this.catalog.pattern(c.settings.pattern);
     if (this.o.scenario.trials.calibration) this.catalog.entry(this.o.scenario.trials.calibration.fixture);
     if (this.o.scenario.trials.nearEnd) this.catalog.entry(this.o.scenario.trials.nearEnd.fixture);
@@ -271,6 +285,8 @@ export class ScenarioRunner {
     const ok = await this.configure(rec);
     if (!ok) return false;
     const ids = new Set(rec.trials.map((t) => t.fixtureId));
+    // A sequential cell may go on to any fixture of its list.
+    if (sequentialPlanOf(this.o.scenario)) for (const f of this.fixtureLists.get(rec.id) ?? []) ids.add(f.id);
     if (this.o.scenario.trials.nearEnd) ids.add(this.o.scenario.trials.nearEnd.fixture);
     for (const id of ids) await this.device.loadAudio(id, await this.catalog.audio(id), RATE);
     return true;
@@ -288,12 +304,16 @@ export class ScenarioRunner {
     }
     let cal = await this.loadCalibration(rec);
     let consecutiveFailures = 0;
+    const seq = sequentialPlanOf(this.o.scenario);
+    // A resumed sequential cell decides first: the trial an interruption kept it from adding comes next, as it would have.
+    if (seq) await this.continueSequential(rec, seq);
     const firstPending = rec.trials.findIndex((t) => t.status === 'pending');
     // A resumed cell replays what was played since the last engine start, unrecorded, so the
     // canceller has adapted as far as it had in the uninterrupted run.
     if (firstPending > 0) await this.replay(cell, rec, firstPending);
 
-    for (const [pos, t] of rec.trials.entries()) {
+    for (let pos = 0; pos < rec.trials.length; pos++) {
+      const t = rec.trials[pos]!;
       if (t.status !== 'pending') continue;
       if (!t.calibration && restartsEngine(t.index, plan.restartEngineEvery)) {
         await this.restartEngine(rec);
@@ -335,6 +355,7 @@ export class ScenarioRunner {
         this.o.onProgress?.({ type: 'trial', cell: rec, trial: t, done: this.trialsDone, total: this.totalTrials(), elapsedMs: Date.now() - this.started });
         return;
       }
+      if (seq) await this.continueSequential(rec, seq);
       await writeManifest(this.o.runDir, this.manifest);
       this.o.onProgress?.({ type: 'trial', cell: rec, trial: t, done: this.trialsDone, total: this.totalTrials(), elapsedMs: Date.now() - this.started });
     }
@@ -343,8 +364,57 @@ export class ScenarioRunner {
     await writeManifest(this.o.runDir, this.manifest);
   }
 
+  /** Trials of the run; a sequential cell still running counts at its maximum (the ETA is an upper bound). */
   private totalTrials(): number {
-    return this.manifest.cells.reduce((n, c) => n + c.trials.length, 0);
+    const seq = sequentialPlanOf(this.o.scenario);
+    const most = maxRepetitions(this.o.scenario.trials.repetitions) + (this.o.scenario.trials.calibration ? 1 : 0);
+    return this.manifest.cells.reduce((n, c) => n + (seq && !c.stop && (c.status === 'pending' || c.status === 'running') ? Math.max(most, c.trials.length) : c.trials.length), 0);
+  }
+
+  /**
+   * After a sequential cell's last planned trial: stop (recording why in the manifest) or add
+   * the next trial. The decision reads every finished trial's stored metrics, as the
+   * evaluation does, so a resumed run takes exactly the trials an uninterrupted one would.
+   */
+  private async continueSequential(rec: CellRecord, plan: SequentialPlan): Promise<void> {
+    if (rec.stop || rec.trials.some((t) => t.status === 'pending')) return;
+    const measured = rec.trials.filter((t) => !t.calibration);
+    const gates = this.analysis.gatesMs;
+    const counts: GateCount[] = gates.map((gateMs) => ({ gateMs, leaks: 0, decided: 0 }));
+    for (const t of measured) {
+      if (t.status !== 'ok') continue;
+      for (const [i, leak] of ((await this.trialVerdicts(t)) ?? []).entries()) {
+        if (leak === null) continue;
+        counts[i]!.decided++;
+        if (leak) counts[i]!.leaks++;
+      }
+    }
+    const { targetLeakRate, confidence } = this.o.scenario.acceptance;
+    const d = sequentialDecision(counts, measured.length, plan, targetLeakRate, confidence);
+    if (d.stop && d.reason) {
+      rec.stop = { reason: d.reason, afterTrials: measured.length, message: d.message };
+      return;
+    }
+    const index = Math.max(0, ...measured.map((t) => t.index)) + 1;
+    const list = this.fixtureLists.get(rec.id)!;
+    rec.trials.push({
+      index,
+      calibration: false,
+      dir: trialDirOf(rec.id, index),
+      fixtureId: list[(index - 1) % list.length]!.id,
+      pattern: measured[0]?.pattern ?? String(rec.settings.pattern ?? 'single'),
+      status: 'pending',
+      reason: null,
+      attempts: 0,
+    });
+  }
+
+  private async trialVerdicts(t: TrialRecord): Promise<Array<boolean | null> | null> {
+    if (!this.verdicts.has(t.dir)) {
+      const { analysis } = await readTrialAnalysis(this.o.runDir, t.dir);
+      this.verdicts.set(t.dir, analysis ? this.analysis.gatesMs.map((g) => verdictAt(analysis, g).leak) : null);
+    }
+    return this.verdicts.get(t.dir)!;
   }
 
   private async recover(rec: CellRecord): Promise<boolean> {

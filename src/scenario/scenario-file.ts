@@ -10,7 +10,8 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlias, isCollection, isMap, isNode, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { inputError, usageError } from '../core/errors.js';
-import { SCENARIO_LIMITS, ScenarioSchema, type Scenario } from '../config/scenario.js';
+import { repetitionsLabel, SCENARIO_LIMITS, ScenarioSchema, type Repetitions, type Scenario } from '../config/scenario.js';
+import { anytimeTrialsNeeded } from '../analysis/sequential-trials.js';
 import type { FixtureCatalog } from './fixture-catalog.js';
 import { checkScenario } from './scenario-check.js';
 
@@ -41,7 +42,8 @@ export function resolveScenarioPath(nameOrPath: string): string {
 /** Overrides from the command line, applied before validation so they obey the same schema. */
 export interface ScenarioOverrides {
   seed?: number;
-  repetitions?: number;
+  /** `--repeat N` or `--repeat MIN:MAX` (sequential). */
+  repetitions?: Repetitions;
 }
 
 export interface ScenarioCheckOptions {
@@ -183,6 +185,11 @@ export function parseScenario(text: string, source: string, overrides: ScenarioO
       hint: limit ? 'see docs/limits.md for the scenario limits' : 'see docs/scenarios.md or docs/scenario.schema.json for the allowed values',
     });
   }
+  const short = sequentialTooShort(r.data);
+  if (short)
+    throw inputError('E_SCENARIO_FIELD', `${source}${lineAt(['trials', 'repetitions', 'max'])}: trials.repetitions.max: ${short}`, {
+      hint: 'raise max, or the target (docs/scenarios.md § Sequential trials)',
+    });
   const problem = checkScenario(r.data, checks.catalog);
   if (problem) {
     throw inputError('E_SCENARIO_FIELD', `${source}${lineAt(problem.path)}: ${problem.path.join('.')}: ${clip(problem.message, MAX_MESSAGE)}`, {
@@ -224,10 +231,26 @@ export async function loadScenario(
   return { scenario: parseScenario(text, source, overrides, checks), source: path };
 }
 
+/**
+ * A sequential maximum so small that even a cell without a single leak could never meet the
+ * target stops every cell at `settled` without a claim: refused, with the count it needs.
+ */
+export function sequentialTooShort(s: Scenario): string | null {
+  const r = s.trials.repetitions;
+  if (typeof r === 'number') return null;
+  const { targetLeakRate: target, confidence } = s.acceptance;
+  const need = anytimeTrialsNeeded(0, 0, target, confidence);
+  if (need !== null && need <= r.max) return null;
+  return `${r.max} sequential trials cannot show a leak rate ≤ ${Math.round(target * 1000) / 10} % at ${Math.round(confidence * 1000) / 10} % confidence even without a leak (needs ${need ?? 'over 100000'})`;
+}
+
 /** The recorded scenario with more trials per cell, checked against the scenario limits again (docs/limits.md). */
-export function withRepetitions(s: Scenario, repetitions: number): Scenario {
+export function withRepetitions(s: Scenario, repetitions: Repetitions): Scenario {
+  const label = typeof repetitions === 'number' ? String(repetitions) : `${repetitions.min}:${repetitions.max}`;
   const r = ScenarioSchema.safeParse({ ...s, trials: { ...s.trials, repetitions } });
   if (!r.success)
-    throw inputError('E_SCENARIO_LIMIT', `--repeat ${repetitions}: ${r.error.issues[0]!.message}`, { hint: 'add fewer trials per cell (docs/limits.md)' });
+    throw inputError('E_SCENARIO_LIMIT', `--repeat ${label}: ${r.error.issues[0]!.message}`, { hint: 'add fewer trials per cell (docs/limits.md)' });
+  const short = sequentialTooShort(r.data);
+  if (short) throw inputError('E_SCENARIO_FIELD', `--repeat ${label}: ${short}`, { hint: `give a larger maximum than ${repetitionsLabel(repetitions)}` });
   return r.data;
 }

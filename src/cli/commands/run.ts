@@ -2,7 +2,7 @@
 import { type Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { ExitCode, usageError } from '../../core/errors.js';
-import { ScenarioSchema } from '../../config/scenario.js';
+import { maxRepetitions, repetitionsLabel, ScenarioSchema, type Repetitions } from '../../config/scenario.js';
 import { LanDriver } from '../../device/lan-driver.js';
 import { resolveDevice } from '../../device/resolve-device.js';
 import { evaluateRun } from '../../evaluation/evaluate-run.js';
@@ -27,7 +27,7 @@ interface RunFlags extends AppiumFlags {
   allowDeviceChange?: boolean;
   token?: string;
   out?: string;
-  repeat?: number;
+  repeat?: Repetitions;
   seed?: number;
   resume?: string;
   fixtures?: string;
@@ -53,7 +53,11 @@ export function registerRun(program: Command): void {
     .option('--allow-device-change', 'let --resume continue a run on another device than the one that started it')
     .option('--token <token>', 'run token the harness app was launched with (ws-url devices; default $VOICEAEC_TOKEN)')
     .option('--out <dir>', 'run directory (default reports/<UTC time>-<scenario>)')
-    .addOption(new Option('--repeat <n>', 'measured trials per cell (overrides the scenario)').argParser(intArg('--repeat', 1, 10_000)))
+    .addOption(
+      new Option('--repeat <n|min:max>', 'measured trials per cell, or min:max to stop each cell once decided (sequential; overrides the scenario)').argParser(
+        repeatArg,
+      ),
+    )
     .addOption(
       new Option('--seed <n>', 'seed of the virtual iPhone and the streaming patterns (overrides the scenario)').argParser(intArg('--seed', 0, 2 ** 32 - 1)),
     )
@@ -80,10 +84,12 @@ async function runCommand(flags: RunFlags): Promise<number> {
     scenario = ScenarioSchema.parse(m.scenario.resolved);
     const planned = scenario.trials.repetitions;
     if (flags.repeat !== undefined) scenario = withRepetitions(scenario, flags.repeat);
-    if (m.status === 'complete' && scenario.trials.repetitions <= planned)
-      throw usageError('E_RESUME_COMPLETE', `${flags.resume} is a complete run of ${planned} trials per cell`, {
-        hint: `add trials with  voiceaec run --resume ${flags.resume} --repeat <more than ${planned}>, or re-render it with voiceaec report`,
+    if (m.status === 'complete' && maxRepetitions(scenario.trials.repetitions) <= maxRepetitions(planned)) {
+      const more = typeof planned === 'number' ? `<more than ${planned}>` : `${planned.min}:<more than ${planned.max}>`;
+      throw usageError('E_RESUME_COMPLETE', `${flags.resume} is a complete run of ${repetitionsLabel(planned)} trials per cell`, {
+        hint: `add trials with  voiceaec run --resume ${flags.resume} --repeat ${more}, or re-render it with voiceaec report`,
       });
+    }
     source = m.scenario.source;
   } else {
     if (!flags.scenario) throw usageError('E_USAGE', 'run needs --scenario or --resume', { hint: 'e.g. voiceaec run --scenario quiet-room' });
@@ -137,6 +143,17 @@ async function runCommand(flags: RunFlags): Promise<number> {
   if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   else printResultsSummary(results, runDir);
   return results.pass ? ExitCode.pass : ExitCode.acceptanceFailed;
+}
+
+/** `--repeat 20` (a fixed count) or `--repeat 10:200` (sequential: at least 10, at most 200, stop once decided). */
+function repeatArg(v: string): Repetitions {
+  const m = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(v);
+  if (!m) return intArg('--repeat', 1, 10_000)(v);
+  const min = intArg('--repeat min', 1, 10_000)(m[1]!);
+  const max = intArg('--repeat max', 1, 10_000)(m[2]!);
+  if (min > max)
+    throw usageError('E_OPTION', `--repeat "${v}": the minimum is above the maximum`, { hint: 'give --repeat as min:max with min ≤ max, e.g. 10:200' });
+  return { min, max };
 }
 
 /** The device a resumed run continues on when --device is not given: the one it started on. */
