@@ -11,8 +11,12 @@ export const RateSchema = z.object({
   leaks: z.number().int(),
   decided: z.number().int().describe('trials with a verdict at this gate (dead mic and too-short post-roll excluded)'),
   rate: z.number().nullable().describe('leaks / decided; null when nothing was decided'),
-  lower: z.number().describe('Wilson lower bound at the confidence; in a sequential cell the anytime-valid bound (cells[].sequential)'),
-  upper: z.number().describe('Wilson upper bound at the confidence (1 when nothing was decided); in a sequential cell the anytime-valid bound'),
+  lower: z.number().describe('Wilson lower bound at the confidence; the anytime-valid bound for leak rates of a sequential cell (cells[].sequential)'),
+  upper: z
+    .number()
+    .describe(
+      'Wilson upper bound at the confidence (1 when nothing was decided); the anytime-valid bound for leak rates of a sequential cell (cells[].sequential)',
+    ),
 });
 
 export const SpreadSchema = z
