@@ -4,6 +4,7 @@
  * ANALYSIS_SCHEMA when a field changes meaning or disappears; adding fields is minor.
  */
 import { z } from 'zod';
+import { AnalyzeVadSchema } from './turn-analyze-result.js';
 
 export const ANALYSIS_SCHEMA = 'voiceaec.analysis/1';
 
@@ -90,6 +91,7 @@ export const TrialAnalysisSchema = z.object({
     implausible: Flag.optional().describe('streams no microphone could record, or swapped: gate verdicts are withheld (docs/limits.md)'),
   }),
   warnings: z.array(z.string()),
+  vad: AnalyzeVadSchema.optional().describe('only with `analyze --vad`: the turn verdicts of the profiles named (docs/vad.md)'),
 });
 
 export type TrialAnalysis = z.infer<typeof TrialAnalysisSchema>;

@@ -15,6 +15,12 @@ import { readEventsFile } from '../../io/events.js';
 import { readRecordedStream, type WavLimits } from '../../io/wav.js';
 import { numberArg } from '../option-parsers.js';
 import { printWarning, table } from '../output.js';
+import type { AnalyzeVad } from '../../analysis/turn-analyze-result.js';
+import type { TurnEvent } from '../../analysis/turn-verdict-schema.js';
+import { turnVerdicts } from '../../analysis/turn-verdicts.js';
+import { resolveTurnProfiles, SHIPPED_TURN_PROFILES, type TurnProfile } from '../../config/turn-profiles.js';
+import { micVadTracks } from '../../vad/mic-vad-tracks.js';
+import { loadSileroVad } from '../../vad/silero-vad.js';
 
 interface AnalyzeFlags {
   ref: string;
@@ -32,6 +38,7 @@ interface AnalyzeFlags {
   refChannel: string;
   json?: boolean;
   out?: string;
+  vad?: string;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -55,6 +62,10 @@ export function registerAnalyze(program: Command): void {
     .addOption(new Option('--min-duration-ms <ms>', 'detector: minimum leak duration (default 30)').argParser(numberArg('--min-duration-ms')))
     .option('--channel <n|mix>', 'mic channel to analyse (0-based; iOS puts the voice-processed mic on channel 0) or "mix"', '0')
     .option('--ref-channel <n|mix>', 'reference channel to analyse (0-based) or "mix"', '0')
+    .option(
+      '--vad <profiles>',
+      `also run the VAD and these turn profiles (comma-separated: ${SHIPPED_TURN_PROFILES.map((p) => p.name).join(', ')}, or all): would each take the mic for the user during playback and after each gate (docs/vad.md)`,
+    )
     .option('--json', 'print the result as JSON (schema voiceaec.analysis/1, docs/analysis-json.md)')
     .option('--out <file>', 'also write the JSON result to this file (atomically)')
     .action(async (flags: AnalyzeFlags) => {
@@ -89,7 +100,71 @@ const WAV_LIMITS: WavLimits = {
   maxFrames: ANALYSIS_LIMITS.maxFrames,
 };
 
+/**
+ * `--vad a,b` or `--vad all`: shipped profiles only. analyze reads no scenario, so a scenario's
+ * own profiles (`vad.custom`) are evaluated by `run`/`report`, not here (docs/vad.md).
+ */
+export function parseVadProfiles(text: string): TurnProfile[] {
+  const names = text
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  const known = SHIPPED_TURN_PROFILES.map((p) => p.name);
+  if (names.length === 0)
+    throw usageError('E_VAD_PROFILE', `--vad "${text}" names no turn profile`, { hint: `give one or more of ${known.join(', ')}, or all` });
+  if (names.includes('all')) return [...SHIPPED_TURN_PROFILES];
+  const unknown = names.find((n) => !known.includes(n));
+  if (unknown !== undefined)
+    throw usageError('E_VAD_PROFILE', `unknown turn profile ${unknown}`, {
+      hint: `known: ${known.join(', ')}, or all (a scenario's own profiles are evaluated by run and report, not analyze)`,
+    });
+  return resolveTurnProfiles(names);
+}
+
+/**
+ * The turn verdicts of one recording pair (docs/vad.md § Verdicts): the VAD, loaded here and
+ * only here, on the mic as analysed, with the analysis's drain, playback start and flags. An
+ * implausible recording withholds them, as it withholds the gate verdicts.
+ */
+async function recordingTurns(
+  a: TrialAnalysis,
+  mic: Float32Array,
+  sampleRate: number,
+  nearEndStartMs: number | null,
+  profiles: TurnProfile[],
+): Promise<AnalyzeVad> {
+  const implausible = a.flags.implausible;
+  if (implausible?.flag)
+    return {
+      engine: null,
+      frameMs: null,
+      withheld: `implausible recording: ${implausible.reason ?? 'no reason given'}`,
+      profiles: profiles.map((profile) => ({ profile, verdicts: null })),
+    };
+  const engine = await loadSileroVad();
+  const gatesMs = a.gates.map((g) => g.gateMs);
+  const tracks = await micVadTracks(engine, mic, sampleRate, a.timing.drainMs, gatesMs);
+  const input = {
+    engine: tracks.engine,
+    open: tracks.open,
+    gates: tracks.gates,
+    drainMs: a.timing.drainMs,
+    playbackStartMs: a.timing.playbackStartMs,
+    nearEndStartMs,
+    deadMic: a.flags.deadMic.reason,
+    micClipping: a.flags.micClipping.reason,
+  };
+  return {
+    engine: tracks.engine,
+    frameMs: tracks.frameMs,
+    withheld: null,
+    profiles: profiles.map((profile) => ({ profile, verdicts: turnVerdicts(input, profile) })),
+  };
+}
+
 export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
+  // Checked before any file is read: a typo must not cost a decode.
+  const vadProfiles = flags.vad === undefined ? null : parseVadProfiles(flags.vad);
   const channels = { ref: parseChannel(flags.refChannel, '--ref-channel'), mic: parseChannel(flags.channel, '--channel') };
   const input: AnalysisOptionsInput = {};
   if (flags.gates) input.gatesMs = parseGateList(flags.gates);
@@ -159,7 +234,9 @@ export async function runAnalyze(flags: AnalyzeFlags): Promise<TrialAnalysis> {
     calibration,
     options,
   };
-  return analyzeRecording(pair, request, notes);
+  const analysis = await analyzeRecording(pair, request, notes);
+  if (vadProfiles === null) return analysis;
+  return { ...analysis, vad: await recordingTurns(analysis, pair.mic.audio.samples, fs, nearEndStartMs, vadProfiles) };
 }
 
 const fmt = (x: number | null, unit: string, digits = 1) => (x === null ? '—' : `${x.toFixed(digits)} ${unit}`);
@@ -198,10 +275,49 @@ export function formatAnalysis(a: TrialAnalysis): string {
     rows.push([`${g.gateMs} ms`, verdict, fmt(g.peakExcessDb, 'dB'), g.firstLeakMs === null ? '—' : `${g.firstLeakMs} ms`, attr]);
   }
   lines.push(table(rows));
+  if (a.vad) lines.push('', formatTurns(a.vad));
   const flags = Object.entries(a.flags).filter(([, f]) => f.flag);
   if (flags.length > 0) {
     lines.push('');
     for (const [name, f] of flags) lines.push(`${chalk.red(name)}: ${f.reason}`);
   }
+  return lines.join('\n');
+}
+
+const msText = (x: number | null) => (x === null ? '—' : `${x} ms`);
+
+function turnEventCells(e: TurnEvent): string[] {
+  const verdict = e.fired === null ? chalk.yellow('undecided') : e.fired ? chalk.red('FIRES') : chalk.green('no');
+  return [
+    verdict,
+    msText(e.atMs),
+    msText(e.onsetMs),
+    msText(e.speechMs),
+    `${e.evaluatedMs} ms`,
+    e.peakProbability === null ? '—' : e.peakProbability.toFixed(2),
+    e.reason ?? '',
+  ];
+}
+
+/** Per profile: self-interruption during playback, then "user started speaking" after each gate. */
+export function formatTurns(v: AnalyzeVad): string {
+  const lines = [chalk.bold(`turn detectors${v.engine ? ` — ${v.engine}, ${v.frameMs} ms frames` : ''}: would the agent take its own voice for the user?`)];
+  if (v.withheld !== null) {
+    lines.push(chalk.yellow(`no turn verdicts: ${v.withheld}`));
+    return lines.join('\n');
+  }
+  const head = ['profile', 'window', 'verdict', 'at', 'onset', 'speech', 'audio judged', 'peak p', ''];
+  const rows = [head.map((h) => chalk.dim(h))];
+  for (const { profile, verdicts } of v.profiles) {
+    if (!verdicts) continue;
+    rows.push([profile.name, 'during playback (interrupts)', ...turnEventCells(verdicts.playback)]);
+    for (const g of verdicts.gates) rows.push(['', `after gate ${g.gateMs} ms (starts)`, ...turnEventCells(g)]);
+  }
+  lines.push(table(rows));
+  lines.push(
+    chalk.dim(
+      'times: during playback from the playback start, after a gate from the drain; a dead, silent or clipped mic is undecided, never "no" (docs/vad.md)',
+    ),
+  );
   return lines.join('\n');
 }
