@@ -11,6 +11,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { deviceError, isVoiceAecError, VoiceAecError } from '../../core/errors.js';
+import { encodeMessage } from '../../protocol/codec.js';
 import { handshakeAsCli } from '../../protocol/endpoints.js';
 import { LIMITS, type AnyMessage } from '../../protocol/messages.js';
 import { CloseCode, Peer, type PeerSocket } from '../../protocol/peer.js';
@@ -54,9 +55,7 @@ interface Replay {
 
 /** The message without its envelope, canonical: what must be the same when a reply is replayed. */
 function body(m: AnyMessage): string {
-  const { id: _id, version: _v, ...rest } = m as AnyMessage & { inReplyTo?: number };
-  delete (rest as { inReplyTo?: number }).inReplyTo;
-  return JSON.stringify(rest, Object.keys(rest).sort());
+  return encodeMessage({ ...m, id: 0, ...('inReplyTo' in m ? { inReplyTo: 0 } : {}) });
 }
 
 function replayError(what: string): VoiceAecError {
@@ -158,8 +157,14 @@ export class FilesSocket extends EventEmitter implements PeerSocket {
       if (this.readyState !== OPEN) return;
       this.deliver(batch, frames);
     } catch (e) {
-      if (!isVoiceAecError(e)) throw e;
-      this.fail(e);
+      // A transfer's own failure (a file system or Appium error) is the link's, with its reason.
+      this.fail(
+        isVoiceAecError(e)
+          ? e
+          : deviceError('E_FILES_TRANSFER', `files mode: ${(e as Error).message ?? String(e)}`.slice(0, 600), {
+              hint: 'the exchange folder could not be written or read; the run relaunches the app',
+            }),
+      );
     }
   }
 

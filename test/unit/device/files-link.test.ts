@@ -1,0 +1,281 @@
+/**
+ * The files link under a DeviceSession, against the virtual iPhone as the "harness": an
+ * in-memory exchange folder whose launch runs the plan through the sim device server (one
+ * fresh app per launch, as a relaunch is) and writes results.ndjson and results/*.bin the
+ * way FilesExchange.swift does. Checked: one launch per request, each plan replays the
+ * session so far, the trial comes back whole through the ordinary trial exchange; and
+ * hostile results (cut-off lines, missing, misnamed or oversized frame files, replies to
+ * other ids, a replay answered differently, frames beyond the trial's plan) fail the link or
+ * the trial with a reason — never E_INTERNAL, never an answer the device did not give.
+ */
+/* eslint-disable @typescript-eslint/require-await -- the fakes implement async interfaces without waiting */
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { isVoiceAecError } from '../../../src/core/errors.js';
+import { DeviceSession } from '../../../src/device/device-session.js';
+import { FilesDriver } from '../../../src/device/files/files-driver.js';
+import { PLAN_FILE, RESULTS_FILE, resultFrameFile, tooLarge } from '../../../src/device/files/files-plan.js';
+import { checkRelativePath, type FilesTransfer } from '../../../src/device/files/files-transfer.js';
+import type { DeviceConfig } from '../../../src/protocol/messages.js';
+import { startSimDevice } from '../../../src/sim/device-server.js';
+
+type Results = { lines: string[]; files: Map<string, Uint8Array> };
+
+/** An exchange folder in memory; a launch runs the plan on a fresh virtual iPhone. */
+class SimFilesTransfer implements FilesTransfer {
+  readonly describe = 'memory';
+  readonly folderArgument = 'voiceaec-files';
+  readonly files = new Map<string, Uint8Array>();
+  readonly launches: Array<{ args: string[]; plan: string[] }> = [];
+  /** Rewrites a launch's results before the link reads them (the hostile cases). */
+  tamper: ((r: Results, launch: number) => void) | null = null;
+  private running: Promise<void> = Promise.resolve();
+
+  async put(path: string, data: Uint8Array): Promise<void> {
+    this.files.set(checkRelativePath(path), Uint8Array.from(data));
+  }
+  async clearResults(): Promise<void> {
+    for (const k of [...this.files.keys()]) if (k === RESULTS_FILE || k.startsWith('results/')) this.files.delete(k);
+  }
+  async launch(args: string[]): Promise<void> {
+    const token = args[args.indexOf('-voiceaecToken') + 1]!;
+    const plan = new TextDecoder().decode(this.files.get(PLAN_FILE)).trimEnd().split('\n');
+    this.launches.push({ args, plan });
+    const n = this.launches.length;
+    this.running = runOnSim(plan, this.files, token).then((r) => {
+      this.tamper?.(r, n);
+      r.files.forEach((data, path) => this.files.set(path, data));
+      this.files.set(RESULTS_FILE, new TextEncoder().encode(r.lines.join('\n') + '\n'));
+    });
+  }
+  async waitForResults(): Promise<void> {
+    await this.running;
+  }
+  async get(path: string, maxBytes: number): Promise<Uint8Array | null> {
+    const data = this.files.get(path);
+    if (data && data.length > maxBytes) throw tooLarge(path, data.length, maxBytes);
+    return data ?? null;
+  }
+  async stop(): Promise<void> {}
+  async cleanup(): Promise<void> {
+    this.files.clear();
+  }
+}
+
+/** What FilesExchange.swift does, against the sim device server: every plan frame in order, the device's frames recorded. */
+async function runOnSim(plan: string[], files: Map<string, Uint8Array>, token: string): Promise<Results> {
+  const server = await startSimDevice({ port: 0, token, profile: 'iphone16-ios18', seed: 7, chunkFrames: 9600 });
+  const ws = new WebSocket(server.url);
+  const out: Results = { lines: [], files: new Map() };
+  const waiting = new Set<number>();
+  let helloPending = false;
+  await new Promise((r) => ws.once('open', r));
+  const done = new Promise<void>((resolve) => {
+    const check = () => waiting.size === 0 && !helloPending && resolve();
+    ws.on('message', (data: Buffer, isBinary) => {
+      if (isBinary) {
+        const name = resultFrameFile(out.files.size + 1);
+        out.files.set(name, new Uint8Array(data));
+        out.lines.push(`@${name}`);
+        return;
+      }
+      const text = data.toString();
+      out.lines.push(text);
+      const m = JSON.parse(text) as { type: string; inReplyTo?: number | null };
+      if (m.type === 'ready') helloPending = false;
+      if (typeof m.inReplyTo === 'number') waiting.delete(m.inReplyTo);
+      check();
+    });
+    ws.on('close', () => resolve());
+  });
+  for (const line of plan) {
+    if (line.startsWith('@')) {
+      ws.send(files.get(line.slice(1))!);
+      continue;
+    }
+    const m = JSON.parse(line) as { type: string; id: number };
+    if (m.type === 'hello') helloPending = true;
+    else waiting.add(m.id);
+    ws.send(line);
+  }
+  await done;
+  ws.close();
+  await server.close();
+  return out;
+}
+
+const CONFIG: DeviceConfig = {
+  category: 'playAndRecord',
+  mode: 'voiceChat',
+  options: [],
+  route: 'speaker',
+  engine: 'avaudioengine',
+  initOrder: 'correct',
+  renderMode: 'realtime',
+  teardownOrder: 'correct',
+  activation: 'app',
+  ioBufferMs: 10,
+  sampleRate: 48_000,
+  volume: 1,
+  voiceProcessing: { enabled: true, agc: true, ducking: 'default' },
+  gate: { kind: 'none', ms: 0, thresholdDbfs: -40 },
+  simulation: { room: 'quiet-room', deviceProfile: 'iphone16-ios18', seed: 3, rirAudioId: null },
+};
+const TONE = Float32Array.from({ length: 24_000 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / 48_000));
+const TRIAL = {
+  type: 'trial',
+  trialId: 't1',
+  audioId: 'tone',
+  schedule: [{ atMs: 0, startFrame: 0, frameCount: 24_000 }],
+  preRollMs: 100,
+  postRollMs: 200,
+  bypassVoiceProcessing: false,
+  nearEnd: null,
+  groundTruth: false,
+} as const;
+const PLANNED_MS = 100 + 500 + 200;
+
+let cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanup) await c();
+  cleanup = [];
+});
+
+async function openSession(transfer: SimFilesTransfer) {
+  const driver = new FilesDriver(transfer, { launchTimeoutMs: 20_000 });
+  const session = new DeviceSession(driver);
+  cleanup.push(async () => {
+    session.close();
+    await driver.close();
+  });
+  await session.open();
+  await session.configure(CONFIG);
+  await session.loadAudio('tone', TONE, 48_000);
+  return { driver, session };
+}
+
+/** The error a promise rejects with (it must reject). */
+async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e, 'it must fail').not.toBeNull();
+  expect(isVoiceAecError(e), String(e)).toBe(true);
+  return e as { code: string; message: string };
+}
+
+describe('files link (virtual iPhone as the harness)', () => {
+  it('runs hello, configure, an upload, a trial and teardown, one launch each, replaying the session so far', async () => {
+    const transfer = new SimFilesTransfer();
+    const { session } = await openSession(transfer);
+    expect(session.ready.device.class ?? 'virtual-iphone').toBe('virtual-iphone');
+    const x = await session.runTrial(TRIAL, PLANNED_MS, 20_000);
+    expect(x.ok).toBe(true);
+    expect(x.streams.mic!.length).toBeGreaterThan(0.5 * 48_000);
+    expect(x.events.some((e) => e.type === 'bufferDrained')).toBe(true);
+    const done = await session.teardown();
+    expect(done.ok).toBe(true);
+
+    const types = transfer.launches.map((l) => l.plan.map((line) => (line.startsWith('@') ? '@' : (JSON.parse(line) as { type: string }).type)));
+    expect(types[0]).toEqual(['hello']);
+    expect(types[1]).toEqual(['hello', 'configure']);
+    expect(types[2]).toEqual(['hello', 'configure', 'loadAudio', '@', '@']);
+    expect(types[3]).toEqual(['hello', 'configure', 'loadAudio', '@', '@', 'trial']);
+    expect(types[4]).toEqual(['hello', 'configure', 'loadAudio', '@', '@', 'teardown']);
+    expect(transfer.launches).toHaveLength(5);
+    // Every launch: files mode, the folder, the link's one token, frames of 1 s.
+    for (const l of transfer.launches) {
+      expect(l.args.slice(0, 4)).toEqual(['-voiceaecMode', 'files', '-voiceaecFilesDir', 'voiceaec-files']);
+      expect(l.args).toContain('-voiceaecFramesPerMessage');
+    }
+    expect(new Set(transfer.launches.map((l) => l.args[5])).size).toBe(1);
+    // After teardown the configure is no longer replayed.
+    await session.configure(CONFIG);
+    expect(transfer.launches[5]!.plan.map((line) => (line.startsWith('@') ? '@' : (JSON.parse(line) as { type: string }).type))).toEqual([
+      'hello',
+      'loadAudio',
+      '@',
+      '@',
+      'configure',
+    ]);
+  });
+
+  it('fails the trial with a reason when the last line of results.ndjson is cut off', async () => {
+    const transfer = new SimFilesTransfer();
+    const { session } = await openSession(transfer);
+    transfer.tamper = (r) => (r.lines[r.lines.length - 1] = r.lines.at(-1)!.slice(0, 20));
+    const e = await failure(session.runTrial(TRIAL, PLANNED_MS, 20_000));
+    expect(e.code).toBe('E_FILES_RESULTS');
+    expect(e.message).toMatch(/line \d+: E_PROTO_MALFORMED/);
+    expect(session.isOpen).toBe(false);
+  });
+
+  it('fails when a frame file is missing, misnamed, outside results/ or over the frame limit', async () => {
+    const cases: Array<[string, (r: Results) => void, RegExp]> = [
+      ['missing', (r) => r.files.delete(resultFrameFile(2)), /results\/000002\.bin, which does not exist/],
+      [
+        'outside',
+        (r) => (r.lines[r.lines.indexOf(`@${resultFrameFile(1)}`)] = '@../../etc/passwd'),
+        /names "\.\.\/\.\.\/etc\/passwd", expected results\/000001\.bin/,
+      ],
+      ['absolute', (r) => (r.lines[r.lines.indexOf(`@${resultFrameFile(1)}`)] = '@/etc/passwd'), /expected results\/000001\.bin/],
+      ['oversized', (r) => r.files.set(resultFrameFile(1), new Uint8Array((1 << 20) + 1)), /more than the 1048576 allowed/],
+    ];
+    for (const [what, tamper, reason] of cases) {
+      const transfer = new SimFilesTransfer();
+      const { session } = await openSession(transfer);
+      transfer.tamper = tamper;
+      const e = await failure(session.runTrial(TRIAL, PLANNED_MS, 20_000));
+      expect(e.code, what).toBe('E_FILES_RESULTS');
+      expect(e.message, what).toMatch(reason);
+    }
+  });
+
+  it('never answers for the device: results that reply to another id fail the link', async () => {
+    const transfer = new SimFilesTransfer();
+    const { session } = await openSession(transfer);
+    transfer.tamper = (r) => {
+      const i = r.lines.findIndex((l) => l.includes('"type":"trialDone"'));
+      r.lines[i] = r.lines[i]!.replace(/"inReplyTo":\d+/, '"inReplyTo":999');
+    };
+    const e = await failure(session.runTrial(TRIAL, PLANNED_MS, 20_000));
+    expect(e.code).toBe('E_FILES_NO_REPLY');
+    expect(e.message).toMatch(/no reply to trial/);
+  });
+
+  it('fails the link when a replayed configure is answered differently than the first time', async () => {
+    const transfer = new SimFilesTransfer();
+    const { session } = await openSession(transfer);
+    transfer.tamper = (r) => {
+      const i = r.lines.findIndex((l) => l.includes('"type":"configured"'));
+      r.lines[i] = r.lines[i]!.replace('"route":"speaker"', '"route":"receiver"');
+    };
+    const e = await failure(session.runTrial(TRIAL, PLANNED_MS, 20_000));
+    expect(e.code).toBe('E_FILES_REPLAY');
+    expect(e.message).toMatch(/replayed configure was answered differently/);
+  });
+
+  it('holds the device to the trial plan like a socket does: audio beyond it fails the trial with E_TRIAL_BOUNDS', async () => {
+    const transfer = new SimFilesTransfer();
+    const { session } = await openSession(transfer);
+    // 100 + 500 + 3000 ms of audio where the plan says 600 ms: past the 2 s slack.
+    const e = await failure(session.runTrial({ ...TRIAL, postRollMs: 3000 }, 600, 20_000));
+    expect(e.code).toBe('E_TRIAL_BOUNDS');
+  });
+
+  it('a relaunch starts a new link that uploads again, as after a crash', async () => {
+    const transfer = new SimFilesTransfer();
+    const { session } = await openSession(transfer);
+    transfer.tamper = (r, n) => n === 4 && (r.lines.length = 0);
+    expect((await failure(session.runTrial(TRIAL, PLANNED_MS, 20_000))).code).toBe('E_FILES_NO_REPLY');
+    transfer.tamper = null;
+    await session.open();
+    await session.configure(CONFIG);
+    await session.loadAudio('tone', TONE, 48_000);
+    expect((await session.runTrial(TRIAL, PLANNED_MS, 20_000)).ok).toBe(true);
+    // The new link's first launch is hello alone, with a new token.
+    expect(transfer.launches[4]!.plan).toHaveLength(1);
+    expect(transfer.launches[4]!.args[5]).not.toBe(transfer.launches[0]!.args[5]);
+  });
+});
