@@ -26,6 +26,7 @@ interface RunFlags extends AppiumFlags {
   device?: string[];
   allowDeviceChange?: boolean;
   token?: string;
+  harness?: string;
   out?: string;
   repeat?: Repetitions;
   seed?: number;
@@ -41,16 +42,17 @@ export function registerRun(program: Command): void {
     .description('run a scenario on a device (default: the virtual iPhone), write the run directory and reports')
     .addOption(new Option('--scenario <name|path>', 'shipped scenario name (voiceaec scenarios list) or a YAML file').conflicts('resume'))
     .option(
-      '--device <sim[:profile]|appium[:udid]|ws-url|lan[:[host:]port]>',
-      'sim: the virtual iPhone; appium: launch the harness app on a phone through Appium; ws://host:port: a listening harness app; lan: wait for the device to dial in (default: sim, or the device a resumed run started on); repeat for several devices in parallel (one lab run, one report)',
+      '--device <sim[:profile]|appium[:udid]|ws-url|lan[:[host:]port]|files:dir>',
+      'sim: the virtual iPhone; appium: launch the harness app on a phone through Appium; ws://host:port: a listening harness app; lan: wait for the device to dial in; files:<dir>: the harness on this host in files mode (default: sim, or the device a resumed run started on); repeat for several devices in parallel (one lab run, one report)',
       (v: string, all: string[] = []) => [...all, v],
     )
     .option('--appium-url <url>', 'Appium server (--device appium; default http://127.0.0.1:4723; credentials from the environment only)')
     .option('--udid <udid>', 'the phone (--device appium; see voiceaec devices)')
     .option('--app <path|url>', 'harness app to install (--device appium; default: the installed dev.voiceaec.harness)')
-    .option('--connection <forward|lan|ws>', 'how the CLI reaches the app (--device appium; docs/appium.md)')
+    .option('--connection <auto|forward|lan|ws|files>', 'how the CLI reaches the app (--device appium; default auto; docs/appium.md)')
     .option('--appium-config <file>', 'JSON or YAML file of Appium settings; the flags above override it')
     .option('--allow-device-change', 'let --resume continue a run on another device than the one that started it')
+    .option('--harness <command>', 'harness command for --device files:<dir> (default $VOICEAEC_HARNESS; docs/harnesskit.md)')
     .option('--token <token>', 'run token the harness app was launched with (ws-url devices; default $VOICEAEC_TOKEN)')
     .option('--out <dir>', 'run directory (default reports/<UTC time>-<scenario>)')
     .addOption(
@@ -102,6 +104,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const { driver, target: deviceTarget } = resolveDevice(target, {
     seed: scenario.seed,
     token: flags.token ?? process.env.VOICEAEC_TOKEN,
+    harness: flags.harness,
     appium: target.startsWith('appium') ? await appiumOptions(flags) : undefined,
   });
   if (driver instanceof LanDriver) {
