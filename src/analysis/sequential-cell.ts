@@ -16,33 +16,41 @@ export interface SequentialCellInput {
   stop: { reason: StopReason; message: string } | null;
   /** Measured trials the cell ran (failed ones included). */
   trials: number;
+  /**
+   * The target the run was planned at (its scenario's): it fixes the mixture, which must not
+   * be chosen after seeing the data. A re-evaluation at another target (compare-gate
+   * --target-leak-rate) compares against that target with the run's mixture.
+   */
+  mixtureTarget: number;
 }
 
-function anytimeRate(r: Rate, target: number, confidence: number): Rate {
+function anytimeRate(r: Rate, mixtureTarget: number, confidence: number): Rate {
   if (r.decided === 0) return r;
-  const b = anytimeInterval(r.leaks, r.decided, confidence, target);
+  const b = anytimeInterval(r.leaks, r.decided, confidence, mixtureTarget);
   return { ...r, lower: r4(b.lower), upper: r4(b.upper) };
 }
 
-function anytimeGate(g: GateStats, target: number, confidence: number): GateStats {
-  const rate = anytimeRate(g, target, confidence);
+function anytimeGate(g: GateStats, target: number, mixtureTarget: number, confidence: number): GateStats {
+  const rate = anytimeRate(g, mixtureTarget, confidence);
   return {
     ...g,
     ...rate,
     meetsTarget: g.decided > 0 && rate.upper <= target,
-    firstUtterance: anytimeRate(g.firstUtterance, target, confidence),
-    later: anytimeRate(g.later, target, confidence),
+    firstUtterance: anytimeRate(g.firstUtterance, mixtureTarget, confidence),
+    later: anytimeRate(g.later, mixtureTarget, confidence),
   };
 }
 
 export function sequentialCell(c: CellSummary, s: SequentialCellInput): CellSummary {
   const { targetLeakRate: t, confidence: conf } = c;
-  const gates = c.gates.map((g) => anytimeGate(g, t, conf));
-  const fromEnd = c.gatesFromAcousticEnd.map((g) => anytimeGate(g, t, conf));
-  const rec = (stats: GateStats[], what: string) => recommend(stats, t, conf, what, undefined, anytimeTrialsNeeded);
+  const mix = s.mixtureTarget;
+  const gates = c.gates.map((g) => anytimeGate(g, t, mix, conf));
+  const fromEnd = c.gatesFromAcousticEnd.map((g) => anytimeGate(g, t, mix, conf));
+  const needed = (leaks: number, decided: number, target: number, confidence: number) => anytimeTrialsNeeded(leaks, decided, target, confidence, mix);
+  const rec = (stats: GateStats[], what: string) => recommend(stats, t, conf, what, undefined, needed);
   let rms2 = c.rms2;
   if (rms2) {
-    const rg = rms2.gates.map((g) => anytimeGate(g, t, conf));
+    const rg = rms2.gates.map((g) => anytimeGate(g, t, mix, conf));
     rms2 = { ...rms2, gates: rg, recommendation: rec(rg, ` (rms2 cooldown, ${rms2.thresholdDbfs} dBFS)`) };
   }
   return {

@@ -78,7 +78,8 @@ function checkCounts(leaks: number, n: number, confidence: number, target: numbe
 }
 
 /**
- * The confidence sequence's interval after `leaks` of `n` decided trials: every rate p
+ * The confidence sequence's interval after `leaks` of `n` decided trials (`target` fixes the
+ * mixture, and must be the one set before the trials: the scenario's): every rate p
  * with M_n(p) < 1/α, α = 1 − confidence. It covers the true rate at all n simultaneously
  * with probability ≥ confidence, so also at any stopping time; each bound alone misses
  * with probability ≤ α. The set is an interval around leaks/n (ln M_n is convex in p and
@@ -125,10 +126,11 @@ function computeInterval(leaks: number, n: number, confidence: number, target: n
  * Smallest n ≥ `decided` at which `leaks` leaks give an anytime upper bound ≤ target if no
  * further trial leaks; null when the observed rate already misses the target (as Wilson's
  * trialsNeededFor: reported as "no gate meets") or even 100 000 trials would not do.
+ * `mixtureTarget`: the target the run's mixture was fixed at, when another target is asked.
  */
-export function anytimeTrialsNeeded(leaks: number, decided: number, target: number, confidence: number): number | null {
+export function anytimeTrialsNeeded(leaks: number, decided: number, target: number, confidence: number, mixtureTarget = target): number | null {
   if (decided > 0 && leaks / decided >= target) return null;
-  const ok = (n: number) => anytimeInterval(leaks, n, confidence, target).upper <= target;
+  const ok = (n: number) => anytimeInterval(leaks, n, confidence, mixtureTarget).upper <= target;
   let lo = Math.max(decided, leaks, 1);
   if (ok(lo)) return lo;
   let hi = lo * 2;
@@ -170,7 +172,13 @@ const pc = (x: number) => pct(r4(x));
  *   bring a shorter gate (any gate, when none meets yet) under the target, so more trials
  *   cannot change the recommendation.
  */
-export function sequentialDecision(gates: readonly GateCount[], trialsRun: number, plan: SequentialPlan, target: number, confidence: number): SequentialDecision {
+export function sequentialDecision(
+  gates: readonly GateCount[],
+  trialsRun: number,
+  plan: SequentialPlan,
+  target: number,
+  confidence: number,
+): SequentialDecision {
   const go = (message: string): SequentialDecision => ({ stop: false, reason: null, gateMs: null, message });
   if (trialsRun < plan.min) return go(`${trialsRun} of at least ${plan.min} trials`);
   const decided = [...gates].filter((g) => g.decided > 0).sort((x, y) => x.gateMs - y.gateMs);
@@ -199,7 +207,8 @@ export function sequentialDecision(gates: readonly GateCount[], trialsRun: numbe
         message: `every gate misses ≤ ${goal}: the longest, ${last.g.gateMs} ms, leaked ${last.g.leaks} of ${last.g.decided} (lower bound ${pc(last.lower)})`,
       };
     }
-    if (trialsRun >= plan.max) return { stop: true, reason: 'max-reached', gateMs: i >= 0 ? bounds[i]!.g.gateMs : null, message: `undecided after the maximum of ${plan.max} trials` };
+    if (trialsRun >= plan.max)
+      return { stop: true, reason: 'max-reached', gateMs: i >= 0 ? bounds[i]!.g.gateMs : null, message: `undecided after the maximum of ${plan.max} trials` };
     const rest = plan.max - trialsRun;
     const open = shorter.filter((b) => !misses(b));
     const canPass = open.some((b) => anytimeInterval(b.g.leaks, b.g.decided + rest, confidence, target).upper <= target);
@@ -234,7 +243,8 @@ export const SequentialSummarySchema = z.object({
 });
 export type SequentialSummary = z.infer<typeof SequentialSummarySchema>;
 
-export const SEQUENTIAL_METHOD = 'anytime-valid: beta-binomial mixture confidence sequence, Beta(1, 1/target − 1) mixture (docs/analysis.md § Sequential trials)';
+export const SEQUENTIAL_METHOD =
+  'anytime-valid: beta-binomial mixture confidence sequence, Beta(1, 1/target − 1) mixture (docs/analysis.md § Sequential trials)';
 
 /** The words each surface uses for a stop reason. */
 export function stopReasonText(reason: StopReason, max: number): string {

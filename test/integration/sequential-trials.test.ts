@@ -148,6 +148,17 @@ describe('sequential cells in the runner', () => {
       if (rec.stop!.reason === 'decided-pass') expect(c.recommendation).toMatchObject({ status: 'recommended' });
     }
   }, 120_000);
+
+  it('re-evaluated at another target, compares with it but keeps the mixture the run was planned with', async () => {
+    const results = await evaluateRun([referenceDir], { toolVersion: 'test', targetLeakRate: 0.5 });
+    for (const c of results.cells) {
+      expect(c.sequential?.stop?.reason).toBe(reference.cells.find((x) => x.id === c.id)!.stop!.reason);
+      for (const g of c.gates.filter((x) => x.decided > 0)) {
+        expect(g.upper).toBeCloseTo(anytimeInterval(g.leaks, g.decided, 0.95, 0.35).upper, 4);
+        expect(g.meetsTarget).toBe(g.upper <= 0.5);
+      }
+    }
+  }, 120_000);
 });
 
 describe('sequential plans in scenario files and on resume', () => {
