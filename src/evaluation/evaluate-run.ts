@@ -14,6 +14,8 @@ import { mapPool } from '../core/map-pool.js';
 import { round } from '../core/units.js';
 import { checkAcceptance } from '../analysis/acceptance-check.js';
 import { summarizeCell, type CellInput, type CellTrialInput } from '../analysis/cell-summary.js';
+import { sequentialCell } from '../analysis/sequential-cell.js';
+import type { SequentialPlan } from '../analysis/sequential-trials.js';
 import { turnCellSummary } from '../analysis/turn-cell-stats.js';
 import type { CellResult } from '../analysis/turn-results.js';
 import type { TrialTurnVerdicts } from '../analysis/turn-verdict-schema.js';
@@ -56,6 +58,14 @@ function restartEngineEvery(m: RunManifest): number | null {
   const r = m.scenario.resolved as { trials?: { restartEngineEvery?: unknown } } | null;
   const every = r?.trials?.restartEngineEvery;
   return typeof every === 'number' && every >= 1 ? every : null;
+}
+
+/** The { min, max } of a sequential run (trials.repetitions), read defensively; null for a fixed count. */
+function sequentialPlan(m: RunManifest): SequentialPlan | null {
+  const r = (m.scenario.resolved as { trials?: { repetitions?: unknown } } | null)?.trials?.repetitions;
+  if (typeof r !== 'object' || r === null) return null;
+  const { min, max } = r as { min?: unknown; max?: unknown };
+  return typeof min === 'number' && typeof max === 'number' ? { min, max } : null;
 }
 
 /** The cell's calibration as the summary shows it; a problem with it becomes a cell warning. */
@@ -190,7 +200,12 @@ export async function evaluateRun(runDirs: string[], opts: EvaluateOptions): Pro
       const gate = cell.requested.gate;
       const rms2ThresholdDbfs = gate?.kind === 'rms2' ? gate.thresholdDbfs : null;
       const turns = await cellTurns(trials, { runDir, gatesMs: gates, mode, profiles, vad, rms2ThresholdDbfs }, target, confidence, cw);
-      runCells.push({ ...summarizeCell(input, { gatesMs: gates, targetLeakRate: target, confidence }), turns });
+      const summary = summarizeCell(input, { gatesMs: gates, targetLeakRate: target, confidence });
+      // A sequential cell stopped on its own data: its bounds must be the anytime-valid ones.
+      const plan = sequentialPlan(m);
+      const stop = cell.stop ? { reason: cell.stop.reason, message: cell.stop.message } : null;
+      const trialsRun = measured.filter((t) => t.status !== 'pending').length;
+      runCells.push({ ...(plan ? sequentialCell(summary, { plan, stop, trials: trialsRun, mixtureTarget: m.acceptance.targetLeakRate }) : summary), turns });
     }
     const runOutcomes = checkAcceptance(id, runCells, m.acceptance.rules);
     if (m.status !== 'complete') warnings.push(`run ${id} is ${m.status}: results cover the trials finished so far`);

@@ -7,7 +7,7 @@
  */
 import type { AcceptanceOutcome } from '../analysis/acceptance-check.js';
 import type { CellResult } from '../analysis/turn-results.js';
-import { deviceLabel, dimsLabel, leakCell, recLabel } from './format.js';
+import { deviceLabel, dimsLabel, leakCell, recLabel, sequentialText } from './format.js';
 import type { Results, RunInfo } from './results-schema.js';
 import { turnRateCell, turnRecommendationRule } from './turn-format.js';
 
@@ -45,6 +45,8 @@ function testcase(o: AcceptanceOutcome, classname: string): string {
 
 function cellSummaryText(c: CellResult, turnRule: string[]): string {
   const lines = [`cell ${c.id} (${dimsLabel(c.dims)}): ${c.counts.analysed} analysed of ${c.counts.planned} trials, ${c.counts.failed} failed`];
+  const seq = sequentialText(c);
+  if (seq) lines.push(seq);
   lines.push(`recommended gate: ${recLabel(c.recommendation)} — ${c.recommendation.message}`);
   for (const g of c.gates) lines.push(`gate ${g.gateMs} ms: ${leakCell(g)}`);
   if (c.turns.length > 0) lines.push(...turnRule);
