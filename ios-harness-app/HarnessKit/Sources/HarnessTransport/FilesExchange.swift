@@ -5,7 +5,9 @@
 //   DIR/results.ndjson   the device's frames in the same form; binary frames are written
 //                        to DIR/results/NNNNNN.bin
 // The session is the same as over a socket: the plan starts with hello (with the run token).
-// The CLI side of this exchange is not built yet.
+// The CLI side is src/device/files/ (`--device files:<dir>`, Appium connection `files`): one
+// launch per request, each plan replaying hello, the current configure and the fixtures
+// loaded so far before the request (docs/protocol.md § Transport).
 import Foundation
 import HarnessCore
 
