@@ -6,7 +6,7 @@
 import { powerToDb, round } from '../core/units.js';
 import { decimationFactor, maskedDecimate, minRateForBand } from '../dsp/band-filter.js';
 import { realFft, WorkArrays } from '../dsp/fft.js';
-import { gccFftSize, gccPhatSpectra, isSilent, type GccResult } from '../dsp/gcc-phat.js';
+import { gccFftSize, gccPhatSpectra, isReliableDelay, isSilent, type GccResult } from '../dsp/gcc-phat.js';
 import { framePowers, lastActiveFrame, meanPower, noiseFloor, quietFramesFloor, type NoiseFloor } from '../dsp/levels.js';
 import type { AnalysisOptions } from '../config/analysis-options.js';
 
@@ -29,6 +29,12 @@ export interface PlaybackMeasure {
   micBand: Float32Array;
   /** Mic band power per frame, grid from sample 0. */
   micFrames: Float64Array;
+  /** The mic in the energy detector's band (detectorBandHz) at bandRate: micBand itself when the bands are equal. */
+  micDetectorBand: Float32Array;
+  /** Its power per frame, grid from sample 0 (micFrames itself when the bands are equal). */
+  detectorFrames: Float64Array;
+  /** The noise floor in the detector's band, from the same frames as `floor`. */
+  detectorFloor: NoiseFloor;
   drainMs: number | null;
   /** First and one past the last non-zero reference sample; null for a silent reference. */
   refExtent: [number, number] | null;
@@ -95,7 +101,7 @@ export function measurePlayback(
   // bins below the decimated Nyquist, so only those (the first n / factor values) are kept.
   const maxLag = Math.round((o.maxDelayMs * fs) / 1000);
   const minLag = Math.round((o.minDelayMs * fs) / 1000);
-  const topHz = Math.max(o.bandHz[1], o.delayBandHz[1]);
+  const topHz = Math.max(o.bandHz[1], o.delayBandHz[1], o.detectorBandHz[1]);
   const factor = decimationFactor(fs, minRateForBand(topHz));
   const n = gccFftSize(ref.length, mic.length, minLag, maxLag, factor);
   const plan = realFft(n);
@@ -104,8 +110,11 @@ export function measurePlayback(
   const bandRate = fs / factor;
   const refBand = maskedDecimate(X, n, fs, o.bandHz, factor, bands.float32('refBand', Math.ceil(ref.length / factor)));
   const micBand = maskedDecimate(Y, n, fs, o.bandHz, factor, bands.float32('micBand', Math.ceil(mic.length / factor)));
+  const sameBand = o.detectorBandHz[0] === o.bandHz[0] && o.detectorBandHz[1] === o.bandHz[1];
+  const micDetectorBand = sameBand ? micBand : maskedDecimate(Y, n, fs, o.detectorBandHz, factor, bands.float32('micDetectorBand', micBand.length));
   const frameLenBand = frameLen / factor;
   const micFrames = framePowers(micBand, frameLenBand);
+  const detectorFrames = sameBand ? micFrames : framePowers(micDetectorBand, frameLenBand);
   const refBandFrames = framePowers(refBand, frameLenBand);
 
   // Noise floor: the mic before any echo can arrive.
@@ -119,9 +128,12 @@ export function measurePlayback(
     preRollSource = 'reference';
   }
   const preFrames = Math.floor(preRollMs / o.frameMs);
+  const none: NoiseFloor = { power: 0, powerDb: -200, spreadDb: 0, frames: 0 };
   let floor = preRollMs >= o.minPreRollMs ? noiseFloor(micFrames.subarray(0, preFrames)) : null;
-  if (!floor) {
-    floor = quietFramesFloor(micFrames) ?? { power: 0, powerDb: -200, spreadDb: 0, frames: 0 };
+  let detectorFloor = preRollMs >= o.minPreRollMs ? noiseFloor(detectorFrames.subarray(0, preFrames)) : null;
+  if (!floor || !detectorFloor) {
+    floor = quietFramesFloor(micFrames) ?? none;
+    detectorFloor = quietFramesFloor(detectorFrames) ?? none;
     warnings.push(`pre-roll of ${round(preRollMs, 0)} ms is shorter than ${o.minPreRollMs} ms: noise floor taken from the quietest 10 % of mic frames`);
     preRollSource = 'quiet-frames';
   }
@@ -129,7 +141,7 @@ export function measurePlayback(
   // Delay: GCC-PHAT between what was played and the mic, within the search range.
   const gcc: GccResult | null =
     extent && !isSilent(micBand) ? gccPhatSpectra(X, Y, n, { sampleRate: fs, minLag, maxLag, bandHz: o.delayBandHz }, factor) : null;
-  const gccReliable = gcc !== null && gcc.confidenceDb >= o.minDelayConfidenceDb;
+  const gccReliable = gcc !== null && isReliableDelay(gcc, o.minDelayConfidenceDb);
 
   const levelsAt = (delayMs: number | null) => {
     if (playbackStartMs === null || drainMs === null || drainMs <= playbackStartMs) {
@@ -155,6 +167,9 @@ export function measurePlayback(
     refBand,
     micBand,
     micFrames,
+    micDetectorBand,
+    detectorFrames,
+    detectorFloor,
     drainMs,
     refExtent: extent,
     refBufferStartMs,

@@ -60,8 +60,18 @@ export const TrialAnalysisSchema = z.object({
     ms: ms.nullable().describe('delay used by the analysis (echo path: reference → mic)'),
     source: z.enum(['trial', 'calibration', 'option', 'none']),
     trialEstimateMs: ms.nullable(),
-    trialConfidenceDb: db.nullable(),
+    trialConfidenceDb: db.nullable().describe('GCC-PHAT peak over its highest rival outside the direct-sound cluster'),
+    // Optional so analyses stored before them still read; the analysis always sets them.
+    trialBeyondReflectionsDb: db
+      .nullable()
+      .optional()
+      .describe('peak over its highest rival before it or more than 100 ms after it (the early reflections are not rivals)'),
+    trialPeakOverNoiseDb: db.nullable().optional().describe("peak over the largest value the correlation's own noise reaches, dB (≈ 0 for unrelated streams)"),
     trialEstimateReliable: z.boolean(),
+    processingLatencyMs: ms
+      .nullable()
+      .optional()
+      .describe('trial estimate minus the calibrated delay when it lies within −1…+40 ms: the voice processing’s own latency; null otherwise'),
   }),
   levels: z.object({
     bandHz: z.tuple([z.number(), z.number()]),
@@ -81,12 +91,23 @@ export const TrialAnalysisSchema = z.object({
     tailLengthMs: ms.describe('end of the last leaking run after the drain (0: none)'),
     peakExcessDb: db.nullable(),
   }),
-  detector: z.object({ thresholdDb: db, minDurationMs: ms, bandHz: z.tuple([z.number(), z.number()]) }),
+  detector: z.object({
+    thresholdDb: db,
+    minDurationMs: ms,
+    bandHz: z.tuple([z.number(), z.number()]).describe('band of the residual envelope and the leak verdicts'),
+    // Optional so analyses stored before them still read (their excess is over levels.noiseFloorDbfs).
+    noiseFloorDbfs: db.optional().describe('floor the residual excess is measured against, in the detector band'),
+    floorSource: z.enum(['pre-roll', 'post-roll-end', 'quiet-frames']).optional(),
+    preRollFloorDbfs: db.optional().describe('floor of the pre-roll in the detector band'),
+    postRollEndFloorDbfs: db.nullable().optional().describe('floor of the end of the post-roll (last 500 ms, at most half the post-drain audio)'),
+    floorDriftDb: db.nullable().optional().describe('pre-roll floor minus post-roll end floor'),
+  }),
   gates: z.array(GateResultSchema),
   flags: z.object({
     deadMic: Flag,
     micClipping: Flag,
     referenceClipping: Flag,
+    noiseFloorDrift: Flag.optional().describe('pre-roll and post-roll end floors differ by ≥ 2 dB (docs/analysis.md)'),
     // Optional so analyses stored before it still read; the analysis entry point always sets it.
     implausible: Flag.optional().describe('streams no microphone could record, or swapped: gate verdicts are withheld (docs/limits.md)'),
   }),

@@ -9,6 +9,9 @@ import { usageError } from '../core/errors.js';
 export const MAX_GATES = 1000;
 export const MAX_GATE_MS = 60_000;
 
+/** Where the energy detector's band starts by default: chosen on the evidence in docs/analysis.md § Detector band. */
+export const DETECTOR_BAND_START_HZ = 300;
+
 const band = z.tuple([z.number().min(0), z.number().positive()]).refine(([lo, hi]) => hi > lo, { message: 'band upper edge must exceed the lower edge' });
 
 export const DetectorOptionsSchema = z
@@ -25,6 +28,12 @@ export const AnalysisOptionsSchema = z
     frameMs: z.number().min(1).max(100).default(10),
     /** Band for echo loss, residual and leak detection (the 300–6700 Hz of terminal coupling loss). */
     bandHz: band.default([300, 6700]),
+    /**
+     * Band of the energy detector (residual envelope, leak verdicts, tail length). It starts
+     * below bandHz because rooms reverberate longest at low frequencies, where voiced
+     * speech's fundamentals lie (docs/analysis.md § Detector band).
+     */
+    detectorBandHz: band.default([DETECTOR_BAND_START_HZ, 6700]),
     /** Band used to place the reference's own activity (playback start, acoustic end). */
     ttsBandHz: band.default([100, 8000]),
     /** Band for GCC-PHAT delay estimation. */

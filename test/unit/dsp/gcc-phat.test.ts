@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gccPhat } from '../../../src/dsp/gcc-phat.js';
+import { gccPhat, isReliableDelay, MIN_PEAK_OVER_NOISE_DB } from '../../../src/dsp/gcc-phat.js';
 import { whiteNoise } from '../../helpers/random.js';
 import { convolve, decayingNoiseRir, fractionalDelay, pseudoSpeech, rms, scale } from '../../helpers/synth.js';
 
@@ -58,7 +58,36 @@ describe('gccPhat known answers', () => {
       expect(r.confidenceDb).toBeLessThan(4);
       const noise = gccPhat(whiteNoise(FS * 2, seed), whiteNoise(FS * 2, seed + 50), range)!;
       expect(noise.confidenceDb).toBeLessThan(4);
+      // Neither does the reflection-proof confidence trust them.
+      for (const x of [r, noise]) {
+        expect(x.peakOverNoiseDb).toBeLessThan(MIN_PEAK_OVER_NOISE_DB);
+        expect(x.beyondReflectionsDb).toBeLessThan(6);
+        expect(isReliableDelay(x, 6)).toBe(false);
+      }
+      expect(Math.abs(noise.peakOverNoiseDb)).toBeLessThan(3); // white noise: ≈ 0 dB by construction
     }
+  });
+
+  it('a reflection almost as strong as the direct sound lowers the peak-to-second ratio but not the trust', () => {
+    // Direct at 100 ms, a reflection 0.9 as strong 7 ms later (the hand-clap room's pattern).
+    const y = addNoise(
+      fractionalDelay(speech, 4800).map((v, i, a) => v + 0.9 * (a[i - 336] ?? 0)),
+      40,
+      4,
+    );
+    const r = gccPhat(speech, y, range)!;
+    expect(r.peakLag).toBe(4800);
+    expect(r.confidenceDb).toBeLessThan(6);
+    expect(r.beyondReflectionsDb).toBeGreaterThan(6);
+    expect(r.peakOverNoiseDb).toBeGreaterThan(MIN_PEAK_OVER_NOISE_DB);
+    expect(isReliableDelay(r, 6)).toBe(true);
+    // The same pair reversed in time order (the weaker copy first) stays ambiguous.
+    const z = addNoise(
+      fractionalDelay(speech, 4800).map((v, i, a) => 0.9 * v + (a[i - 336] ?? 0)),
+      40,
+      4,
+    );
+    expect(isReliableDelay(gccPhat(speech, z, range)!, 6)).toBe(false);
   });
 
   it('silence gives no estimate', () => {
