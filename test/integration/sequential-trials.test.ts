@@ -6,7 +6,7 @@
  * and the evaluation reports anytime-valid bounds with the stop.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,25 +20,24 @@ import { readManifest, writeManifest } from '../../src/run-dir/manifest-file.js'
 import type { RunManifest } from '../../src/run-dir/manifest-schema.js';
 import { ScenarioRunner, type RunProgress } from '../../src/scenario/runner.js';
 import { parseScenario, withRepetitions } from '../../src/scenario/scenario-file.js';
+import { runCli } from '../helpers/cli.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'voiceaec-sequential-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const scenario = (max: number) =>
-  parseScenario(
-    [
-      'name: sequential',
-      'seed: 5',
-      'base: { fixtures: [flite-slt-short-01, flite-slt-question-01] }',
-      'matrix: { route: [speaker, receiver] }',
-      `trials: { repetitions: { min: 3, max: ${max} }, preRollMs: 300, postRollMs: 1500 }`,
-      'analysis: { gatesMs: [0, 300, 800] }',
-      'acceptance: { targetLeakRate: 0.35 }',
-      'vad: { profiles: [] }',
-    ].join('\n'),
-    'sequential.yaml',
-  );
+const scenarioText = (max: number) =>
+  [
+    'name: sequential',
+    'seed: 5',
+    'base: { fixtures: [flite-slt-short-01, flite-slt-question-01] }',
+    'matrix: { route: [speaker, receiver] }',
+    `trials: { repetitions: { min: 3, max: ${max} }, preRollMs: 300, postRollMs: 1500 }`,
+    'analysis: { gatesMs: [0, 300, 800] }',
+    'acceptance: { targetLeakRate: 0.35 }',
+    'vad: { profiles: [] }',
+  ].join('\n');
+const scenario = (max: number) => parseScenario(scenarioText(max), 'sequential.yaml');
 
 class Killed extends Error {}
 
@@ -163,11 +162,15 @@ describe('sequential cells in the runner', () => {
 
 describe('sequential plans in scenario files and on resume', () => {
   it('refuse a maximum that could not meet the target even without a leak', () => {
-    expect(() => scenario(8)).toThrow(/trials\.repetitions\.max: 8 sequential trials cannot show a leak rate ≤ 35 % at 95 % confidence even without a leak \(needs 12\)/);
+    expect(() => scenario(8)).toThrow(
+      /trials\.repetitions\.max: 8 sequential trials cannot show a leak rate ≤ 35 % at 95 % confidence even without a leak \(needs 12\)/,
+    );
   });
 
   it('refuse min above max', () => {
-    expect(() => parseScenario('name: x\ntrials: { repetitions: { min: 30, max: 20 } }\nacceptance: { targetLeakRate: 0.5 }\n', 'x.yaml')).toThrow(/min must not exceed max/);
+    expect(() => parseScenario('name: x\ntrials: { repetitions: { min: 30, max: 20 } }\nacceptance: { targetLeakRate: 0.5 }\n', 'x.yaml')).toThrow(
+      /min must not exceed max/,
+    );
   });
 
   it('refuse switching a run between fixed and sequential on resume', async () => {
@@ -188,4 +191,40 @@ describe('sequential plans in scenario files and on resume', () => {
     );
     await expect(run(dir, fixed, true)).rejects.toThrow(/E_RESUME_REPEAT|between fixed and sequential/);
   }, 60_000);
+});
+
+describe('voiceaec run with sequential trials (the built CLI)', () => {
+  it('--repeat MIN:MAX with min above max is one usage line', async () => {
+    const r = await runCli(['run', '--scenario', 'quiet-room', '--repeat', '9:3', '--out', join(tmp, 'cli-bad')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^E_OPTION: --repeat "9:3": the minimum is above the maximum/);
+  });
+
+  it('--repeat MIN:MAX too short for the target is refused before a device, with the count it needs', async () => {
+    const r = await runCli(['run', '--scenario', 'quiet-room', '--repeat', '3:10', '--out', join(tmp, 'cli-short')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/E_SCENARIO_FIELD: .*10 sequential trials cannot show a leak rate ≤ 20 % at 95 % confidence even without a leak \(needs 22\)/);
+  });
+
+  it('prints per cell the trials run, why it stopped and that the bounds are anytime-valid', async () => {
+    const file = join(tmp, 'cli.yaml');
+    writeFileSync(file, scenarioText(MAX));
+    const out = join(tmp, 'cli-run');
+    const r = await runCli(['run', '--scenario', file, '--out', out, '--ci'], 180_000);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('anytime-valid confidence sequence, sequential trials, 95 % confidence) is ≤ 35 %');
+    for (const c of reference.cells) {
+      expect(r.stdout).toContain(`${c.id}: sequential: ${c.trials.length - 1} trials (min 3, max ${MAX}); stopped`);
+      expect(r.stdout).toContain(`${c.trials.length - 1}/${c.trials.length - 1} · ${c.stop!.reason} (max ${MAX})`);
+    }
+    const md = readFileSync(join(out, 'summary.md'), 'utf8');
+    expect(md).toContain('### Sequential trials');
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toContain('leak-rate bounds are anytime-valid');
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<b>Sequential trials</b>');
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { cells: Array<{ sequential?: { stop: { reason: string } | null } }> };
+    expect(results.cells.map((c) => c.sequential?.stop?.reason)).toEqual(reference.cells.map((c) => c.stop!.reason));
+  }, 200_000);
 });
