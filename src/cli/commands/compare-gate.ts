@@ -11,7 +11,7 @@ import { usageError } from '../../core/errors.js';
 import type { GateStats } from '../../analysis/cell-schema.js';
 import type { CellResult } from '../../analysis/turn-results.js';
 import { parseGateList, parseSweep } from '../../config/analysis-options.js';
-import { deviceLabel, dimsLabel, intervalText, leakCell, num, onHardware, pct, recLabel } from '../../report/format.js';
+import { deviceLabel, dimsLabel, intervalText, leakCell, num, onHardware, pct, recLabel, sequentialText } from '../../report/format.js';
 import type { Results } from '../../report/results-schema.js';
 import { turnRateCell, turnRecommendationRule } from '../../report/turn-format.js';
 import { evaluateRun, type EvaluateOptions } from '../../evaluation/evaluate-run.js';
@@ -118,7 +118,8 @@ function sideBySide(cells: CellResult[], runs: string[]): string {
 export function formatCompareGate(results: Results): string {
   const out: string[] = [];
   const c0 = results.cells[0];
-  const goal = c0 ? `target ≤ ${pct(c0.targetLeakRate)} leaks at ${pct(c0.confidence)} confidence (Wilson upper bound)` : 'no cells';
+  const bound = results.cells.some((c) => c.sequential) ? 'Wilson upper bound; anytime-valid in sequential cells' : 'Wilson upper bound';
+  const goal = c0 ? `target ≤ ${pct(c0.targetLeakRate)} leaks at ${pct(c0.confidence)} confidence (${bound})` : 'no cells';
   out.push(chalk.bold(`voiceaec compare-gate — ${goal}`));
   for (const line of turnRecommendationRule(results)) out.push(chalk.dim(line));
   for (const r of results.runs) {
@@ -144,6 +145,8 @@ export function formatCompareGate(results: Results): string {
       const rec = c.recommendation;
       const colour = rec.status === 'recommended' ? chalk.green : chalk.yellow;
       out.push(`${who}${chalk.dim(counts)}`);
+      const seq = sequentialText(c);
+      if (seq) out.push(`${who}${seq}`);
       out.push(`${who}recommended: ${colour(rec.message)}`);
       out.push(
         `${who}from the acoustic end: ${c.recommendationFromAcousticEnd.message}${c.trailingSilenceMs ? chalk.dim(` (trailing silence median ${num(c.trailingSilenceMs.median, 'ms', 0)})`) : ''}`,
