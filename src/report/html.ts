@@ -13,6 +13,7 @@ import { CSP, CSS } from './html-style.js';
 import {
   cellOutcomes,
   deviceCaveat,
+  deviceClassTag,
   deviceLabel,
   dimsLabel,
   displayGates,
@@ -25,7 +26,6 @@ import {
   pct,
   recLabel,
   sequentialText,
-  trialsLabel,
 } from './format.js';
 import { esc } from './html-escape.js';
 import { turnSection } from './html-turns.js';
@@ -92,7 +92,7 @@ function answerTable(results: Results): string {
   const rows = cells.map((c, i) => {
     const checks = checksFor(results, c).html;
     // Cell and answer first: on a phone they are what fits before the table scrolls.
-    return `<tr>${multi ? `<td>${esc(c.run)}</td>` : ''}<td class="cellname"><a href="#cell-${i}">${esc(c.id)}</a><div class="small muted">${esc(dimsLabel(c.dims))}</div></td><td><b>${esc(recLabel(c.recommendation))}</b></td><td>${checks}</td><td>${esc(recLabel(c.recommendationFromAcousticEnd))}</td><td class="num">${esc(trialsLabel(c))}${c.counts.failed ? ` <span class="no">(${c.counts.failed} failed)</span>` : ''}</td>${gates.map((g) => `<td class="num">${esc(leakCell(gateAt(c, g)))}</td>`).join('')}</tr>`;
+    return `<tr>${multi ? `<td>${esc(c.run)}</td>` : ''}<td class="cellname"><a href="#cell-${i}">${esc(c.id)}</a><div class="small muted">${esc(dimsLabel(c.dims))}</div></td><td><b>${esc(recLabel(c.recommendation))}</b></td><td>${checks}</td><td>${esc(recLabel(c.recommendationFromAcousticEnd))}</td><td class="num">${c.counts.analysed}/${c.counts.planned}${c.counts.failed ? ` <span class="no">(${c.counts.failed} failed)</span>` : ''}${c.sequential ? `<div class="small muted">${esc(c.sequential.stop?.reason ?? 'not stopped')} · max ${c.sequential.max}</div>` : ''}</td>${gates.map((g) => `<td class="num">${esc(leakCell(gateAt(c, g)))}</td>`).join('')}</tr>`;
   });
   const note = c0
     ? `<p class="small muted">Recommended gate: the smallest evaluated gate whose leak-rate upper bound (${cells.some((c) => c.sequential) ? 'anytime-valid confidence sequence in sequential cells, Wilson otherwise' : 'Wilson'}, ${esc(pct(c0.confidence))} confidence) is ≤ ${esc(pct(c0.targetLeakRate))}. Cells show leaks / decided trials (rate, upper bound). “From acoustic end” measures the gate from the reference's last audible sound instead of the drain event.</p>`
@@ -240,7 +240,7 @@ ${trialTable(c, tIndex)}
 export function renderHtml(input: HtmlInput): string {
   const { results, trials, assets } = input;
   const tIndex = new Map(trials.map((t, i) => [`${t.run}\u0000${t.cell}\u0000${t.index}`, i] as const));
-  const title = `voiceaec — ${results.runs.map((r) => `${r.scenario.name} on ${onHardware(r) ? '' : `${r.device.class === 'loopback' ? 'LOOPBACK' : 'SIMULATED'} `}${r.device.model}`).join(', ')}`;
+  const title = `voiceaec — ${results.runs.map((r) => `${r.scenario.name} on ${onHardware(r) ? '' : `${deviceClassTag(r.device.class) ?? 'SIMULATED'} `}${r.device.model}`).join(', ')}`;
   const js = assets.uplotJs.replace(/<\/script/gi, '<\\/script');
   const client = assets.clientJs.replace(/<\/script/gi, '<\\/script');
   const css = assets.uplotCss.replace(/<\/style/gi, '<\\/style');
