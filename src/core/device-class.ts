@@ -1,9 +1,11 @@
 /**
- * What ran a trial: a real iPhone, the virtual iPhone (src/sim/, a model), or HarnessKit's
- * LoopbackEngine (a test double with a configured echo path). Only the first measures
- * hardware; every report says which one it was (docs/reports.md § Device labels).
+ * What ran a trial: a real iPhone, the virtual iPhone (src/sim/, a model), HarnessKit's
+ * LoopbackEngine (a test double with a configured echo path), or the harness app in Apple's
+ * iOS Simulator (real AVFoundation code, but the Mac's audio devices and voice processing).
+ * Only the first measures a phone; every report says which one it was (docs/reports.md §
+ * Device labels).
  */
-export const DEVICE_CLASSES = ['iphone', 'virtual-iphone', 'loopback'] as const;
+export const DEVICE_CLASSES = ['iphone', 'virtual-iphone', 'loopback', 'ios-simulator'] as const;
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
 
 export interface DeviceIdentity {
@@ -32,6 +34,8 @@ export function deviceLabel(d: DeviceIdentity): string {
       return `SIMULATED DEVICE — ${d.name} (model ${d.model}, iOS ${d.osVersion} profile)`;
     case 'loopback':
       return `LOOPBACK TEST DEVICE — ${d.name} (${d.model}, ${d.osVersion}; not a phone)`;
+    case 'ios-simulator':
+      return `IOS SIMULATOR — ${d.name} (${d.model}, ${d.osVersion}, harness app ${d.appVersion}; the Mac's audio, not a phone)`;
     case 'iphone':
       return `${d.name} — ${d.model}, iOS ${d.osVersion}, harness app ${d.appVersion}`;
   }
@@ -44,6 +48,22 @@ export function deviceCaveat(d: DeviceIdentity): string | null {
       return "These numbers describe the virtual iPhone's model, not real hardware.";
     case 'loopback':
       return 'These numbers describe HarnessKit’s loopback test double (a configured echo path), not a phone.';
+    case 'ios-simulator':
+      return 'These numbers come from the iOS Simulator, which plays and records through the Mac’s audio devices and voice processing: they check the app’s code paths, not an iPhone’s echo.';
+    case 'iphone':
+      return null;
+  }
+}
+
+/** The one word a title puts before a device that is not an iPhone; null for an iPhone. */
+export function deviceClassTag(c: DeviceClass): string | null {
+  switch (c) {
+    case 'virtual-iphone':
+      return 'SIMULATED';
+    case 'loopback':
+      return 'LOOPBACK';
+    case 'ios-simulator':
+      return 'IOS SIMULATOR';
     case 'iphone':
       return null;
   }

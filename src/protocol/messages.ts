@@ -28,7 +28,7 @@ export const TeardownOrder = z.enum(['correct', 'disableVpWhileRunning']);
 /** callkitAppActivates: CallKit activates the session and the app activates it as well (a common bug). */
 export const Activation = z.enum(['app', 'callkit', 'callkitAppActivates']);
 export const GateKind = z.enum(['none', 'hard', 'rms2']);
-/** ready.device.class: a real iPhone, the virtual iPhone (src/sim/), or HarnessKit's loopback test double. */
+/** ready.device.class: a real iPhone, the virtual iPhone (src/sim/), HarnessKit's loopback test double, or the app in the iOS Simulator. */
 export const DeviceClass = z.enum(DEVICE_CLASSES);
 
 export const GateConfig = z
@@ -198,7 +198,8 @@ export const Ready = envelope('ready', {
       /**
        * What kind of device this is; absent: derived from `simulated` (false → iphone, true →
        * virtual-iphone). `loopback` is HarnessKit's LoopbackEngine test double, which must
-       * never be presented as an iPhone nor as the virtual iPhone.
+       * never be presented as an iPhone nor as the virtual iPhone; `ios-simulator` is the
+       * harness app running in Apple's iOS Simulator (simulated: true).
        */
       class: DeviceClass.optional(),
     })

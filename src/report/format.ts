@@ -5,7 +5,7 @@ import { stopReasonText } from '../analysis/sequential-trials.js';
 import type { Results, RunInfo } from './results-schema.js';
 
 export { pct };
-export { deviceCaveat, deviceLabel } from '../core/device-class.js';
+export { deviceCaveat, deviceClassTag, deviceLabel } from '../core/device-class.js';
 
 /** Gates every report shows when evaluated: the values practitioners argue about. */
 export const MARK_GATES = [300, 500, 800] as const;

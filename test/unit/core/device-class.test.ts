@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceCaveat, deviceClassOf, deviceLabel, type DeviceIdentity } from '../../../src/core/device-class.js';
+import { DEVICE_CLASSES, deviceCaveat, deviceClassOf, deviceClassTag, deviceLabel, type DeviceIdentity } from '../../../src/core/device-class.js';
 
 const base: DeviceIdentity = { model: 'iPhone17,3', osVersion: '18.3', appVersion: '0.1.0', name: 'Lab 07', simulated: false };
 
@@ -25,5 +25,17 @@ describe('device class', () => {
     expect(deviceLabel(loop)).toBe('LOOPBACK TEST DEVICE — voiceaec-harness (LoopbackEngine, Linux 6.1; not a phone)');
     expect(deviceCaveat(loop)).toMatch(/loopback test double/);
     expect(deviceLabel(loop)).not.toMatch(/iOS|SIMULATED/);
+  });
+
+  it('labels the app in the iOS Simulator as the Mac’s audio, never as a phone or the virtual iPhone', () => {
+    const simulator = { ...base, simulated: true, class: 'ios-simulator' as const, model: 'iOS Simulator (arm64)', osVersion: 'iOS 18.2', name: 'iPhone 16' };
+    expect(deviceClassOf(simulator)).toBe('ios-simulator');
+    expect(deviceLabel(simulator)).toBe("IOS SIMULATOR — iPhone 16 (iOS Simulator (arm64), iOS 18.2, harness app 0.1.0; the Mac's audio, not a phone)");
+    expect(deviceCaveat(simulator)).toMatch(/Mac’s audio devices/);
+    expect(deviceCaveat(simulator)).not.toMatch(/virtual iPhone/);
+  });
+
+  it('tags every class but the iPhone in titles', () => {
+    expect(DEVICE_CLASSES.map(deviceClassTag)).toEqual([null, 'SIMULATED', 'LOOPBACK', 'IOS SIMULATOR']);
   });
 });

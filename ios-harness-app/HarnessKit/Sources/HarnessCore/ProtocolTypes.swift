@@ -14,8 +14,9 @@ public enum TeardownOrder: String, CaseIterable, Sendable { case correct, disabl
 public enum Activation: String, CaseIterable, Sendable { case app, callkit, callkitAppActivates }
 public enum GateKind: String, CaseIterable, Sendable { case none, hard, rms2 }
 public enum Ducking: String, CaseIterable, Sendable { case `default`, min, mid, max }
-/// `ready.device.class`: a loopback test double is never presented as an iPhone.
-public enum DeviceClass: String, CaseIterable, Sendable { case iphone, virtualIphone = "virtual-iphone", loopback }
+/// `ready.device.class`: a loopback test double or the app in the iOS Simulator is never
+/// presented as an iPhone.
+public enum DeviceClass: String, CaseIterable, Sendable { case iphone, virtualIphone = "virtual-iphone", loopback, iosSimulator = "ios-simulator" }
 public enum EventName: String, CaseIterable, Sendable {
     case micStarted, engineStarted, playbackStarted, chunkAppended, bufferDrained, gateArmed, gateDisarmed
     case routeChanged, interruption, mediaServicesReset, error

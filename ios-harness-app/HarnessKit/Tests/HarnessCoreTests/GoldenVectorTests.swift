@@ -81,4 +81,11 @@ final class GoldenVectorTests: XCTestCase {
         XCTAssertEqual(r.device.deviceClass, .loopback)
         XCTAssertTrue(r.device.simulated)
     }
+
+    func testTheIOSSimulatorReadyVectorIsNotAPhone() throws {
+        let text = try RepoFixtures.text("\(dir)/ready-ios-simulator.json")
+        guard case .ready(let r) = try MessageCodec.decode(text) else { return XCTFail("not a ready") }
+        XCTAssertEqual(r.device.deviceClass, .iosSimulator)
+        XCTAssertTrue(r.device.simulated)
+    }
 }
