@@ -13,7 +13,7 @@ import { deviceError, usageError, VoiceAecError } from '../../core/errors.js';
 import { connectToDevice, listenForDevice, type Listener } from '../../protocol/endpoints.js';
 import type { DeviceDriver, DeviceLink } from '../device-driver.js';
 import { parseAppiumOptions, type AppiumOptions, type AppiumOptionsInput } from './appium-options.js';
-import { AppiumSession, type AppState } from './appium-session.js';
+import { AppiumSession, type AppiumSessionApi, type AppiumSessionOptions, type AppState } from './appium-session.js';
 import { buildCapabilities, harnessArguments, type HarnessLaunch } from './capabilities.js';
 import { credentialsFor, redact, secretsInEnv } from './farm-credentials.js';
 import { forwardToDevice, usbmuxAvailable, type PortForward } from './usbmux-forward.js';
@@ -34,6 +34,8 @@ export interface AppiumDriverDeps {
   env?: NodeJS.ProcessEnv;
   /** Where the one line about the connection chosen goes; stderr unless a test says otherwise. */
   notify?: (line: string) => void;
+  /** Starts the Appium session; webdriverio against `serverUrl` unless a test gives its own. */
+  startSession?: (opts: AppiumSessionOptions) => Promise<AppiumSessionApi>;
 }
 
 /** The loopback address a lan-mode app dials when lanHost is not given. */
@@ -47,7 +49,8 @@ export class AppiumDriver implements DeviceDriver {
   private readonly notify: (line: string) => void;
   private chosen: ConnectionChoice | null = null;
   private files: { transfer: AppiumFilesTransfer; socket: FilesSocket | null } | null = null;
-  private session: AppiumSession | null = null;
+  private session: AppiumSessionApi | null = null;
+  private readonly startSession: (opts: AppiumSessionOptions) => Promise<AppiumSessionApi>;
   private lan: Listener | null = null;
   private forward: PortForward | null = null;
   private keepAlive: NodeJS.Timeout | null = null;
@@ -60,6 +63,7 @@ export class AppiumDriver implements DeviceDriver {
     this.options = parseAppiumOptions(options);
     this.env = deps.env ?? process.env;
     this.notify = deps.notify ?? ((line) => process.stderr.write(`${line}\n`));
+    this.startSession = deps.startSession ?? ((opts) => AppiumSession.start(opts));
     this.deviceId = this.options.udid ?? null;
     if (this.options.connection === 'forward' && !this.options.udid) throw this.needsUdid();
   }
@@ -184,10 +188,10 @@ export class AppiumDriver implements DeviceDriver {
     return { mode: 'server', port: o.devicePort, token };
   }
 
-  private async ensureSession(launch: HarnessLaunch): Promise<AppiumSession> {
+  private async ensureSession(launch: HarnessLaunch): Promise<AppiumSessionApi> {
     if (this.session) return this.session;
     const o = this.options;
-    this.session = await AppiumSession.start({
+    this.session = await this.startSession({
       serverUrl: o.serverUrl,
       capabilities: buildCapabilities(o, launch),
       credentials: credentialsFor(o.serverUrl, this.env),
@@ -212,7 +216,7 @@ export class AppiumDriver implements DeviceDriver {
     else link.peer.close();
   }
 
-  private awaitDialIn(session: AppiumSession): Promise<DeviceLink> {
+  private awaitDialIn(session: AppiumSessionApi): Promise<DeviceLink> {
     const p = (this.pendingDevice ??= { link: null, waiter: null });
     const early = p.link;
     if (early) {
@@ -233,7 +237,7 @@ export class AppiumDriver implements DeviceDriver {
     );
   }
 
-  private dialApp(session: AppiumSession, token: string): Promise<DeviceLink> {
+  private dialApp(session: AppiumSessionApi, token: string): Promise<DeviceLink> {
     const o = this.options;
     const url = this.forward ? `ws://127.0.0.1:${this.forward.port}/harness` : `ws://${o.deviceHost}:${o.devicePort}/harness`;
     const attempt = async (run: { over: boolean }): Promise<DeviceLink> => {
@@ -255,7 +259,7 @@ export class AppiumDriver implements DeviceDriver {
   }
 
   /** Runs `reach` until it succeeds, the launch time is up, or the app is seen not running; then tells `reach` to stop. */
-  private async untilUp(session: AppiumSession, reach: (run: { over: boolean }) => Promise<DeviceLink>, failed: string): Promise<DeviceLink> {
+  private async untilUp(session: AppiumSessionApi, reach: (run: { over: boolean }) => Promise<DeviceLink>, failed: string): Promise<DeviceLink> {
     const o = this.options;
     const what = `${o.bundleId} on ${o.udid ?? 'the phone'}`;
     const run = { over: false };

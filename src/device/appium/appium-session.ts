@@ -23,6 +23,12 @@ export interface AppiumSessionOptions {
 export const APP_STATES = ['unknown', 'not running', 'running in background (suspended)', 'running in background', 'running in foreground'] as const;
 export type AppState = (typeof APP_STATES)[number];
 
+/** What the driver uses of a session; tests may give their own (AppiumDriverDeps.startSession). */
+export type AppiumSessionApi = Pick<
+  AppiumSession,
+  'launchApp' | 'terminateApp' | 'appState' | 'deviceInfo' | 'logTail' | 'delete' | 'pushFile' | 'pullFile' | 'deleteFile' | 'deleteFolder'
+>;
+
 export class AppiumSession {
   private constructor(
     private readonly browser: Browser,

@@ -40,3 +40,23 @@ describe('chooseConnection', () => {
     expect(describeChoice(chooseConnection({ ...base, requested: 'lan' }), 'lan')).toBe('appium connection: lan (as configured)');
   });
 });
+
+describe('AppiumDriver with connection auto', () => {
+  it('chooses once from the server URL and what this host has, and says so in one line', async () => {
+    const { AppiumDriver } = await import('../../../src/device/appium/appium-driver.js');
+    const lines: string[] = [];
+    const notify = (l: string) => lines.push(l);
+    const farm = new AppiumDriver({ serverUrl: 'https://hub.example.com/wd/hub', udid: 'U1' }, { env: {}, notify });
+    expect(await farm.connection()).toBe('files');
+    expect(await farm.connection()).toBe('files');
+    expect(lines).toEqual([expect.stringMatching(/^appium connection: files \(auto: a remote Appium server/) as unknown]);
+    expect(farm.describe).toMatch(/\(files\)$/);
+    // A local server on a host without usbmuxd: the app runs here and dials loopback.
+    const desk = new AppiumDriver({ udid: 'U1' }, { env: { USBMUXD_SOCKET_ADDRESS: '/nonexistent/usbmuxd' }, notify });
+    expect(await desk.connection()).toBe('lan');
+    // An explicit setting wins.
+    const asked = new AppiumDriver({ serverUrl: 'https://hub.example.com/wd/hub', connection: 'lan', lanHost: '10.0.0.2' }, { env: {}, notify });
+    expect(await asked.connection()).toBe('lan');
+    expect(lines.at(-1)).toBe('appium connection: lan (as configured)');
+  });
+});

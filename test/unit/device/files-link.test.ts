@@ -10,16 +10,15 @@
  */
 /* eslint-disable @typescript-eslint/require-await -- the fakes implement async interfaces without waiting */
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { isVoiceAecError } from '../../../src/core/errors.js';
 import { DeviceSession } from '../../../src/device/device-session.js';
 import { FilesDriver } from '../../../src/device/files/files-driver.js';
 import { PLAN_FILE, RESULTS_FILE, resultFrameFile, tooLarge } from '../../../src/device/files/files-plan.js';
 import { checkRelativePath, type FilesTransfer } from '../../../src/device/files/files-transfer.js';
 import type { DeviceConfig } from '../../../src/protocol/messages.js';
-import { startSimDevice } from '../../../src/sim/device-server.js';
+import { runPlanOnSim, type SimResults } from '../../helpers/files-sim-harness.js';
 
-type Results = { lines: string[]; files: Map<string, Uint8Array> };
+type Results = SimResults;
 
 /** An exchange folder in memory; a launch runs the plan on a fresh virtual iPhone. */
 class SimFilesTransfer implements FilesTransfer {
@@ -42,7 +41,7 @@ class SimFilesTransfer implements FilesTransfer {
     const plan = new TextDecoder().decode(this.files.get(PLAN_FILE)).trimEnd().split('\n');
     this.launches.push({ args, plan });
     const n = this.launches.length;
-    this.running = runOnSim(plan, this.files, token).then((r) => {
+    this.running = runPlanOnSim(plan, (p) => this.files.get(p), token).then((r) => {
       this.tamper?.(r, n);
       r.files.forEach((data, path) => this.files.set(path, data));
       this.files.set(RESULTS_FILE, new TextEncoder().encode(r.lines.join('\n') + '\n'));
@@ -60,48 +59,6 @@ class SimFilesTransfer implements FilesTransfer {
   async cleanup(): Promise<void> {
     this.files.clear();
   }
-}
-
-/** What FilesExchange.swift does, against the sim device server: every plan frame in order, the device's frames recorded. */
-async function runOnSim(plan: string[], files: Map<string, Uint8Array>, token: string): Promise<Results> {
-  const server = await startSimDevice({ port: 0, token, profile: 'iphone16-ios18', seed: 7, chunkFrames: 9600 });
-  const ws = new WebSocket(server.url);
-  const out: Results = { lines: [], files: new Map() };
-  const waiting = new Set<number>();
-  let helloPending = false;
-  await new Promise((r) => ws.once('open', r));
-  const done = new Promise<void>((resolve) => {
-    const check = () => waiting.size === 0 && !helloPending && resolve();
-    ws.on('message', (data: Buffer, isBinary) => {
-      if (isBinary) {
-        const name = resultFrameFile(out.files.size + 1);
-        out.files.set(name, new Uint8Array(data));
-        out.lines.push(`@${name}`);
-        return;
-      }
-      const text = data.toString();
-      out.lines.push(text);
-      const m = JSON.parse(text) as { type: string; inReplyTo?: number | null };
-      if (m.type === 'ready') helloPending = false;
-      if (typeof m.inReplyTo === 'number') waiting.delete(m.inReplyTo);
-      check();
-    });
-    ws.on('close', () => resolve());
-  });
-  for (const line of plan) {
-    if (line.startsWith('@')) {
-      ws.send(files.get(line.slice(1))!);
-      continue;
-    }
-    const m = JSON.parse(line) as { type: string; id: number };
-    if (m.type === 'hello') helloPending = true;
-    else waiting.add(m.id);
-    ws.send(line);
-  }
-  await done;
-  ws.close();
-  await server.close();
-  return out;
 }
 
 const CONFIG: DeviceConfig = {
