@@ -98,7 +98,9 @@ export const SequentialRepetitionsSchema = z
   .refine((r) => r.min <= r.max, { message: 'min must not exceed max', path: ['min'] });
 
 /** A fixed count, or { min, max } for sequential trials. */
-export const RepetitionsSchema = z.union([z.number().int().min(1).max(10_000), SequentialRepetitionsSchema]);
+export const RepetitionsSchema = z.union([z.number().int().min(1).max(10_000), SequentialRepetitionsSchema], {
+  error: 'a whole number of trials per cell (1–10000), or { min, max } for sequential trials',
+});
 export type Repetitions = z.infer<typeof RepetitionsSchema>;
 
 /** The most measured trials a cell can take: the fixed count, or the sequential maximum. */
