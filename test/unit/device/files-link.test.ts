@@ -11,7 +11,7 @@
 /* eslint-disable @typescript-eslint/require-await -- the fakes implement async interfaces without waiting */
 import { afterEach, describe, expect, it } from 'vitest';
 import { isVoiceAecError } from '../../../src/core/errors.js';
-import { DeviceSession } from '../../../src/device/device-session.js';
+import { DeviceSession, type TrialRequest } from '../../../src/device/device-session.js';
 import { FilesDriver } from '../../../src/device/files/files-driver.js';
 import { PLAN_FILE, RESULTS_FILE, resultFrameFile, tooLarge } from '../../../src/device/files/files-plan.js';
 import { checkRelativePath, type FilesTransfer } from '../../../src/device/files/files-transfer.js';
@@ -79,7 +79,7 @@ const CONFIG: DeviceConfig = {
   simulation: { room: 'quiet-room', deviceProfile: 'iphone16-ios18', seed: 3, rirAudioId: null },
 };
 const TONE = Float32Array.from({ length: 24_000 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / 48_000));
-const TRIAL = {
+const TRIAL: TrialRequest = {
   type: 'trial',
   trialId: 't1',
   audioId: 'tone',
@@ -89,7 +89,7 @@ const TRIAL = {
   bypassVoiceProcessing: false,
   nearEnd: null,
   groundTruth: false,
-} as const;
+};
 const PLANNED_MS = 100 + 500 + 200;
 
 let cleanup: Array<() => Promise<void>> = [];
