@@ -53,13 +53,14 @@ export function verdictFromAcousticEnd(a: TrialAnalysis, gateMs: number): Verdic
  * A two-tier RMS gate (rms2): during the cooldown only frames louder than the threshold pass,
  * after it everything does. A leak is a detector run made of frames that reach the app: after
  * the cooldown, or during it and louder than the threshold. Frame level = noise floor + excess
- * (band level, 300–6700 Hz: the device gate sees broadband RMS, which is a little higher).
+ * (the detector band's level, 300–6700 Hz by default: the device gate sees broadband RMS, which is a
+ * little higher). The excess is over the detector's floor; analyses stored before it had one used the levels floor.
  */
 export function rms2VerdictAt(a: TrialAnalysis, cooldownMs: number, thresholdDbfs: number): Verdict {
   if (a.flags.deadMic.flag) return { leak: null, peakExcessDb: null, attributed: null };
   const ex = a.residual.excessDb;
   const g = gateFrame(cooldownMs, a.residual.frameMs);
-  const floor = a.levels.noiseFloorDbfs;
+  const floor = a.detector.noiseFloorDbfs ?? a.levels.noiseFloorDbfs;
   const passed = ex.map((e, k) => (k >= g || floor + e >= thresholdDbfs ? e : -Infinity));
   const cfg = detectorOf(a);
   const runs = hotRuns(passed, cfg, 0);

@@ -57,9 +57,9 @@ const DIRECT_CLUSTER_S = 0.0025;
 /**
  * Distinct reflections follow the direct sound for about a room's mixing time, √V ms for a
  * volume V in m³ (Polack): ≤ 100 ms up to a 10 000 m³ hall. Later the response is diffuse
- * and forms no peak of its own. Measured (docs/dsp.md): on the hand-clap room, whose
- * reflections 7–9 ms after the first arrival match it, the peak over rivals beyond 50 ms is
- * 6.9–7.9 dB and beyond 100 ms 10.8–12.0 dB.
+ * and forms no peak of its own. On the hand-clap room, whose reflections 7–9 ms after the
+ * first arrival nearly match it, the peak over rivals beyond 100 ms is 10.6–12.0 dB, beyond
+ * 50 ms only 6.9–7.9 dB (docs/analysis.md § Delay confidence and reflections).
  */
 export const EARLY_REFLECTIONS_S = 0.1;
 
@@ -188,10 +188,10 @@ export function gccPhatSpectra(X: Float32Array, Y: Float32Array, n: number, o: G
 }
 
 /**
- * Peak over the correlation's noise needed when the peak-to-second-peak ratio is low. Two
- * hundred unrelated pairs (pseudo-speech against other pseudo-speech or white noise, the
- * analysis' lag range) reached at most 9.2 dB; the hand-clap room at 44 dB echo-to-noise
- * gives 15.6–18.4 dB (docs/dsp.md).
+ * Peak over the correlation's noise needed when the peak-to-second-peak ratio is low.
+ * Unrelated pairs (pseudo-speech against other pseudo-speech or white noise) reached at most
+ * 9.2 dB; the hand-clap room at 44 dB echo-to-noise gives 15.6–18.4 dB (docs/analysis.md
+ * § Delay confidence and reflections).
  */
 export const MIN_PEAK_OVER_NOISE_DB = 12;
 
