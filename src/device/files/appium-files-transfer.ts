@@ -33,6 +33,8 @@ function isMissing(e: unknown): boolean {
 export class AppiumFilesTransfer implements FilesTransfer {
   /** results.ndjson as pulled by the wait, so `get` does not pull it twice. */
   private results: Uint8Array | null = null;
+  /** Bumped by stop(): a wait still polling for a stopped launch gives up. */
+  private generation = 0;
 
   constructor(
     private readonly client: AppFilesClient,
@@ -77,9 +79,12 @@ export class AppiumFilesTransfer implements FilesTransfer {
 
   async waitForResults(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    const generation = this.generation;
     // A pull that fails for another reason than a missing file may be passing (a busy AFC service); it is reported if the wait ends.
     const seen: { error: string | null } = { error: null };
     for (;;) {
+      if (generation !== this.generation)
+        throw deviceError('E_FILES_STOPPED', `the launch of ${this.bundleId} was stopped before its results`, { hint: 'the link was closed' });
       const got = await this.pull(RESULTS_FILE, FILES_LIMITS.maxResultsBytes).catch((e: unknown) => {
         if (!isVoiceAecError(e) || e.code === 'E_FILES_TOO_LARGE') throw e;
         seen.error = e.message;
@@ -120,10 +125,12 @@ export class AppiumFilesTransfer implements FilesTransfer {
   }
 
   async stop(): Promise<void> {
+    this.generation++;
     await this.client.terminateApp(this.bundleId);
   }
 
   async cleanup(): Promise<void> {
+    this.generation++;
     await this.client.terminateApp(this.bundleId).catch(() => false);
     await this.client.deleteFolder(`@${this.bundleId}:documents/${this.folder}`).catch(() => undefined);
   }

@@ -193,3 +193,13 @@ describe('--device files:<dir>', () => {
     );
   });
 });
+
+describe('AppiumFilesTransfer stop', () => {
+  it('ends a wait that is still polling when the launch is stopped', async () => {
+    const { client } = mockClient();
+    const t = new AppiumFilesTransfer(client, 'dev.voiceaec.harness', 'voiceaec-files', 5);
+    const waiting = t.waitForResults(600_000);
+    setTimeout(() => void t.stop(), 20);
+    await expect(waiting).rejects.toMatchObject({ code: 'E_FILES_STOPPED' });
+  });
+});
