@@ -108,6 +108,16 @@ export class LocalFilesTransfer implements FilesTransfer {
 
   async get(path: string, maxBytes: number): Promise<Uint8Array | null> {
     const file = join(this.dir, checkRelativePath(path));
+    // A folder on the way that is a link (results → /somewhere) would lead outside the exchange folder.
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const folder = await lstat(join(this.dir, ...parts.slice(0, i))).catch(() => null);
+      if (!folder) return null;
+      if (!folder.isDirectory())
+        throw deviceError('E_FILES_PATH', `${parts.slice(0, i).join('/')} is not a plain folder`, {
+          hint: 'the exchange folder holds only files the harness wrote',
+        });
+    }
     const st = await lstat(file).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return null;
       throw e;

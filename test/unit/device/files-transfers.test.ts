@@ -76,6 +76,14 @@ describe('LocalFilesTransfer', () => {
     const t = local('link');
     symlinkSync(FAKE, join(t.dir, 'results.ndjson'));
     await expect(t.get('results.ndjson', 1e6)).rejects.toMatchObject({ code: 'E_FILES_PATH' });
+    // Nor a folder on the way that is a link.
+    mkdirSync(join(tmp, 'elsewhere'), { recursive: true });
+    writeFileSync(join(tmp, 'elsewhere', '000001.bin'), 'outside');
+    symlinkSync(join(tmp, 'elsewhere'), join(t.dir, 'results'));
+    await expect(t.get('results/000001.bin', 1e6)).rejects.toMatchObject({
+      code: 'E_FILES_PATH',
+      message: expect.stringMatching(/^results is not a plain folder/) as unknown,
+    });
   });
 
   it('takes the harness command as words or a JSON array, and says how to give it when missing', () => {
