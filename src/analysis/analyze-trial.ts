@@ -237,8 +237,8 @@ export function analyzeTrial(t: TrialInput, o: AnalysisOptions): TrialAnalysis {
     flags: {
       deadMic: { flag: deadReason !== null, reason: deadReason },
       micClipping: { flag: micClip.runs > 0, reason: clipReason(micClip) },
-      noiseFloorDrift: { flag: drift.reason !== null, reason: drift.reason },
       referenceClipping: { flag: refClip.runs > 0, reason: clipReason(refClip) },
+      noiseFloorDrift: { flag: drift.reason !== null, reason: drift.reason },
     },
     warnings,
   };
