@@ -10,7 +10,8 @@ import { decodeMessage, encodeMessage } from './codec.js';
 import { LIMITS, PROTOCOL_VERSION, type AnyMessage } from './messages.js';
 
 /** WebSocket close codes used by the protocol (docs/protocol.md §Errors). */
-export const CloseCode = { normal: 1000, protocolError: 1002, policy: 1008, tooBig: 1009, internal: 1011 } as const;
+/** busy (1013, "try again later"): the harness app serves one client at a time and another holds it. */
+export const CloseCode = { normal: 1000, protocolError: 1002, policy: 1008, tooBig: 1009, internal: 1011, busy: 1013 } as const;
 
 export type Role = 'cli' | 'device';
 
@@ -82,7 +83,11 @@ export class Peer extends EventEmitter {
       ),
     );
     ws.on('close', (code, reason) => {
-      if (!this.closeError && code !== CloseCode.normal) {
+      if (!this.closeError && code === CloseCode.busy) {
+        this.closeError = deviceError('E_DEVICE_BUSY', 'the harness app is serving another client (close code 1013)', {
+          hint: 'another voiceaec run is connected to this phone; wait for it to finish or stop it, then run again',
+        });
+      } else if (!this.closeError && code !== CloseCode.normal) {
         this.closeError = deviceError('E_DEVICE_DISCONNECTED', `connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`, {
           hint: 'the peer went away; a crashed harness app is relaunched by the runner',
         });

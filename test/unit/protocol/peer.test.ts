@@ -52,6 +52,11 @@ describe('Peer', () => {
     await expect(peer.request({ type: 'teardown' }, 'teardownDone', 5000)).rejects.toMatchObject({ code: 'E_DEVICE_DISCONNECTED' });
   });
 
+  it('reads close code 1013 as a device busy with another client, not as a crash', async () => {
+    const peer = await pair((ws) => ws.close(1013, 'busy'));
+    expect(await closeError(peer)).toBe('E_DEVICE_BUSY');
+  });
+
   it('turns a fatal error reply into a rejection carrying its code', async () => {
     const peer = await pair((ws) =>
       ws.on('message', () => ws.send(JSON.stringify({ type: 'error', id: 1, version: 1, inReplyTo: 1, code: 'E_AUDIO_UNKNOWN', message: 'x', fatal: true }))),
