@@ -111,11 +111,27 @@ final class VoiceProcessingIOEngine: DeviceEngine {
             setUInt32(unit, kAUVoiceIOProperty_BypassVoiceProcessing, 0, "BypassVoiceProcessing", &b)
             setUInt32(unit, kAUVoiceIOProperty_VoiceProcessingEnableAGC, c.voiceProcessing.agc ? 1 : 0, "VoiceProcessingEnableAGC", &b)
             setUInt32(unit, kAUVoiceIOProperty_MuteOutput, 0, "MuteOutput", &b)
-            if c.voiceProcessing.ducking != .default {
-                b.errors.append(DeviceError(code: "E_UNSUPPORTED", message: "voiceProcessing.ducking on the raw unit is not set by this app (kAUVoiceIOProperty_OtherAudioDuckingConfiguration is not wired); left at the system default"))
-            }
+            setDucking(unit, c.voiceProcessing.ducking, &b)
         }
         return b
+    }
+
+    /// kAUVoiceIOProperty_OtherAudioDuckingConfiguration (iOS 17, global scope; WWDC23 10235):
+    /// the raw unit's twin of AVAudioInputNode.voiceProcessingOtherAudioDuckingConfiguration,
+    /// with the same level values (HarnessKit's Ducking.levelRawValue).
+    private func setDucking(_ unit: AudioUnit, _ d: Ducking, _ b: inout EngineBuild) {
+        guard #available(iOS 17.0, *) else {
+            if d != .default { b.errors.append(DeviceError(code: "E_UNSUPPORTED", message: "voiceProcessing.ducking \(d.rawValue) needs iOS 17; left at the system default")) }
+            return
+        }
+        guard let level = AUVoiceIOOtherAudioDuckingLevel(rawValue: UInt32(d.levelRawValue)) else {
+            b.errors.append(DeviceError(code: "E_AU_PROPERTY", message: "OtherAudioDuckingConfiguration: level \(d.levelRawValue) unknown to this SDK"))
+            return
+        }
+        var config = AUVoiceIOOtherAudioDuckingConfiguration(mEnableAdvancedDucking: DarwinBoolean(d.enableAdvancedDucking), mDuckingLevel: level)
+        let s = AudioUnitSetProperty(unit, kAUVoiceIOProperty_OtherAudioDuckingConfiguration, kAudioUnitScope_Global, 0, &config,
+                                     UInt32(MemoryLayout<AUVoiceIOOtherAudioDuckingConfiguration>.size))
+        if s != noErr { b.errors.append(DeviceError(code: "E_AU_PROPERTY", message: "OtherAudioDuckingConfiguration = \(d.rawValue): OSStatus \(s)")) }
     }
 
     private func buildMixEngine(_ b: inout EngineBuild) {
