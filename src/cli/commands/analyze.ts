@@ -251,7 +251,7 @@ export function formatAnalysis(a: TrialAnalysis): string {
         'delay',
         d.ms === null
           ? `none (${d.trialConfidenceDb === null ? 'no estimate' : `trial confidence ${d.trialConfidenceDb} dB, too low`})`
-          : `${d.ms.toFixed(2)} ms from ${d.source}${d.trialConfidenceDb !== null ? ` (trial confidence ${d.trialConfidenceDb} dB)` : ''}`,
+          : `${d.ms.toFixed(2)} ms from ${d.source}${d.trialConfidenceDb !== null ? ` (trial confidence ${d.trialConfidenceDb} dB${d.trialBeyondReflectionsDb != null ? `, ${d.trialBeyondReflectionsDb} dB beyond early reflections` : ''})` : ''}${d.processingLatencyMs != null && d.processingLatencyMs > 1 ? `; processing latency ${d.processingLatencyMs} ms` : ''}`,
       ],
       ['echo loss', `${a.levels.echoLossIsLowerBound ? '≥ ' : ''}${fmt(a.levels.echoLossDb, 'dB')} (${a.levels.bandHz[0]}–${a.levels.bandHz[1]} Hz)`],
       [
