@@ -75,3 +75,9 @@ const verdictMs = await time(() => Promise.resolve(SHIPPED_TURN_PROFILES.map((p)
 line(
   `tracks ${tracksMs.toFixed(0)} ms + verdicts ${verdictMs.toFixed(2)} ms = ${(tracksMs + verdictMs).toFixed(0)} ms per 6 s trial (${((seconds * 1000) / (tracksMs + verdictMs)).toFixed(0)}× real time)`,
 );
+
+line('\n## A cell gated by rms2 (−45 dBFS): the same trial with the rms2 tracks of each cooldown as well');
+const rms2Ms = await time(() => micVadTracks(vad, trial, FS, drainMs, gates, { rms2ThresholdDbfs: -45 }));
+line(
+  `tracks ${rms2Ms.toFixed(0)} ms per 6 s trial (${((seconds * 1000) / rms2Ms).toFixed(0)}× real time; ${(rms2Ms - tracksMs).toFixed(0)} ms over hard gates only)`,
+);
