@@ -45,7 +45,10 @@ beforeAll(async () => {
   writeFileSync(path('mic.wav'), encodeWav({ sampleRate: FS, samples: mic }, { encoding: 'float32' }));
   // Resolving onnxruntime-node fails in a process started with this hook.
   const hook = `export async function resolve(s, c, next) { if (s === 'onnxruntime-node') throw new Error('onnxruntime-node blocked by the test'); return next(s, c); }`;
-  writeFileSync(path('block-ort.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});\n`);
+  writeFileSync(
+    path('block-ort.mjs'),
+    `import { register } from 'node:module';\nregister(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});\n`,
+  );
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

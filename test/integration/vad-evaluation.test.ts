@@ -10,8 +10,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatCompareGate } from '../../src/cli/commands/compare-gate.js';
 import { SimDriver } from '../../src/device/sim-driver.js';
+import { turnSection } from '../../src/report/html-turns.js';
+import { renderJunit } from '../../src/report/junit.js';
+import { renderTurnMarkdown } from '../../src/report/markdown-turns.js';
 import { evaluateRun } from '../../src/evaluation/evaluate-run.js';
 import type { Results } from '../../src/report/results-schema.js';
 import { ResultsSchema } from '../../src/report/results-schema.js';
@@ -115,6 +120,13 @@ describe('turn verdicts in evaluation', () => {
     const at800 = (gs: Array<{ gateMs: number; leaks: number }>) => gs.find((g) => g.gateMs === 800)!.leaks;
     expect(at800(vp.gates)).toBe(0);
     expect(at800(vp.rms2!.gates)).toBeGreaterThanOrEqual(3);
+    // Every surface the hard gates reach shows the rms2 part (the terminal summary and the plot do not: docs/vad.md § rms2 gates).
+    const plain = stripVTControlCharacters(formatCompareGate(results));
+    expect(plain).toContain('openai-realtime fired, rms2');
+    expect(plain).toMatch(/openai-realtime behind the rms2 gate: /);
+    expect(renderTurnMarkdown(results).join('\n')).toMatch(/\| openai-realtime, rms2 -45 dBFS \| 4\/5 /);
+    expect(turnSection(results, cell('vpFirst'))).toContain('data-gate="rms2"');
+    expect(renderJunit(results)).toContain('openai-realtime: false barge-in behind rms2 with cooldown 800 ms 4/5');
     const stored = await readTurnVerdicts(runDir, manifest.cells[0]!.trials.find((t) => !t.calibration)!.dir);
     expect(stored.value!.inputs.rms2ThresholdDbfs).toBe(-45);
     expect(stored.value!.profiles[0]!.verdicts.rms2!.gates.map((g) => g.gateMs)).toEqual([0, 300, 500, 800]);
