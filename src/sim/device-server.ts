@@ -8,7 +8,8 @@ import { deviceError, isVoiceAecError, type VoiceAecError } from '../core/errors
 import { dialCli, serveAsDevice, type Listener } from '../protocol/endpoints.js';
 import type { AnyMessage, MessageOf, StreamKind } from '../protocol/messages.js';
 import { CloseCode, type Peer } from '../protocol/peer.js';
-import { SimCrash, VirtualPhone } from './virtual-phone.js';
+import { launchSimApp, type AsyncSimApp } from './sim-app-host.js';
+import { SimCrash } from './virtual-phone.js';
 
 export interface SimDeviceOptions {
   /** Device profile at launch; a configure message's simulation block may switch it. */
@@ -32,38 +33,48 @@ interface Upload {
   nextSequence: number;
 }
 
-/** One app launch serving one CLI connection. */
+/**
+ * One app launch serving one CLI connection. The phone runs on its own worker thread
+ * (sim-app-host.ts); input is handled strictly in arrival order through one queue, so a
+ * trial's frames never interleave with the next message's reply.
+ */
 class SimSession {
-  private phone: VirtualPhone;
-  private readonly audio = new Map<string, { sampleRate: number; samples: Float32Array }>();
+  private app: AsyncSimApp | null = null;
+  private readonly loaded = new Set<string>();
   private readonly uploads = new Map<number, Upload>();
   private clockNs = CLOCK_ORIGIN_NS;
   private configured = false;
   private rate = 48_000;
   private readonly chunkFrames: number;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly peer: Peer,
     private readonly opts: SimDeviceOptions,
   ) {
-    this.phone = new VirtualPhone({ profile: opts.profile, seed: opts.seed });
     this.chunkFrames = opts.chunkFrames ?? 9600;
-    peer.on('message', (m) => this.guard(() => this.onMessage(m)));
-    peer.on('audio', (f) => this.guard(() => this.onAudio(f)));
+    peer.on('message', (m) => this.enqueue(() => this.onMessage(m)));
+    peer.on('audio', (f) => this.enqueue(() => this.onAudio(f)));
+    peer.on('close', () => this.app?.close());
   }
 
+  /** Launches the app (a worker thread) and says ready; a launch failure closes the connection. */
   start(): void {
-    this.peer.send({
-      type: 'ready',
-      device: this.phone.info,
-      capabilities: { ...this.phone.capabilities(), maxFrameBytes: 1 << 20 },
+    this.enqueue(async () => {
+      this.app = await launchSimApp({ profile: this.opts.profile, seed: this.opts.seed });
+      if (!this.peer.isOpen) return this.app.close();
+      this.peer.send({ type: 'ready', device: this.app.ready.info, capabilities: { ...this.app.ready.capabilities, maxFrameBytes: 1 << 20 } });
     });
   }
 
+  private enqueue(fn: () => void | Promise<void>): void {
+    this.queue = this.queue.then(() => (this.peer.isOpen ? this.guard(fn) : undefined));
+  }
+
   /** Protocol misuse closes this connection with an error; a modelled crash drops it. */
-  private guard(fn: () => void): void {
+  private async guard(fn: () => void | Promise<void>): Promise<void> {
     try {
-      fn();
+      await fn();
     } catch (e) {
       if (e instanceof SimCrash) this.peer.crash();
       else if (isVoiceAecError(e)) this.peer.fail(e);
@@ -76,7 +87,12 @@ class SimSession {
     }
   }
 
-  private onMessage(m: AnyMessage): void {
+  private get phone(): AsyncSimApp {
+    if (!this.app) throw new Error('the app has not launched');
+    return this.app;
+  }
+
+  private async onMessage(m: AnyMessage): Promise<void> {
     switch (m.type) {
       case 'hello':
         throw unexpected('a second "hello"');
@@ -96,7 +112,7 @@ class SimSession {
       case 'trial':
         return this.trial(m);
       case 'teardown': {
-        const r = this.phone.teardown();
+        const r = await this.phone.teardown();
         this.configured = false;
         this.peer.send({ type: 'teardownDone', inReplyTo: m.id, ok: r.ok, errors: r.errors });
         return;
@@ -108,18 +124,22 @@ class SimSession {
     }
   }
 
-  private configure(m: MessageOf<'configure'>): void {
-    const sim = m.config.simulation;
-    // Every configure rebuilds the engine: a new phone model when the profile or seed changes.
-    this.phone = new VirtualPhone({ profile: sim?.deviceProfile ?? this.opts.profile, seed: sim?.seed ?? this.opts.seed });
-    for (const [id, a] of this.audio) this.phone.loadAudio(id, a.sampleRate, a.samples);
-    const r = this.phone.configure(m.config);
+  private async configure(m: MessageOf<'configure'>): Promise<void> {
+    // Every configure rebuilds the engine (sim-app.ts): a new phone model when the profile or seed changes.
+    const r = await this.phone.configure(m.config);
     this.configured = r.ok;
     this.rate = m.config.sampleRate;
     this.peer.send({ type: 'configured', inReplyTo: m.id, ok: r.ok, requested: m.config, effective: r.effective, errors: r.errors });
   }
 
-  private onAudio(f: { kind: StreamKind; streamId: number; sequence: number; sampleRate: number; channels: number; samples: Float32Array }): void {
+  private async onAudio(f: {
+    kind: StreamKind;
+    streamId: number;
+    sequence: number;
+    sampleRate: number;
+    channels: number;
+    samples: Float32Array;
+  }): Promise<void> {
     const up = this.uploads.get(f.streamId);
     if (!up || f.kind !== 'fixture') throw unexpected(`${f.kind} audio on stream ${f.streamId}, which no loadAudio announced`);
     if (f.sequence !== up.nextSequence)
@@ -134,20 +154,22 @@ class SimSession {
     up.nextSequence++;
     if (up.filled === up.samples.length) {
       this.uploads.delete(f.streamId);
-      this.audio.set(up.audioId, { sampleRate: up.sampleRate, samples: up.samples });
-      this.phone.loadAudio(up.audioId, up.sampleRate, up.samples);
-      this.peer.send({ type: 'audioLoaded', inReplyTo: up.requestId, audioId: up.audioId, frames: up.samples.length });
+      const frames = up.samples.length;
+      await this.phone.loadAudio(up.audioId, up.sampleRate, up.samples);
+      this.loaded.add(up.audioId);
+      this.peer.send({ type: 'audioLoaded', inReplyTo: up.requestId, audioId: up.audioId, frames });
     }
   }
 
-  private trial(m: MessageOf<'trial'>): void {
+  private async trial(m: MessageOf<'trial'>): Promise<void> {
     if (!this.configured) throw unexpected('"trial" before a successful "configure"');
     for (const id of [m.audioId, m.nearEnd?.audioId].filter((x): x is string => !!x)) {
-      if (!this.audio.has(id))
+      if (!this.loaded.has(id))
         throw deviceError('E_AUDIO_UNKNOWN', `trial ${m.trialId} plays audio "${id}", which was never loaded`, { hint: 'send loadAudio first' });
     }
     const start = this.clockNs;
-    const result = this.phone.runTrial(m);
+    const result = await this.phone.runTrial(m);
+    if (!this.peer.isOpen) return;
     const rate = this.rate;
     const ns = (ms: number) => start + BigInt(Math.round(ms * 1e6));
     const streams = (Object.entries(result.streams) as Array<[StreamKind, Float32Array | null]>).filter((e): e is [StreamKind, Float32Array] => e[1] !== null);
