@@ -9,8 +9,10 @@ import { decodeAudioFrame, encodeAudioFrame, type AudioFrame } from './audio-fra
 import { decodeMessage, encodeMessage } from './codec.js';
 import { LIMITS, PROTOCOL_VERSION, type AnyMessage } from './messages.js';
 
-/** WebSocket close codes used by the protocol (docs/protocol.md §Errors). */
-/** busy (1013, "try again later"): the harness app serves one client at a time and another holds it. */
+/**
+ * WebSocket close codes used by the protocol (docs/protocol.md §Errors). busy (1013, "try
+ * again later"): the harness app serves one client at a time and another holds it.
+ */
 export const CloseCode = { normal: 1000, protocolError: 1002, policy: 1008, tooBig: 1009, internal: 1011, busy: 1013 } as const;
 
 export type Role = 'cli' | 'device';
