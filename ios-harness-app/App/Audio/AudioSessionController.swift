@@ -39,7 +39,7 @@ final class AudioSessionController {
         })
     }
 
-    deinit { observers.forEach(NotificationCenter.default.removeObserver) }
+    deinit { observers.forEach { NotificationCenter.default.removeObserver($0) } }
 
     private func routeChanged(_ n: Notification) {
         let raw = (n.userInfo?[AVAudioSessionRouteChangeReasonKey] as? NSNumber)?.uintValue ?? 0
@@ -62,6 +62,32 @@ final class AudioSessionController {
     }
 
     func activate() throws { try session.setActive(true) }
+
+    /// Microphone permission. Without it iOS records silence (Audio Session Programming Guide,
+    /// "Protecting User Privacy"), which would read as perfect echo cancellation; nil: not asked yet.
+    static func recordPermissionGranted() -> Bool? {
+        if #available(iOS 17.0, *) {
+            switch AVAudioApplication.shared.recordPermission {
+            case .granted: return true
+            case .denied: return false
+            default: return nil
+            }
+        }
+        switch AVAudioSession.sharedInstance().recordPermission {
+        case .granted: return true
+        case .denied: return false
+        default: return nil
+        }
+    }
+
+    /// Asks once, at launch, so the prompt does not come in the middle of the first trial.
+    static func requestRecordPermission(_ done: @escaping (Bool) -> Void) {
+        if #available(iOS 17.0, *) {
+            AVAudioApplication.requestRecordPermission { done($0) }
+        } else {
+            AVAudioSession.sharedInstance().requestRecordPermission { done($0) }
+        }
+    }
 
     /// The route after activation: the output override, then the preferred input. Failures
     /// are returned, not thrown: the effective route then shows what the device did.

@@ -39,6 +39,7 @@ final class CallAudioEngine: DeviceEngine {
         var b = EngineBuild()
         // The output hardware rate: the source node renders at it, so render and capture
         // count the same samples (VP requires the input and output formats to match).
+        // UNVERIFIED: read before VP is enabled (correct order); if enabling VP changes the hardware rate, installTap refuses with E_ENGINE_FORMAT.
         let hwRate = engine.outputNode.outputFormat(forBus: 0).sampleRate
         engineSampleRate = hwRate > 0 ? hwRate : AVAudioSession.sharedInstance().sampleRate
         for step in steps where step != .start {

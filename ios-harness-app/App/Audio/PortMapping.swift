@@ -55,6 +55,8 @@ enum PortMapping {
         for x in o {
             switch x {
             case .defaultToSpeaker: out.insert(.defaultToSpeaker)
+            // The iOS 26 SDK marks allowBluetooth deprecated in favour of allowBluetoothHFP (same
+            // behaviour, DTS in forum thread 797379); older SDKs lack the new name: a warning, not an error.
             case .allowBluetooth: out.insert(.allowBluetooth)
             case .allowBluetoothA2DP: out.insert(.allowBluetoothA2DP)
             case .duckOthers: out.insert(.duckOthers)

@@ -45,8 +45,9 @@ final class VoiceProcessingIOEngine: DeviceEngine {
         dispose()
         floats.deallocate()
         int16s.deallocate()
-        micList.unsafeMutablePointer.deallocate()
-        floatList.unsafeMutablePointer.deallocate()
+        // AudioBufferList.allocate(maximumBuffers:) calloc()s the list: free(), not deallocate().
+        free(micList.unsafeMutablePointer)
+        free(floatList.unsafeMutablePointer)
     }
 
     var voiceProcessingEnabled: Bool {

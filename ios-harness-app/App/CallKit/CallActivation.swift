@@ -18,7 +18,8 @@ final class CallActivation: NSObject, CXProviderDelegate {
     var onNote: (String) -> Void = { _ in }
 
     override init() {
-        let config = CXProviderConfiguration(localizedName: "voiceaec harness")
+        // init(localizedName:) is deprecated since iOS 14; init() shows the bundle's display name.
+        let config = CXProviderConfiguration()
         config.maximumCallGroups = 1
         config.maximumCallsPerCallGroup = 1
         config.supportedHandleTypes = [.generic]

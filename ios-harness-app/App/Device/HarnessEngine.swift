@@ -66,6 +66,11 @@ final class HarnessEngine: AudioEngine, DeviceDescribing, BypassSwitchable {
             }
         }
         errors += audioSession.applyRoute(plan)
+        // Without the microphone permission the capture is silence: refuse rather than measure it.
+        guard AudioSessionController.recordPermissionGranted() == true else {
+            if c.activation != .app { _ = calls.endCall() }
+            return failed("E_MIC_PERMISSION", "microphone permission not granted: allow it in Settings ▸ Privacy ▸ Microphone and configure again")
+        }
 
         // The bridge is sized from the session's IO buffer before the engine exists.
         let before = audioSession.readback(engineSampleRate: 0, voiceProcessingEnabled: false)

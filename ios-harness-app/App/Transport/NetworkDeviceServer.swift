@@ -115,6 +115,7 @@ final class NetworkDeviceServer: DeviceServer {
 
     private static func send(_ connection: NWConnection, closeCode: Int, reason: String) {
         let meta = NWProtocolWebSocket.Metadata(opcode: .close)
+        // UNVERIFIED: CloseCode.init(rawValue:) throws; whether it accepts 1013 (1000-2999 but not a Defined case) is undocumented, else 1002 goes out.
         meta.closeCode = (try? NWProtocolWebSocket.CloseCode(rawValue: UInt16(clamping: closeCode))) ?? .protocolCode(.protocolError)
         let context = NWConnection.ContentContext(identifier: "close", metadata: [meta])
         connection.send(content: Data(reason.utf8), contentContext: context, isComplete: true, completion: .contentProcessed { _ in connection.cancel() })

@@ -37,6 +37,9 @@ final class AppModel: ObservableObject {
             lastError = "E_HARNESS_ARGS: \(error) — launch with -voiceaecMode server -port N -voiceaecToken TOKEN (docs/ios-app.md)"
             return
         }
+        AudioSessionController.requestRecordPermission { [weak self] granted in
+            if !granted { Task { @MainActor in self?.lastError = "E_MIC_PERMISSION: microphone permission denied (Settings ▸ Privacy ▸ Microphone)" } }
+        }
         let engine = HarnessEngine(deviceInfo: IPhoneDescription.deviceInfo(), capabilities: IPhoneDescription.capabilities)
         engine.onLog = { [weak self] line in Task { @MainActor in self?.note(line) } }
         self.engine = engine
