@@ -40,13 +40,13 @@ final class CallActivation: NSObject, CXProviderDelegate {
         update.hasVideo = false
         update.supportsHolding = false
         let done = DispatchSemaphore(value: 0)
-        var failure: Error?
+        let failure = ErrorSlot()
         provider.reportNewIncomingCall(with: id, update: update) { error in
-            failure = error
+            failure.error = error
             done.signal()
         }
         guard done.wait(timeout: .now() + 10) == .success else { return DeviceError(code: "E_CALLKIT_REPORT", message: "reportNewIncomingCall did not complete within 10 s") }
-        if let failure { return DeviceError(code: "E_CALLKIT_REPORT", message: String("reportNewIncomingCall: \(failure)".prefix(2000))) }
+        if let e = failure.error { return DeviceError(code: "E_CALLKIT_REPORT", message: String("reportNewIncomingCall: \(e)".prefix(2000))) }
         call = id
         return nil
     }
@@ -69,13 +69,13 @@ final class CallActivation: NSObject, CXProviderDelegate {
 
     private func request(_ action: CXAction, _ code: String) -> DeviceError? {
         let done = DispatchSemaphore(value: 0)
-        var failure: Error?
+        let failure = ErrorSlot()
         controller.request(CXTransaction(action: action)) { error in
-            failure = error
+            failure.error = error
             done.signal()
         }
         guard done.wait(timeout: .now() + 10) == .success else { return DeviceError(code: code, message: "\(type(of: action)) did not complete within 10 s") }
-        return failure.map { DeviceError(code: code, message: String("\(type(of: action)): \($0)".prefix(2000))) }
+        return failure.error.map { DeviceError(code: code, message: String("\(type(of: action)): \($0)".prefix(2000))) }
     }
 
     // MARK: CXProviderDelegate
@@ -92,4 +92,10 @@ final class CallActivation: NSObject, CXProviderDelegate {
     func provider(_ provider: CXProvider, didActivate audioSession: AVAudioSession) { activated.signal() }
 
     func provider(_ provider: CXProvider, didDeactivate audioSession: AVAudioSession) { onNote("CallKit deactivated the audio session") }
+}
+
+/// The error a CallKit completion handler reports: the handlers are @Sendable in current SDKs,
+/// so they cannot assign a captured `var`; the semaphore orders the write before the read.
+private final class ErrorSlot: @unchecked Sendable {
+    var error: Error?
 }
