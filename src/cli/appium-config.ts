@@ -14,6 +14,9 @@ export interface AppiumFlags {
   udid?: string;
   app?: string;
   connection?: string;
+  farm?: string;
+  appiumStart?: boolean;
+  appiumHome?: string;
 }
 
 export async function appiumOptions(flags: AppiumFlags): Promise<AppiumOptionsInput> {
@@ -37,7 +40,15 @@ export async function appiumOptions(flags: AppiumFlags): Promise<AppiumOptionsIn
     fromFile = parsed as Record<string, unknown>;
   }
   const fromFlags = Object.fromEntries(
-    Object.entries({ serverUrl: flags.appiumUrl, udid: flags.udid, app: flags.app, connection: flags.connection }).filter(([, v]) => v !== undefined),
+    Object.entries({
+      serverUrl: flags.appiumUrl,
+      udid: flags.udid,
+      app: flags.app,
+      connection: flags.connection,
+      farm: flags.farm,
+      startServer: flags.appiumStart,
+      appiumHome: flags.appiumHome,
+    }).filter(([, v]) => v !== undefined),
   );
   return { ...fromFile, ...fromFlags };
 }

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { isVoiceAecError } from '../../src/core/errors.js';
 import { parseAppiumOptions } from '../../src/device/appium/appium-options.js';
 import { buildCapabilities, harnessArguments } from '../../src/device/appium/capabilities.js';
-import { credentialsFor, redact, secretsInEnv } from '../../src/device/appium/farm-credentials.js';
+import { redact } from '../../src/device/appium/farm-credentials.js';
+import { planFarmSession, secretsInEnv } from '../../src/device/appium/farm-presets.js';
 
 function refusal(input: unknown): string {
   try {
@@ -22,7 +23,8 @@ function refusal(input: unknown): string {
 describe('appium options', () => {
   it('fills defaults: local server, the harness bundle, auto mode on port 8765', () => {
     const o = parseAppiumOptions({ udid: 'U' });
-    expect(o).toMatchObject({ serverUrl: 'http://127.0.0.1:4723', bundleId: 'dev.voiceaec.harness', connection: 'auto', devicePort: 8765 });
+    expect(o).toMatchObject({ bundleId: 'dev.voiceaec.harness', devicePort: 8765, startServer: false });
+    expect(planFarmSession(o, {})).toMatchObject({ farm: 'local', serverUrl: 'http://127.0.0.1:4723', connection: 'auto' });
     expect(o.timeouts.newCommandTimeoutSec).toBe(300);
   });
 
@@ -50,7 +52,7 @@ describe('capabilities', () => {
       wdaLocalPort: 8101,
       capabilities: { 'appium:noReset': true },
     });
-    const caps = buildCapabilities(o, { mode: 'server', port: 8765, token: 't'.repeat(32) });
+    const caps = buildCapabilities(o, planFarmSession(o, {}), { mode: 'server', port: 8765, token: 't'.repeat(32) });
     expect(caps).toMatchObject({
       platformName: 'iOS',
       'appium:automationName': 'XCUITest',
@@ -88,10 +90,10 @@ describe('farm credentials', () => {
     VOICEAEC_APPIUM_KEY: 'hk9',
   };
 
-  it('picks the pair by the server host, and none when the pair is incomplete', () => {
-    expect(credentialsFor('https://hub-cloud.browserstack.com/wd/hub', env)).toMatchObject({ user: 'bsuser', key: 'bskey123' });
-    expect(credentialsFor('https://ondemand.eu-central-1.saucelabs.com/wd/hub', env)).toBeNull();
-    expect(credentialsFor('http://127.0.0.1:4723', env)).toMatchObject({ user: 'hu', key: 'hk9' });
+  it('picks the pair by the server host when no preset is named', () => {
+    const plan = (serverUrl: string, extra = {}) => planFarmSession(parseAppiumOptions({ serverUrl, ...extra }), env).credentials;
+    expect(plan('https://hub-cloud.browserstack.com/wd/hub', { deviceName: 'iPhone 15', app: 'bs://abc123' })).toMatchObject({ user: 'bsuser', key: 'bskey123' });
+    expect(plan('http://127.0.0.1:4723')).toMatchObject({ user: 'hu', key: 'hk9' });
   });
 
   it('redacts plain, URL-encoded and basic-auth forms', () => {

@@ -50,6 +50,12 @@ export function registerRun(program: Command): void {
     .option('--udid <udid>', 'the phone (--device appium; see voiceaec devices)')
     .option('--app <path|url>', 'harness app to install (--device appium; default: the installed dev.voiceaec.harness)')
     .option('--connection <auto|forward|lan|ws|files>', 'how the CLI reaches the app (--device appium; default auto; docs/appium.md)')
+    .option(
+      '--farm <local|appium-device-farm|selenium-grid|browserstack|saucelabs|aws-device-farm>',
+      'where the Appium session comes from: capability format, credentials from the environment, default connection (--device appium; docs/appium.md § Farm presets)',
+    )
+    .option('--appium-start', 'start a private Appium server on 127.0.0.1 for this run and stop it after (--device appium; instead of --appium-url)')
+    .option('--appium-home <dir>', 'APPIUM_HOME for --appium-start (default: a private one using the XCUITest driver installed beside voiceaec)')
     .option('--appium-config <file>', 'JSON or YAML file of Appium settings; the flags above override it')
     .option('--allow-device-change', 'let --resume continue a run on another device than the one that started it')
     .option('--harness <command>', 'harness command for --device files:<dir> (default $VOICEAEC_HARNESS; docs/harnesskit.md)')

@@ -6,7 +6,9 @@
  * port to it) or `files` (plans and results through the app's Documents, one launch per
  * request: src/device/files/); `auto` picks one once (connection-choice.ts) and says which
  * in one line. That is also how a crashed app is relaunched. `diagnose` tells the app's
- * state and the tail of the device log after a dropped link.
+ * state and the tail of the device log after a dropped link. The farm preset (farm-presets.ts)
+ * shapes the capabilities and picks the credentials; with `startServer` the driver runs its
+ * own Appium server for the run (local-appium-server.ts) and stops it on close.
  */
 import { randomBytes } from 'node:crypto';
 import { deviceError, usageError, VoiceAecError } from '../../core/errors.js';
@@ -15,7 +17,9 @@ import type { DeviceDriver, DeviceLink } from '../device-driver.js';
 import { parseAppiumOptions, type AppiumOptions, type AppiumOptionsInput } from './appium-options.js';
 import { AppiumSession, type AppiumSessionApi, type AppiumSessionOptions, type AppState } from './appium-session.js';
 import { buildCapabilities, harnessArguments, type HarnessLaunch } from './capabilities.js';
-import { credentialsFor, redact, secretsInEnv } from './farm-credentials.js';
+import { redact } from './farm-credentials.js';
+import { describeFarmPlan, planFarmSession, secretsInEnv, type FarmPlan } from './farm-presets.js';
+import { startLocalAppium, type LocalAppiumServer } from './local-appium-server.js';
 import { forwardToDevice, usbmuxAvailable, type PortForward } from './usbmux-forward.js';
 import { chooseConnection, describeChoice, type ConnectionChoice } from './connection-choice.js';
 import type { AppiumConnection } from './appium-options.js';
@@ -36,7 +40,12 @@ export interface AppiumDriverDeps {
   notify?: (line: string) => void;
   /** Starts the Appium session; webdriverio against `serverUrl` unless a test gives its own. */
   startSession?: (opts: AppiumSessionOptions) => Promise<AppiumSessionApi>;
+  /** Starts the server for `startServer`; the project's Appium unless a test gives its own. */
+  startServer?: typeof startLocalAppium;
 }
+
+/** How long a started server may take to answer `/status` (it loads the XCUITest driver first). */
+const SERVER_START_MS = 90_000;
 
 /** The loopback address a lan-mode app dials when lanHost is not given. */
 const LOOPBACK = '127.0.0.1';
@@ -45,6 +54,10 @@ export class AppiumDriver implements DeviceDriver {
   readonly kind = 'appium' as const;
   readonly options: AppiumOptions;
   readonly deviceId: string | null;
+  /** The preset applied to the options: capabilities, credentials, server. */
+  readonly plan: FarmPlan;
+  private server: LocalAppiumServer | null = null;
+  private readonly startServer: typeof startLocalAppium;
   private readonly env: NodeJS.ProcessEnv;
   private readonly notify: (line: string) => void;
   private chosen: ConnectionChoice | null = null;
@@ -64,8 +77,11 @@ export class AppiumDriver implements DeviceDriver {
     this.env = deps.env ?? process.env;
     this.notify = deps.notify ?? ((line) => process.stderr.write(`${line}\n`));
     this.startSession = deps.startSession ?? ((opts) => AppiumSession.start(opts));
-    this.deviceId = this.options.udid ?? null;
-    if (this.options.connection === 'forward' && !this.options.udid) throw this.needsUdid();
+    this.startServer = deps.startServer ?? startLocalAppium;
+    // Checked here, so a missing credential or a path given to a cloud fails before any run starts.
+    this.plan = planFarmSession(this.options, this.env);
+    this.deviceId = this.plan.udid;
+    if (this.plan.connection === 'forward' && !this.plan.udid) throw this.needsUdid();
   }
 
   private needsUdid() {
@@ -87,27 +103,36 @@ export class AppiumDriver implements DeviceDriver {
   }
 
   get describe(): string {
-    const u = new URL(this.options.serverUrl);
-    return `iPhone ${this.options.udid ?? '(any)'} through Appium at ${u.host} (${this.chosen?.connection ?? this.options.connection})`;
+    const where = this.plan.serverUrl ? `at ${new URL(this.plan.serverUrl).host}` : 'started by voiceaec';
+    const farm = this.plan.farm === 'local' ? '' : ` on ${this.plan.farm}`;
+    return `iPhone ${this.deviceId ?? '(any)'} through Appium ${where}${farm} (${this.chosen?.connection ?? this.plan.connection})`;
+  }
+
+  /** The preset, hub and capabilities in one line, credentials redacted. */
+  describeFarm(): string {
+    return describeFarmPlan(this.plan, this.env);
   }
 
   /** The connection in use: as configured, or chosen once from what this host can tell (and said in one line). */
   async connection(): Promise<AppiumConnection> {
     if (!this.chosen) {
       const o = this.options;
-      const host = new URL(o.serverUrl).hostname;
-      const serverLocal = /^(127\.|localhost$|\[::1\]$)/.test(host);
+      const requested = this.plan.connection;
+      const serverLocal = !this.plan.serverUrl || /^(127\.|localhost$|\[::1\]$)/.test(new URL(this.plan.serverUrl).hostname);
       const choice = chooseConnection({
-        requested: o.connection,
+        requested,
         serverLocal,
-        usbmux: o.connection === 'auto' && serverLocal && !!o.udid ? await usbmuxAvailable(this.env) : false,
-        udid: !!o.udid,
+        usbmux: requested === 'auto' && serverLocal && !!this.deviceId ? await usbmuxAvailable(this.env) : false,
+        udid: !!this.deviceId,
         deviceHost: !!o.deviceHost,
         lanHost: !!o.lanHost,
       });
-      if (choice.connection === 'forward' && !o.udid) throw this.needsUdid();
-      this.chosen = choice;
-      this.notify(describeChoice(choice, o.connection));
+      if (choice.connection === 'forward' && !this.deviceId) throw this.needsUdid();
+      this.chosen = this.plan.connectionWhy ? { connection: choice.connection, why: `${this.plan.farm}: ${this.plan.connectionWhy}` } : choice;
+      // A preset's default is said as such, so the line tells why files was taken and how to change it.
+      this.notify(
+        this.plan.connectionWhy ? `appium connection: ${choice.connection} (${this.chosen.why}; override with --connection)` : describeChoice(choice, o.connection ?? 'auto'),
+      );
     }
     return this.chosen.connection;
   }
@@ -164,6 +189,12 @@ export class AppiumDriver implements DeviceDriver {
     this.lan = null;
     await this.forward?.close();
     this.forward = null;
+    const server = this.server;
+    this.server = null;
+    if (server) {
+      await server.stop();
+      this.notify(`appium: stopped the server it started (pid ${server.pid})`);
+    }
   }
 
   private secrets(): string[] {
@@ -184,17 +215,18 @@ export class AppiumDriver implements DeviceDriver {
       this.lan = await listenForDevice({ port: o.lanPort, host, token, onDevice: (peer, ready) => this.arrived({ peer, ready }) });
       return { mode: 'lan', url: `ws://${lanHost}:${this.lan.port}/harness`, token };
     }
-    if (connection === 'forward') this.forward ??= await forwardToDevice(o.udid!, o.devicePort, this.env);
+    if (connection === 'forward') this.forward ??= await forwardToDevice(this.deviceId!, o.devicePort, this.env);
     return { mode: 'server', port: o.devicePort, token };
   }
 
   private async ensureSession(launch: HarnessLaunch): Promise<AppiumSessionApi> {
     if (this.session) return this.session;
     const o = this.options;
+    const serverUrl = await this.serverUrl();
     this.session = await this.startSession({
-      serverUrl: o.serverUrl,
-      capabilities: buildCapabilities(o, launch),
-      credentials: credentialsFor(o.serverUrl, this.env),
+      serverUrl,
+      capabilities: buildCapabilities(o, this.plan, launch),
+      credentials: this.plan.credentials,
       sessionTimeoutMs: o.timeouts.sessionMs,
       commandTimeoutMs: o.timeouts.commandMs,
       secrets: () => this.secrets(),
@@ -207,6 +239,17 @@ export class AppiumDriver implements DeviceDriver {
       this.keepAlive.unref();
     }
     return this.session;
+  }
+
+  /** The preset's or configured server, or one started now for `startServer`. */
+  private async serverUrl(): Promise<string> {
+    if (this.plan.serverUrl) return this.plan.serverUrl;
+    if (!this.server) {
+      this.server = await this.startServer({ appiumHome: this.options.appiumHome, env: this.env, timeoutMs: SERVER_START_MS });
+      const home = this.server.home ? `APPIUM_HOME ${this.server.home}` : 'a private APPIUM_HOME';
+      this.notify(`appium: started Appium ${this.server.version} at ${this.server.url} (pid ${this.server.pid}, ${home}); it stops when the run ends`);
+    }
+    return this.server.url;
   }
 
   private arrived(link: DeviceLink): void {
@@ -261,7 +304,7 @@ export class AppiumDriver implements DeviceDriver {
   /** Runs `reach` until it succeeds, the launch time is up, or the app is seen not running; then tells `reach` to stop. */
   private async untilUp(session: AppiumSessionApi, reach: (run: { over: boolean }) => Promise<DeviceLink>, failed: string): Promise<DeviceLink> {
     const o = this.options;
-    const what = `${o.bundleId} on ${o.udid ?? 'the phone'}`;
+    const what = `${o.bundleId} on ${this.deviceId ?? 'the phone'}`;
     const run = { over: false };
     const watch = async (): Promise<never> => {
       const deadline = Date.now() + o.timeouts.launchMs;

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { usageError } from '../../core/errors.js';
+import { FARM_NAMES } from './farm-presets.js';
 
 /** The harness app's bundle identifier (ios-harness-app/project.yml). */
 export const HARNESS_BUNDLE_ID = 'dev.voiceaec.harness';
@@ -27,8 +28,22 @@ export const DEFAULT_FILES_DIR = 'voiceaec-files';
 
 export const APPIUM_OPTIONS_SCHEMA = z
   .strictObject({
-    /** The Appium server (a local one, a device-farm hub, a grid or a cloud endpoint). */
-    serverUrl: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:4723'),
+    /** Where the session comes from and so the shape of its capabilities (farm-presets.ts); implied by serverUrl's host when not named. */
+    farm: z.enum(FARM_NAMES).optional(),
+    /** The Appium server (a local one, a device-farm hub, a grid or a cloud endpoint); the preset's hub when not given. */
+    serverUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /** Start a private Appium server on 127.0.0.1 for the run and stop it after (local preset; docs/appium.md § A server started by the CLI). */
+    startServer: z.boolean().default(false),
+    /** startServer: the APPIUM_HOME whose XCUITest driver it uses; a private one linking the project's driver when not given. */
+    appiumHome: z.string().min(1).optional(),
+    /** saucelabs: the data center (us-west-1, eu-central-1, …). */
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]{2,32}$/)
+      .optional(),
+    /** Session labels on the farm's dashboard (df:build, bstack buildName/sessionName, sauce build/name, se:name). */
+    build: z.string().min(1).max(255).optional(),
+    sessionName: z.string().min(1).max(255).optional(),
     /** The phone's UDID; required for real devices. */
     udid: z.string().min(1).optional(),
     /** iOS version of the phone; lets the XCUITest driver skip asking the phone over usbmux. */
@@ -42,9 +57,10 @@ export const APPIUM_OPTIONS_SCHEMA = z
      * How the CLI reaches the launched app: `forward` (the app listens, usbmux forwards a host
      * port to it), `lan` (the app dials the CLI), `ws` (the app listens and its address is
      * reachable), `files` (nothing reaches anything: plans and results go through the app's
-     * Documents), or `auto` (chosen from what this host can tell; connection-choice.ts).
+     * Documents), or `auto` (chosen from what this host can tell; connection-choice.ts). Not
+     * given: the preset's default (auto, or files for the clouds).
      */
-    connection: CONNECTION.default('auto'),
+    connection: CONNECTION.optional(),
     /** forward / ws: the port the app listens on, on the phone. */
     devicePort: port.default(HARNESS_DEVICE_PORT),
     /** ws: the phone's address as the CLI reaches it. */
@@ -85,8 +101,11 @@ export const APPIUM_OPTIONS_SCHEMA = z
   })
   .superRefine((o, ctx) => {
     if (o.connection === 'ws' && !o.deviceHost) ctx.addIssue({ code: 'custom', path: ['deviceHost'], message: 'ws connection needs deviceHost' });
-    const url = new URL(o.serverUrl);
-    if (url.username || url.password)
+    if (o.startServer && o.serverUrl)
+      ctx.addIssue({ code: 'custom', path: ['startServer'], message: 'a started server has its own URL; drop serverUrl (--appium-url) or startServer (--appium-start)' });
+    if (o.appiumHome && !o.startServer) ctx.addIssue({ code: 'custom', path: ['appiumHome'], message: 'only applies with startServer (--appium-start)' });
+    const url = o.serverUrl ? new URL(o.serverUrl) : null;
+    if (url && (url.username || url.password))
       ctx.addIssue({ code: 'custom', path: ['serverUrl'], message: 'must not hold a user or password (credentials come from the environment)' });
     for (const path of secretPaths(o.capabilities, ['capabilities']))
       ctx.addIssue({ code: 'custom', path, message: 'looks like a credential; credentials come from the environment only' });

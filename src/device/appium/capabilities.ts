@@ -3,6 +3,7 @@
  * arguments (docs/harnesskit.md § Launch arguments) for one launch of the app.
  */
 import type { AppiumOptions } from './appium-options.js';
+import type { FarmPlan } from './farm-presets.js';
 
 /** One launch of the harness: it dials the CLI (lan), listens on a port (server) or runs the plan in a folder of its Documents (files). */
 export type HarnessLaunch =
@@ -22,9 +23,10 @@ export type Capabilities = Record<string, unknown>;
  * the driver installs and starts the app at session start with them, so that launch already
  * runs the harness as asked. `appium:bundleId` is not sent: it would make the driver check
  * over usbmux that the app is installed, and the app is launched by `mobile: launchApp`
- * anyway, whose error says the same when it is missing.
+ * anyway, whose error says the same when it is missing. Where the phone's identity, the app
+ * and the session labels go is the farm preset's say (`plan`, farm-presets.ts).
  */
-export function buildCapabilities(o: AppiumOptions, launch: HarnessLaunch): Capabilities {
+export function buildCapabilities(o: AppiumOptions, plan: Pick<FarmPlan, 'capabilities'>, launch: HarnessLaunch): Capabilities {
   const caps: Capabilities = {
     platformName: 'iOS',
     'appium:automationName': 'XCUITest',
@@ -36,10 +38,6 @@ export function buildCapabilities(o: AppiumOptions, launch: HarnessLaunch): Capa
     'appium:wdaConnectionTimeout': o.timeouts.sessionMs,
   };
   const optional: Array<[string, unknown]> = [
-    ['appium:udid', o.udid],
-    ['appium:platformVersion', o.platformVersion],
-    ['appium:deviceName', o.deviceName],
-    ['appium:app', o.app],
     ['appium:xcodeOrgId', o.xcodeOrgId],
     ['appium:xcodeSigningId', o.xcodeSigningId],
     ['appium:updatedWDABundleId', o.updatedWDABundleId],
@@ -47,5 +45,12 @@ export function buildCapabilities(o: AppiumOptions, launch: HarnessLaunch): Capa
     ['appium:webDriverAgentUrl', o.webDriverAgentUrl],
   ];
   for (const [k, v] of optional) if (v !== undefined) caps[k] = v;
-  return { ...caps, ...o.capabilities };
+  const out: Capabilities = { ...caps, ...plan.capabilities };
+  // A vendor object given by the user (bstack:options…) adds to the preset's, not replaces it.
+  for (const [k, v] of Object.entries(o.capabilities)) out[k] = isObject(out[k]) && isObject(v) ? { ...out[k], ...v } : v;
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

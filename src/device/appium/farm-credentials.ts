@@ -1,7 +1,7 @@
 /**
- * Credentials for an Appium endpoint, from environment variables only, chosen by the
- * server's host; and the one function that scrubs them (and the run token) from any text
- * the driver hands on, so no error line, diagnosis or run file carries them.
+ * Credentials for an Appium endpoint (read from environment variables only, by the farm
+ * preset: farm-presets.ts), and the one function that scrubs them (and the run token) from
+ * any text the driver hands on, so no error line, diagnosis or run file carries them.
  */
 
 export interface Credentials {
@@ -11,35 +11,14 @@ export interface Credentials {
   source: string;
 }
 
-interface Provider {
-  host: RegExp;
-  user: string;
-  key: string;
-}
-
-const PROVIDERS: Provider[] = [
-  { host: /(^|\.)browserstack\.com$/i, user: 'BROWSERSTACK_USERNAME', key: 'BROWSERSTACK_ACCESS_KEY' },
-  { host: /(^|\.)saucelabs\.com$/i, user: 'SAUCE_USERNAME', key: 'SAUCE_ACCESS_KEY' },
-];
-/** Any other server behind basic auth (a hub, a grid behind a proxy). */
-const GENERIC: Omit<Provider, 'host'> = { user: 'VOICEAEC_APPIUM_USER', key: 'VOICEAEC_APPIUM_KEY' };
-
-/** The credentials for `serverUrl`, or null when the environment has none for it. */
-export function credentialsFor(serverUrl: string, env: NodeJS.ProcessEnv): Credentials | null {
-  const host = new URL(serverUrl).hostname;
-  const p = PROVIDERS.find((x) => x.host.test(host)) ?? GENERIC;
-  const user = env[p.user];
-  const key = env[p.key];
-  return user && key ? { user, key, source: `${p.user}/${p.key}` } : null;
-}
-
-/**
- * Every value of a known credential variable that is set, whatever the server: a farm error
- * may echo any of them, and redacting one that is not used costs nothing.
- */
-export function secretsInEnv(env: NodeJS.ProcessEnv): string[] {
-  const names = [...PROVIDERS, GENERIC].flatMap((p) => [p.user, p.key]);
-  return names.map((n) => env[n]).filter((v): v is string => typeof v === 'string' && v.length >= 3);
+/** Credentials that print as where they came from, never as their values (String(), JSON, util.inspect). */
+export function credentials(user: string, key: string, source: string): Credentials {
+  const shown = { source, user: '***', key: '***' };
+  return Object.defineProperties({ user, key, source } as Credentials, {
+    toString: { value: () => `credentials from ${source}`, enumerable: false },
+    toJSON: { value: () => shown, enumerable: false },
+    [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `Credentials { from ${source} }`, enumerable: false },
+  });
 }
 
 /** Replaces each secret (as is, URL-encoded, and inside a basic-auth header) with "***". */

@@ -1,0 +1,194 @@
+/**
+ * The Appium server `--appium-start` runs (docs/appium.md § A server started by the CLI): the
+ * project's Appium 3 as a child process on 127.0.0.1 and a free port, with a configured
+ * APPIUM_HOME or a private one that links the project's appium-xcuitest-driver (nothing is
+ * installed or fetched). Up once `/status` answers; stopped by `stop()`, and also when the
+ * process exits or is interrupted first, so no server outlives the run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { environmentError } from '../../core/errors.js';
+
+const DRIVER = 'appium-xcuitest-driver';
+/** Kept from the server's output, for the error when it does not start. */
+const OUTPUT_TAIL = 4_000;
+const POLL_MS = 200;
+/** Between SIGTERM and SIGKILL when stopping. */
+const KILL_AFTER_MS = 5_000;
+
+export interface LocalAppiumServer {
+  url: string;
+  pid: number;
+  version: string;
+  /** The APPIUM_HOME in use, or null for a private one (removed on stop). */
+  home: string | null;
+  stop(): Promise<void>;
+}
+
+export interface LocalAppiumOptions {
+  appiumHome?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  /** Where the Appium package is resolved from; this module's install unless a test says otherwise. */
+  resolveFrom?: string;
+}
+
+interface Pkg {
+  dir: string;
+  version: string;
+  bin: string | null;
+}
+
+function findPackage(name: string, from: string): Pkg | null {
+  try {
+    const file = createRequire(from).resolve(`${name}/package.json`);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { version?: string; bin?: string | Record<string, string> };
+    const bin = typeof json.bin === 'string' ? json.bin : (json.bin?.[name] ?? null);
+    return { dir: dirname(file), version: json.version ?? '?', bin };
+  } catch {
+    return null;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** Checks the setup, starts the server and waits for `/status`; every failure is one line with its fix. */
+export async function startLocalAppium(opts: LocalAppiumOptions): Promise<LocalAppiumServer> {
+  const from = opts.resolveFrom ?? import.meta.url;
+  const appium = findPackage('appium', from);
+  if (!appium?.bin || !appium.version.startsWith('3.'))
+    throw environmentError('E_APPIUM_NOT_INSTALLED', `--appium-start needs Appium 3 beside voiceaec (found ${appium ? appium.version : 'none'})`, {
+      hint: 'npm install --save-dev appium@3 (in the voiceaec project), or start Appium yourself and give --appium-url',
+    });
+  let home: string;
+  let privateHome: string | null = null;
+  if (opts.appiumHome) {
+    home = resolve(opts.appiumHome);
+    if (!existsSync(join(home, 'node_modules', DRIVER, 'package.json')))
+      throw environmentError('E_APPIUM_DRIVER_MISSING', `the XCUITest driver is not installed in APPIUM_HOME ${home}`, {
+        hint: `install it with: APPIUM_HOME=${home} npx appium driver install xcuitest`,
+      });
+  } else {
+    const driver = findPackage(DRIVER, from);
+    if (!driver)
+      throw environmentError('E_APPIUM_DRIVER_MISSING', 'the XCUITest driver is not installed beside voiceaec', {
+        hint: 'install it with: npm install --save-dev appium-xcuitest-driver (or give --appium-home <dir> after APPIUM_HOME=<dir> npx appium driver install xcuitest)',
+      });
+    privateHome = mkdtempSync(join(tmpdir(), 'voiceaec-appium-home-'));
+    mkdirSync(join(privateHome, 'node_modules'));
+    symlinkSync(driver.dir, join(privateHome, 'node_modules', DRIVER), 'dir');
+    home = privateHome;
+  }
+  const removeHome = () => {
+    if (privateHome) rmSync(privateHome, { recursive: true, force: true });
+  };
+  let lastOutput = '';
+  try {
+    // A port taken between probing and binding makes Appium exit: try another.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const port = await freePort();
+      const started = await startOnce(join(appium.dir, appium.bin), port, home, opts);
+      if ('server' in started) return { ...started.server, version: appium.version, home: privateHome ? null : home, stop: withCleanup(started.server.stop, removeHome) };
+      lastOutput = started.output;
+    }
+  } catch (e) {
+    removeHome();
+    throw e;
+  }
+  removeHome();
+  const last = lastOutput.trim().split('\n').filter(Boolean).at(-1) ?? 'no output';
+  throw environmentError('E_APPIUM_START', `the Appium server did not start (${last.slice(0, 300)})`, {
+    hint: 'run `npx appium server` to see why; `voiceaec doctor` checks the setup',
+  });
+}
+
+function withCleanup(stop: () => Promise<void>, after: () => void): () => Promise<void> {
+  return async () => {
+    await stop();
+    after();
+  };
+}
+
+async function startOnce(
+  entry: string,
+  port: number,
+  home: string,
+  opts: LocalAppiumOptions,
+): Promise<{ server: Omit<LocalAppiumServer, 'version' | 'home'> } | { output: string }> {
+  const child = spawn(process.execPath, [entry, 'server', '--address', '127.0.0.1', '--port', String(port), '--log-level', 'info', '--log-no-colors'], {
+    cwd: home,
+    env: { ...opts.env, APPIUM_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (d: Buffer) => {
+    output = (output + d.toString()).slice(-OUTPUT_TAIL);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const guard = guardProcess(child);
+  const stop = async () => {
+    guard.release();
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+      await exited;
+      clearTimeout(killer);
+    }
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + opts.timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+    try {
+      const r = await fetch(`${url}/status`, { signal: AbortSignal.timeout(2_000) });
+      if (r.ok) return { server: { url, pid: child.pid!, stop } };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  await stop();
+  return { output };
+}
+
+const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+
+/**
+ * Stops the child when this process exits or is told to stop before `stop()` ran: on 'exit'
+ * (what an interrupted run's process.exit reaches) and on the signals. Where nobody else
+ * handles a signal, its default (ending the process) is kept after the child is told to go.
+ */
+function guardProcess(child: ChildProcess): { release(): void } {
+  const kill = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  const handlers = Object.entries(SIGNALS).map(([sig, n]) => {
+    const h = () => {
+      kill();
+      if (process.listenerCount(sig) === 1) process.exit(128 + n);
+    };
+    process.on(sig as NodeJS.Signals, h);
+    return [sig as NodeJS.Signals, h] as const;
+  });
+  process.on('exit', kill);
+  return {
+    release() {
+      process.off('exit', kill);
+      for (const [sig, h] of handlers) process.off(sig, h);
+    },
+  };
+}
