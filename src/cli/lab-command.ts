@@ -23,6 +23,8 @@ import { printResultsSummary } from './results-summary.js';
 import { progressPrinter } from './run-progress.js';
 import { SHIPPED_FIXTURES_DIR } from './shipped-fixtures.js';
 import { gitCommit, toolVersion } from './version.js';
+import { exitOnInterrupt } from './interrupt.js';
+import { runToken } from './option-parsers.js';
 
 export interface LabFlags extends AppiumFlags {
   scenario?: string;
@@ -60,13 +62,15 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
     ({ scenario, source } = await loadScenario(flags.scenario, { seed: flags.seed, repetitions: flags.repeat }));
     labDir = resolve(flags.out ?? defaultRunDir('reports', scenario.name));
     if (isLabDir(labDir) || hasManifest(labDir))
-      throw usageError('E_RUNDIR_EXISTS', `${labDir} already holds a run`, { hint: `resume it with --resume ${labDir}, or pick another --out` });
+      throw usageError('E_RUNDIR_EXISTS', `${labDir} already holds a run`, {
+        hint: `continue it with  voiceaec run --resume ${labDir} (add --repeat <more> if it finished), or pick another --out`,
+      });
   }
   const ids = await labIds(labDir, targets, !!flags.resume);
   const appium = targets.some((t) => t.startsWith('appium')) ? await appiumOptions(flags) : undefined;
   const devices: LabDevice[] = targets.map((t, i) => ({
     id: ids[i]!,
-    ...resolveDevice(t, { seed: scenario.seed, token: flags.token ?? process.env.VOICEAEC_TOKEN, appium }),
+    ...resolveDevice(t, { seed: scenario.seed, token: runToken(flags.token, process.env.VOICEAEC_TOKEN), appium }),
   }));
   if (devices.some((d) => d.target.startsWith('lan')))
     throw usageError('E_LAB_LAN', 'lan devices dial in one at a time and cannot be told apart in a lab run', {
@@ -75,6 +79,7 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
 
   // Lines of several devices interleave: one line per event, each named by its device.
   const printers = new Map(devices.map((d) => [d.id, progressPrinter(true, chalk.dim(`[${d.id}] `))]));
+  const stopListening = exitOnInterrupt(labDir, !!flags.json);
   const outcomes = await runLab(devices, {
     labDir,
     scenario,
@@ -84,7 +89,7 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
     toolVersion: toolVersion(),
     gitCommit: gitCommit(),
     onProgress: (id, p) => printers.get(id)!(p),
-  });
+  }).finally(stopListening);
   const ran = outcomes.filter((o) => hasManifest(o.dir));
   for (const o of outcomes.filter((x) => x.error !== null)) {
     const line = isVoiceAecError(o.error) ? o.error.toLine() : o.error instanceof Error ? o.error.message : String(o.error);

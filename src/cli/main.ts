@@ -3,6 +3,8 @@
  * process.exit: every error becomes one line `CODE: message — hint` (the stack only
  * with --debug) and an exit code from docs/architecture.md § Exit codes.
  */
+// First: the colour level must be set before any module builds a coloured constant.
+import './colour.js';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isVoiceAecError, VoiceAecError } from '../core/errors.js';
 import { registerAnalyze } from './commands/analyze.js';
@@ -15,7 +17,8 @@ import { registerScenarios } from './commands/scenarios.js';
 import { registerSimDevice } from './commands/sim-device.js';
 import { registerDevices } from './commands/devices.js';
 import { registerDoctor } from './commands/doctor.js';
-import { printError } from './output.js';
+import { commandExamples } from './help-examples.js';
+import { printError, usageLine } from './output.js';
 import { toolVersion } from './version.js';
 
 export function buildProgram(): Command {
@@ -25,10 +28,11 @@ export function buildProgram(): Command {
     .description("Measure how much of a voice agent's own speech leaks back through the iPhone mic path, per gate duration.")
     .version(toolVersion())
     .option('--debug', 'print stack traces with errors')
+    .option('--no-color', 'no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)')
+    // Help wraps at 100 columns whatever the terminal width, so it reads the same in a log.
+    .configureHelp({ helpWidth: HELP_WIDTH })
     // Commander's own parse errors follow the one-line rule too: code, problem, what to do.
-    .configureOutput({
-      outputError: (text, write) => write(`E_USAGE: ${text.replace(/^error:\s*/i, '').trim()} — run \`voiceaec <command> --help\` for usage\n`),
-    })
+    .configureOutput({ outputError: (text, write) => write(`${usageLine(text, jsonRequested(process.argv))}\n`) })
     .exitOverride();
   registerRun(program);
   registerAnalyze(program);
@@ -40,8 +44,15 @@ export function buildProgram(): Command {
   registerSimDevice(program);
   registerDevices(program);
   registerDoctor(program);
+  commandExamples(program);
   return program;
 }
+
+/** Help lines wrap at this many columns (docs/architecture.md § Terminal conventions). */
+export const HELP_WIDTH = 100;
+
+/** Any command given --json answers in JSON, its errors included (on stderr, one object per line). */
+const jsonRequested = (argv: readonly string[]) => argv.slice(2).includes('--json');
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -61,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
           hint: 'this is a bug in voiceaec: rerun with --debug and report the stack trace',
           cause: e,
         });
-    printError(err, debug);
+    printError(err, debug, jsonRequested(argv));
     return err.exitCode;
   }
 }

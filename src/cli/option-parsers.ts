@@ -30,3 +30,15 @@ export function reanalyzeMode(v: string): boolean | undefined {
   if (v === 'never') return false;
   throw usageError('E_OPTION', `--reanalyze "${v}" is not auto, always or never`, { hint: 'auto re-analyses only trials whose metrics lack a requested gate' });
 }
+
+/** The run token (--token, else $VOICEAEC_TOKEN) checked here, so a short one is refused before any device is reached. */
+export function runToken(flag: string | undefined, env: string | undefined): string | undefined {
+  const token = flag ?? env;
+  if (token === undefined || token === '') return undefined;
+  const from = flag !== undefined ? '--token' : 'VOICEAEC_TOKEN';
+  if (token.length < 16 || token.length > 128)
+    throw usageError('E_TOKEN', `${from} is ${token.length} characters; a run token has 16 to 128`, {
+      hint: 'give the token the harness app was launched with (voiceaec sim-device prints its own)',
+    });
+  return token;
+}

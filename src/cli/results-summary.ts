@@ -18,6 +18,22 @@ import type { Results } from '../report/results-schema.js';
 import { turnOf, turnProfileNames, turnRecommendationRule } from '../report/turn-format.js';
 import { plain, table } from './output.js';
 
+/** The word for a check that did not pass, for the table and the lines under it alike: one source, so they never disagree. */
+const OUTCOME_WORD = { fail: () => chalk.red('FAIL'), inconclusive: () => chalk.yellow('INCONCLUSIVE') } as const;
+const outcomeWord = (status: string) => (status === 'fail' ? OUTCOME_WORD.fail() : OUTCOME_WORD.inconclusive());
+
+/** A cell's checks column: "pass 3", or each kind of non-pass with its count ("FAIL 1/3", "INCONCLUSIVE 2/3"). */
+export function checksCell(statuses: readonly string[]): string {
+  if (statuses.length === 0) return chalk.dim('no rules');
+  const failed = statuses.filter((s) => s === 'fail').length;
+  const open = statuses.filter((s) => s !== 'fail' && s !== 'pass').length;
+  if (failed === 0 && open === 0) return chalk.green(`pass ${statuses.length}`);
+  const parts: string[] = [];
+  if (failed > 0) parts.push(`${outcomeWord('fail')} ${failed}/${statuses.length}`);
+  if (open > 0) parts.push(`${outcomeWord('inconclusive')} ${open}/${statuses.length}`);
+  return parts.join(', ');
+}
+
 export function formatResultsSummary(results: Results, runDir: string | null): string {
   const lines: string[] = [];
   for (const r of results.runs) {
@@ -33,8 +49,7 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
   const turnHead = profiles.length > 0 ? [`turn gate ${profiles.join(' / ')}`] : [];
   const rows = [['cell', 'trials', ...marks.map((g) => `leaks @${g} ms (upper bound)`), 'recommended gate', ...turnHead, 'checks'].map((h) => chalk.dim(h))];
   for (const c of results.cells) {
-    const { outcomes: mine, bad } = cellOutcomes(results, c);
-    const checks = mine.length === 0 ? chalk.dim('no rules') : bad === 0 ? chalk.green(`pass ${mine.length}`) : chalk.red(`FAIL ${bad}/${mine.length}`);
+    const checks = checksCell(cellOutcomes(results, c).outcomes.map((o) => o.status));
     const rec = c.recommendation.status === 'recommended' ? chalk.bold(recLabel(c.recommendation)) : chalk.yellow(recLabel(c.recommendation));
     const leaks = marks.map((g) => {
       const x = gateAt(c, g);
@@ -49,8 +64,7 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
     if (seq) lines.push(`${c.id}: ${plain(seq)}`);
   }
   const failed = failedOutcomes(results);
-  for (const f of failed.slice(0, 20))
-    lines.push(`${f.status === 'fail' ? chalk.red('FAIL') : chalk.yellow('INCONCLUSIVE')} ${f.cell ?? '(no cell)'}: ${f.label} — ${plain(f.message)}`);
+  for (const f of failed.slice(0, 20)) lines.push(`${outcomeWord(f.status)} ${f.cell ?? '(no cell)'}: ${f.label} — ${plain(f.message)}`);
   if (failed.length > 20) lines.push(chalk.dim(`… ${failed.length - 20} more in junit.xml`));
   if (results.acceptance.length === 0)
     lines.push(chalk.yellow('no acceptance rules: this run cannot fail CI whatever it measured (exit 0); add rules to the scenario (docs/scenarios.md)'));

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
+import { issueText } from './issue-text.js';
 
 /** docs/limits.md: each gate is a verdict per trial and a row per report, so the list is bounded. */
 export const MAX_GATES = 1000;
@@ -68,7 +69,7 @@ export function resolveAnalysisOptions(input: AnalysisOptionsInput = {}): Analys
   const r = AnalysisOptionsSchema.safeParse(input);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw usageError('E_ANALYSIS_OPTION', `invalid analysis setting ${issue.path.join('.') || '(root)'}: ${issue.message}`, {
+    throw usageError('E_ANALYSIS_OPTION', `invalid analysis setting ${issue.path.join('.') || '(root)'}: ${issueText(issue, AnalysisOptionsSchema)}`, {
       hint: 'see docs/analysis.md for the allowed ranges',
     });
   }

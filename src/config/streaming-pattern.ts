@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { uniform } from '../core/random.js';
 import { usageError } from '../core/errors.js';
+import { issueText } from './issue-text.js';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and dashes');
 const common = {
@@ -74,7 +75,7 @@ export function parseStreamingPattern(input: unknown, where = 'streaming pattern
   const r = StreamingPatternSchema.safeParse(input);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw usageError('E_STREAMING_PATTERN', `${where}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, {
+    throw usageError('E_STREAMING_PATTERN', `${where}: ${issue.path.join('.') || '(root)'}: ${issueText(issue, StreamingPatternSchema)}`, {
       hint: 'see docs/fixtures.md (streaming patterns) for the kinds and their fields',
     });
   }

@@ -6,6 +6,7 @@
  * src/analysis/turn-verdicts.ts.
  */
 import { z } from 'zod';
+import { didYouMean } from '../core/did-you-mean.js';
 import { usageError } from '../core/errors.js';
 
 const ms = z.number().min(0).max(10_000);
@@ -126,7 +127,10 @@ export function resolveTurnProfiles(names: readonly string[], custom: readonly T
     const p = all.find((q) => q.name === name);
     if (!p)
       throw usageError('E_VAD_PROFILE', `unknown turn profile ${name}`, {
-        hint: `known: ${all.map((q) => q.name).join(', ')}; add your own under the scenario's turn profiles (docs/vad.md)`,
+        hint: `${didYouMean(
+          name,
+          all.map((q) => q.name),
+        )}known: ${all.map((q) => q.name).join(', ')}; add your own under the scenario's turn profiles (docs/vad.md)`,
       });
     if (!out.includes(p)) out.push(p);
   }

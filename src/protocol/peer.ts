@@ -163,7 +163,10 @@ export class Peer extends EventEmitter {
   waitFor(pred: (m: AnyMessage) => boolean, timeoutMs: number, what: string): Promise<AnyMessage> {
     return new Promise((resolve, reject) => {
       if (this.closed) {
-        reject(this.closeError ?? deviceError('E_DEVICE_DISCONNECTED', `connection closed before ${what}`, { hint: 'the peer went away' }));
+        reject(
+          this.closeError ??
+            deviceError('E_DEVICE_DISCONNECTED', `connection closed before ${what}`, { hint: 'check that the harness app is still running and reachable' }),
+        );
         return;
       }
       const cleanup = () => {
@@ -175,16 +178,22 @@ export class Peer extends EventEmitter {
         if (!pred(m)) return;
         cleanup();
         if (m.type === 'error' && m.fatal)
-          reject(deviceError(m.code, `device: ${m.message}`, { hint: 'see the device log; the runner marks the trial failed' }));
+          reject(deviceError(m.code, `device: ${m.message}`, { hint: 'the harness app gave up; its log (Xcode console, or stderr in files mode) says why' }));
         else resolve(m);
       };
       const onClose = (e: VoiceAecError | null) => {
         cleanup();
-        reject(e ?? deviceError('E_DEVICE_DISCONNECTED', `connection closed before ${what}`, { hint: 'the peer went away' }));
+        reject(
+          e ?? deviceError('E_DEVICE_DISCONNECTED', `connection closed before ${what}`, { hint: 'check that the harness app is still running and reachable' }),
+        );
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(deviceError('E_DEVICE_TIMEOUT', `no ${what} within ${timeoutMs} ms`, { hint: 'the device is stuck; it is relaunched and the trial retried' }));
+        reject(
+          deviceError('E_DEVICE_TIMEOUT', `no ${what} within ${timeoutMs} ms`, {
+            hint: 'check that the harness app is running and not stuck (real iPhones: voiceaec doctor)',
+          }),
+        );
       }, timeoutMs);
       this.on('message', onMessage);
       this.on('close', onClose);

@@ -9,7 +9,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlias, isCollection, isMap, isNode, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { didYouMean } from '../core/did-you-mean.js';
 import { inputError, usageError } from '../core/errors.js';
+import type { z } from 'zod';
+import { issueText } from '../config/issue-text.js';
 import { repetitionsLabel, SCENARIO_LIMITS, ScenarioSchema, type Repetitions, type Scenario } from '../config/scenario.js';
 import { anytimeTrialsNeeded } from '../analysis/sequential-trials.js';
 import type { FixtureCatalog } from './fixture-catalog.js';
@@ -34,7 +37,9 @@ export function resolveScenarioPath(nameOrPath: string): string {
   }
   const shipped = join(SCENARIO_DIR, `${nameOrPath}.yaml`);
   if (!existsSync(shipped)) {
-    throw usageError('E_SCENARIO_NOT_FOUND', `no shipped scenario named "${nameOrPath}"`, { hint: `choose one of: ${listShippedScenarios().join(', ')}` });
+    throw usageError('E_SCENARIO_NOT_FOUND', `no shipped scenario named "${nameOrPath}"`, {
+      hint: `${didYouMean(nameOrPath, listShippedScenarios())}choose one of: ${listShippedScenarios().join(', ')}`,
+    });
   }
   return shipped;
 }
@@ -53,6 +58,8 @@ export interface ScenarioCheckOptions {
 
 const MAX_ALIASES = 100;
 const MAX_ECHO = 80;
+/** At most this many schema problems are reported for one file (a hostile file can have millions). */
+const MAX_REPORTED = 50;
 
 /** User text in an error line: control characters made visible, at most MAX_ECHO characters. */
 function clip(text: string, max = MAX_ECHO): string {
@@ -142,14 +149,8 @@ function checkStructure(doc: Document.Parsed, source: string, lines: LineCounter
   });
 }
 
-/** One zod issue as a short line: the first unknown key, never the list of all of them. */
-function issueText(issue: { code: string; message: string; keys?: readonly string[] }): string {
-  if (issue.code === 'unrecognized_keys' && issue.keys && issue.keys.length > 0) {
-    const more = issue.keys.length - 1;
-    return `unknown field "${clip(issue.keys[0]!)}"${more > 0 ? ` (and ${more} more)` : ''}`;
-  }
-  return clip(issue.message.split('\n')[0]!, MAX_MESSAGE);
-}
+/** One zod issue as a short line in words (config/issue-text.ts): the first unknown key, never the list of all of them. */
+const scenarioIssueText = (issue: z.core.$ZodIssue) => clip(issueText(issue, ScenarioSchema, (k) => clip(k)).split('\n')[0]!, MAX_MESSAGE);
 
 export function parseScenario(text: string, source: string, overrides: ScenarioOverrides = {}, checks: ScenarioCheckOptions = {}): Scenario {
   if (text.length > SCENARIO_LIMITS.maxFileBytes) throw limitError(source, null, `is longer than ${SCENARIO_LIMITS.maxFileBytes} characters (maxFileBytes)`);
@@ -177,13 +178,19 @@ export function parseScenario(text: string, source: string, overrides: ScenarioO
   };
   const r = ScenarioSchema.safeParse(fields);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const field = issue.path.map((k) => clip(String(k))).join('.') || '(root)';
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-    const limit = issue.code === 'custom' && /docs\/limits\.md|\(max\w+\)/.test(issue.message);
-    throw inputError(limit ? 'E_SCENARIO_LIMIT' : 'E_SCENARIO_FIELD', `${source}${lineAt(path)}: ${field}: ${issueText(issue)}`, {
-      hint: limit ? 'see docs/limits.md for the scenario limits' : 'see docs/scenarios.md or docs/scenario.schema.json for the allowed values',
+    // Every issue becomes its own error; the first is thrown and carries all of them (scenarios validate lists them).
+    const all = r.error.issues.slice(0, MAX_REPORTED).map((issue) => {
+      const field = issue.path.map((k) => clip(String(k))).join('.') || '(root)';
+      const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+      const limit = issue.code === 'custom' && /docs\/limits\.md|\(max\w+\)/.test(issue.message);
+      return inputError(limit ? 'E_SCENARIO_LIMIT' : 'E_SCENARIO_FIELD', `${source}${lineAt(path)}: ${field}: ${scenarioIssueText(issue)}`, {
+        hint: limit ? 'see docs/limits.md for the scenario limits' : 'see docs/scenarios.md or docs/scenario.schema.json for the allowed values',
+      });
     });
+    const first = all[0]!;
+    first.details.problems = all.map((e) => ({ code: e.code, message: e.message, hint: e.hint }));
+    first.details.more = Math.max(0, r.error.issues.length - MAX_REPORTED);
+    throw first;
   }
   const short = sequentialTooShort(r.data);
   if (short)
@@ -249,7 +256,7 @@ export function withRepetitions(s: Scenario, repetitions: Repetitions): Scenario
   const label = typeof repetitions === 'number' ? String(repetitions) : `${repetitions.min}:${repetitions.max}`;
   const r = ScenarioSchema.safeParse({ ...s, trials: { ...s.trials, repetitions } });
   if (!r.success)
-    throw inputError('E_SCENARIO_LIMIT', `--repeat ${label}: ${r.error.issues[0]!.message}`, { hint: 'add fewer trials per cell (docs/limits.md)' });
+    throw inputError('E_SCENARIO_LIMIT', `--repeat ${label}: ${issueText(r.error.issues[0]!)}`, { hint: 'add fewer trials per cell (docs/limits.md)' });
   const short = sequentialTooShort(r.data);
   if (short) throw inputError('E_SCENARIO_FIELD', `--repeat ${label}: ${short}`, { hint: `give a larger maximum than ${repetitionsLabel(repetitions)}` });
   return r.data;

@@ -4,6 +4,7 @@
  * only computes. Same profile, seed and sequence of calls → bit-identical output.
  * Everything it produces is a model (docs/virtual-iphone.md), never a measurement.
  */
+import { didYouMean } from '../core/did-you-mean.js';
 import { deviceError } from '../core/errors.js';
 import {
   type DeviceConfig,
@@ -17,7 +18,7 @@ import {
 } from '../protocol/messages.js';
 import { type EngineBehaviour, resolveSession } from './audio-session.js';
 import { NoiseBank } from './coloured-noise.js';
-import { deviceProfile, type DeviceProfile, type Engine, type GateKind, type Route, ROUTES, type SessionMode } from './device-profiles.js';
+import { DEVICE_PROFILES, deviceProfile, type DeviceProfile, type Engine, type GateKind, type Route, ROUTES, type SessionMode } from './device-profiles.js';
 import { EchoCanceller } from './echo-canceller.js';
 import { echoResponse, talkerResponse } from './echo-path.js';
 import { FftConvolver } from './fft-convolver.js';
@@ -92,7 +93,7 @@ export class VirtualPhone {
     const profile = deviceProfile(opts.profile);
     if (!profile) {
       throw deviceError('E_SIM_UNKNOWN_PROFILE', `the virtual iPhone has no device profile "${opts.profile}"`, {
-        hint: 'use iphone15-ios17 or iphone16-ios18 (docs/virtual-iphone.md §Device profiles)',
+        hint: `${didYouMean(opts.profile, Object.keys(DEVICE_PROFILES))}use ${Object.keys(DEVICE_PROFILES).join(' or ')} (docs/virtual-iphone.md §Device profiles)`,
       });
     }
     this.profile = profile;

@@ -29,12 +29,18 @@ interface CompareFlags {
 }
 
 /** "0.05", "5%" or "5 %" → 0.05, inside (0, 1). */
-const fraction = (flag: string) => (v: string) => {
+const fraction = (flag: string, example: string) => (v: string) => {
   const m = /^\s*(\d*\.?\d+)\s*(%?)\s*$/.exec(v);
   const x = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
-  if (!(x > 0 && x < 1)) throw usageError('E_OPTION', `${flag} "${v}" is not a fraction between 0 and 1`, { hint: `give e.g. ${flag} 0.05 or ${flag} 5%` });
+  if (!(x > 0 && x < 1))
+    throw usageError('E_OPTION', `${flag} "${v}" is not a fraction between 0 and 1`, {
+      hint: `give e.g. ${flag} ${example} or ${flag} ${Math.round(Number(example) * 100)}%`,
+    });
   return x;
 };
+
+/** dimsLabel already says "(single cell)" in parentheses; a dims list gets them here, never twice. */
+const parenthesised = (label: string) => (label.startsWith('(') ? label : `(${label})`);
 
 export function registerCompareGate(program: Command): void {
   program
@@ -45,10 +51,12 @@ export function registerCompareGate(program: Command): void {
     .option('--sweep <from:to:step>', 'evaluate a range of gates, e.g. 0:2000:50')
     .addOption(
       new Option('--target-leak-rate <p>', 'leak rate the recommended gate must stay under (default: the scenario’s, else 0.05)').argParser(
-        fraction('--target-leak-rate'),
+        fraction('--target-leak-rate', '0.05'),
       ),
     )
-    .addOption(new Option('--confidence <c>', 'confidence of the Wilson interval (default: the scenario’s, else 0.95)').argParser(fraction('--confidence')))
+    .addOption(
+      new Option('--confidence <c>', 'confidence of the Wilson interval (default: the scenario’s, else 0.95)').argParser(fraction('--confidence', '0.95')),
+    )
     .option(
       '--reanalyze <auto|always|never>',
       'auto: re-analyse from the audio only trials missing a gate; never: decide on the stored envelope (fast)',
@@ -130,7 +138,7 @@ export function formatCompareGate(results: Results): string {
   const ids = [...new Set(results.cells.map((c) => c.id))];
   for (const id of ids) {
     const cells = results.cells.filter((c) => c.id === id);
-    out.push('', chalk.bold(`cell ${id}`) + chalk.dim(` (${dimsLabel(cells[0]!.dims)})`));
+    out.push('', chalk.bold(`cell ${id}`) + chalk.dim(` ${parenthesised(dimsLabel(cells[0]!.dims))}`));
     out.push(
       multi
         ? sideBySide(

@@ -19,6 +19,8 @@ import { SHIPPED_FIXTURES_DIR } from '../shipped-fixtures.js';
 import { appiumOptions, type AppiumFlags } from '../appium-config.js';
 import { runLabCommand } from '../lab-command.js';
 import { progressPrinter } from '../run-progress.js';
+import { exitOnInterrupt } from '../interrupt.js';
+import { runToken } from '../option-parsers.js';
 import { isLabDir } from '../../run-dir/lab-file.js';
 
 interface RunFlags extends AppiumFlags {
@@ -103,13 +105,11 @@ async function runCommand(flags: RunFlags): Promise<number> {
     if (!flags.scenario) throw usageError('E_USAGE', 'run needs --scenario or --resume', { hint: 'e.g. voiceaec run --scenario quiet-room' });
     ({ scenario, source } = await loadScenario(flags.scenario, { seed: flags.seed, repetitions: flags.repeat }));
     runDir = resolve(flags.out ?? defaultRunDir('reports', scenario.name));
-    if (hasManifest(runDir)) {
-      throw usageError('E_RUNDIR_EXISTS', `${runDir} already holds a run`, { hint: `resume it with --resume ${runDir}, or pick another --out` });
-    }
+    if (hasManifest(runDir)) throw await runDirExists(runDir);
   }
   const { driver, target: deviceTarget } = resolveDevice(target, {
     seed: scenario.seed,
-    token: flags.token ?? process.env.VOICEAEC_TOKEN,
+    token: runToken(flags.token, process.env.VOICEAEC_TOKEN),
     harness: flags.harness,
     appium: target.startsWith('appium') ? await appiumOptions(flags) : undefined,
   });
@@ -135,15 +135,11 @@ async function runCommand(flags: RunFlags): Promise<number> {
     gitCommit: gitCommit(),
     onProgress: progress,
   });
-  const onSignal = () => {
-    process.stderr.write(`\ninterrupted: completed trials are saved; continue with  voiceaec run --resume ${runDir}\n`);
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
+  const stopListening = exitOnInterrupt(runDir, !!flags.json);
   try {
     await runner.run();
   } finally {
-    process.off('SIGINT', onSignal);
+    stopListening();
     progress({ type: 'warning', message: '' });
     await driver.close();
   }
@@ -172,4 +168,15 @@ function resumeTarget(device: RunManifest['device'], dir: string): string {
   throw usageError('E_RESUME_DEVICE', `${dir} was started on ${device.name} (${device.kind}) and does not record how it was reached`, {
     hint: 'give --device with the target the run started on',
   });
+}
+
+/** --out names a directory with a run: what to do depends on whether that run finished. */
+async function runDirExists(runDir: string) {
+  const m = await readManifest(runDir).catch(() => null);
+  const planned = m ? ScenarioSchema.safeParse(m.scenario.resolved).data?.trials.repetitions : undefined;
+  const hint =
+    m?.status === 'complete'
+      ? `that run is complete: add trials with  voiceaec run --resume ${runDir} --repeat <more than ${planned === undefined ? 'it ran' : repetitionsLabel(planned)}>, or pick another --out`
+      : `continue it with  voiceaec run --resume ${runDir}, or pick another --out`;
+  return usageError('E_RUNDIR_EXISTS', `${runDir} already holds a run`, { hint });
 }
