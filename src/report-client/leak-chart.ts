@@ -33,7 +33,7 @@ export function leakChart(plots: PlotSet, el: HTMLElement, c: ClientCell, marks:
   const xMax = Math.max(maxG * 1.04, 100);
   plots.add(
     el,
-    250,
+    320,
     {
       // The x axis always reaches past the longest gate, so its mark and label stay inside.
       scales: { x: { time: false, range: (_u, _min, max) => [0, Math.max(xMax, max)] }, y: { range: [0, 100] } },

@@ -34,7 +34,7 @@ export function residualChart(plots: PlotSet, el: HTMLElement, c: ClientCell, ma
   }
   plots.add(
     el,
-    250,
+    320,
     {
       scales: { x: { time: false }, y: { range: [Math.floor(lo - 1), Math.ceil(hi + 2)] } },
       axes: [{ label: 'ms after drain' }, { label: 'dB over noise floor' }],

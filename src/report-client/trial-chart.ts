@@ -38,7 +38,7 @@ export function trialChart(plots: PlotSet, el: HTMLElement, t: ClientTrial, mark
   if (drain != null) for (const g of marks) xs.push({ v: drain + g, label: `+${g}`, color: '#9ca3af' });
   plots.add(
     el,
-    230,
+    280,
     {
       scales: { x: { time: false }, y: { range: [-100, 0] } },
       axes: [{ label: 'ms from first mic sample' }, { label: 'peak dBFS' }],

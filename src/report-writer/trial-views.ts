@@ -58,7 +58,9 @@ export async function trialViews(locate: (runId: string) => RunLocation, results
         notes.push(`${TRIAL_AUDIO[kind]} unreadable: ${why(e)}`);
       }
     }
-    const longest = Math.max(...[decoded.ref, decoded.mic].map((d) => (d ? (d.data.length / d.stride / d.sampleRate) * 1000 : 0)));
+    const lengthMs = (d: SampleView | undefined) => (d ? (d.data.length / d.stride / d.sampleRate) * 1000 : 0);
+    const longest = Math.max(lengthMs(decoded.ref), lengthMs(decoded.mic));
+    const recordedMs = decoded.mic ? lengthMs(decoded.mic) : decoded.ref ? lengthMs(decoded.ref) : null;
     if (longest > 0) {
       stepMs = envelopeStepMs(longest);
       if (decoded.ref) refEnv = envelopeBase64(decoded.ref, decoded.ref.sampleRate, stepMs);
@@ -70,6 +72,6 @@ export async function trialViews(locate: (runId: string) => RunLocation, results
     } catch {
       notes.push('events unreadable');
     }
-    return { run: c.run, cell: c.id, index: t.index, stepMs, refEnv, micEnv, events, audio, note: notes.length ? notes.join('; ') : null };
+    return { run: c.run, cell: c.id, index: t.index, stepMs, refEnv, micEnv, events, audio, note: notes.length ? notes.join('; ') : null, recordedMs };
   });
 }

@@ -76,7 +76,7 @@ async function writeReportFiles(reportDir: string, results: Results, locate: (ru
   const html = renderHtml({ results, trials, assets: loadHtmlAssets() });
   const files: Array<[keyof typeof REPORT_FILES, string]> = [
     ['html', html],
-    ['junit', renderJunit(results)],
+    ['junit', renderJunit(results, trials)],
     ['summary', renderMarkdown(results)],
     ['results', `${JSON.stringify(results, null, 2)}\n`],
   ];

@@ -28,6 +28,8 @@ h3{font-size:1.05rem;margin:1.2em 0 .4em}
 table{border-collapse:collapse;font-size:.9rem;min-width:100%}
 th,td{border-bottom:1px solid var(--line);padding:.3em .5em;text-align:left;vertical-align:top;white-space:nowrap}
 td.wrap,th.wrap{white-space:normal;min-width:14em}
+tr.recrow td{font-weight:700;background:#eef7f0}
+.sweep>summary{cursor:pointer;color:var(--muted);font-size:.9rem}
 td.cellname{white-space:normal;min-width:10em;max-width:18em;overflow-wrap:break-word}
 th{background:var(--card);font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -39,6 +41,11 @@ tr.differs td{background:#fff4e5}
 .plot{width:100%;min-height:60px;margin:.4em 0}
 .grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:12px}
 @media (max-width:760px){.grid{grid-template-columns:minmax(0,1fr)}main{padding:8px 10px 40px}body{font-size:14px}}
+/* On a phone the answer and acceptance tables stack: one block per row, each value under its column's name. */
+@media (max-width:640px){table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;min-width:0;max-width:none;width:100%}
+table.stack thead{display:none}table.stack tr{border-bottom:2px solid var(--line);padding:.3em 0}
+table.stack td{display:flow-root;border:0;white-space:normal;overflow-wrap:anywhere;text-align:left;padding:.15em .5em .15em 9.5em}
+table.stack td::before{content:attr(data-label);float:left;margin-left:-9em;width:8.5em;color:var(--muted);font-size:.85rem;font-weight:400;white-space:normal}}
 .heat td{text-align:center;min-width:6em}
 .bar{display:inline-block;height:.7em;background:#4a78c2;border-radius:2px;vertical-align:middle;margin-right:.4em}
 button.t{font:inherit;border:1px solid var(--line);background:var(--card);border-radius:4px;padding:0 .4em;cursor:pointer}
@@ -46,5 +53,6 @@ tr.detail>td{background:#fbfcfd;white-space:normal}
 audio{width:260px;max-width:100%;height:34px}
 .audio label{display:inline-flex;flex-wrap:wrap;align-items:center;gap:.4em;margin:.2em 1em .2em 0}
 .u-legend{font-size:12px}.u-legend th{font-weight:500}
+.mk{position:absolute;font:11px/14px system-ui,sans-serif;white-space:nowrap;padding:0 3px;background:rgba(255,255,255,.88);border-radius:2px;pointer-events:none}
 footer{margin-top:3em;color:var(--muted);font-size:.85rem}
 `;

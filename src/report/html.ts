@@ -92,12 +92,12 @@ function answerTable(results: Results): string {
   const rows = cells.map((c, i) => {
     const checks = checksFor(results, c).html;
     // Cell and answer first: on a phone they are what fits before the table scrolls.
-    return `<tr>${multi ? `<td>${esc(c.run)}</td>` : ''}<td class="cellname"><a href="#cell-${i}">${esc(c.id)}</a><div class="small muted">${esc(dimsLabel(c.dims))}</div></td><td><b>${esc(recLabel(c.recommendation))}</b></td><td>${checks}</td><td>${esc(recLabel(c.recommendationFromAcousticEnd))}</td><td class="num">${c.counts.analysed}/${c.counts.planned}${c.counts.failed ? ` <span class="no">(${c.counts.failed} failed)</span>` : ''}${c.sequential ? `<div class="small muted">${esc(c.sequential.stop?.reason ?? 'not stopped')} · max ${c.sequential.max}</div>` : ''}</td>${gates.map((g) => `<td class="num">${esc(leakCell(gateAt(c, g)))}</td>`).join('')}</tr>`;
+    return `<tr>${multi ? `<td data-label="run">${esc(c.run)}</td>` : ''}<td class="cellname" data-label="cell"><a href="#cell-${i}">${esc(c.id)}</a><div class="small muted">${esc(dimsLabel(c.dims))}</div></td><td data-label="recommended gate"><b>${esc(recLabel(c.recommendation))}</b></td><td data-label="checks">${checks}</td><td data-label="from acoustic end">${esc(recLabel(c.recommendationFromAcousticEnd))}</td><td class="num" data-label="trials">${c.counts.analysed}/${c.counts.planned}${c.counts.failed ? ` <span class="no">(${c.counts.failed} failed)</span>` : ''}${c.sequential ? `<div class="small muted">${esc(c.sequential.stop?.reason ?? 'not stopped')} · max ${c.sequential.max}</div>` : ''}</td>${gates.map((g) => `<td class="num" data-label="leaks @ ${g} ms">${esc(leakCell(gateAt(c, g)))}</td>`).join('')}</tr>`;
   });
   const note = c0
     ? `<p class="small muted">Recommended gate: the smallest evaluated gate whose leak-rate upper bound (${cells.some((c) => c.sequential) ? 'anytime-valid confidence sequence in sequential cells, Wilson otherwise' : 'Wilson'}, ${esc(pct(c0.confidence))} confidence) is ≤ ${esc(pct(c0.targetLeakRate))}. Cells show leaks / decided trials (rate, upper bound). “From acoustic end” measures the gate from the reference's last audible sound instead of the drain event.</p>`
     : '';
-  return `<section id="answer"><h2>Answer</h2><div class="scroll"><table><thead><tr>${multi ? '<th>run</th>' : ''}<th>cell</th><th>recommended gate</th><th>checks</th><th>from acoustic end</th><th>trials</th>${gates.map((g) => `<th>leaks @ ${g} ms</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${note}${mismatchNotice(cells)}</section>`;
+  return `<section id="answer"><h2>Answer</h2><div class="scroll"><table class="stack"><thead><tr>${multi ? '<th>run</th>' : ''}<th>cell</th><th>recommended gate</th><th>checks</th><th>from acoustic end</th><th>trials</th>${gates.map((g) => `<th>leaks @ ${g} ms</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${note}${mismatchNotice(cells)}</section>`;
 }
 
 function mismatchNotice(cells: CellSummary[]): string {
@@ -113,9 +113,9 @@ function acceptanceTable(results: Results): string {
   const sorted = [...results.acceptance].sort((a, b) => Number(a.status === 'pass') - Number(b.status === 'pass'));
   const rows = sorted.map(
     (o) =>
-      `<tr><td>${statusBadge(o.status)}</td><td>${esc(o.cell ?? '(no cell)')}</td><td>${esc(o.label)}</td><td class="num">${esc(fmt(o, o.measured))}</td><td class="num">${esc(fmt(o, o.threshold))}</td><td class="wrap">${esc(o.message)}</td></tr>`,
+      `<tr><td data-label="status">${statusBadge(o.status)}</td><td data-label="cell">${esc(o.cell ?? '(no cell)')}</td><td class="wrap" data-label="rule">${esc(o.label)}</td><td class="num" data-label="measured">${esc(fmt(o, o.measured))}</td><td class="num" data-label="threshold">${esc(fmt(o, o.threshold))}</td><td class="wrap" data-label="detail">${esc(o.message)}</td></tr>`,
   );
-  return `<section id="acceptance"><h2>Acceptance</h2><div class="scroll"><table><thead><tr><th>status</th><th>cell</th><th>rule</th><th>measured</th><th>threshold</th><th class="wrap">detail</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
+  return `<section id="acceptance"><h2>Acceptance</h2><div class="scroll"><table class="stack"><thead><tr><th>status</th><th>cell</th><th class="wrap">rule</th><th>measured</th><th>threshold</th><th class="wrap">detail</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }
 
 /** Heat maps over the matrix: rows are all dimensions but the last, columns the last. */
@@ -172,19 +172,54 @@ function levelsTable(results: Results): string {
   return `<section id="levels"><h2>Echo loss per cell</h2><p class="small muted">During playback, 300–6700 Hz: reference level minus echo level (3GPP TS 26.132 asks ≥ 46 dB for handsets). ERLE = echo loss minus the raw echo loss of the cell's calibration trial (voice processing bypassed). “≥”: some trials' echo was below the noise floor, so the value is a lower bound.</p><div class="scroll"><table><thead><tr><th>cell</th><th>echo loss (median)</th><th>range</th><th>ERLE</th><th>raw (calibration)</th><th>delay</th><th>delay from</th><th>noise floor</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }
 
+/** Plain-words headers of the per-gate tables, each with a tooltip saying exactly what it counts. */
+function gateHead(c: CellSummary, bargeFrom: 'drain' | 'none'): string {
+  const th = (label: string, tip: string) => `<th title="${esc(tip)}">${esc(label)}</th>`;
+  const cols = [
+    th('gate', 'mic gate length after the drain (end of playback)'),
+    th('leaks / trials', 'trials whose mic picked up echo after this gate, out of the trials that could be decided'),
+    th('leak rate', 'leaks divided by decided trials'),
+    th(`${pct(c.confidence)} interval`, `range that holds the true leak rate with ${pct(c.confidence)} confidence`),
+    th(`meets ${pct(c.targetLeakRate)} target`, `yes: the interval's upper bound is at or below the target leak rate ${pct(c.targetLeakRate)}`),
+    th('peak excess: median / worst', 'highest post-gate level over the noise floor, median and worst trial'),
+    th('leaks: first reply / later replies', "leaks in each trial's first utterance, and in the utterances after it (leaks / trials)"),
+    th('leaks traced to echo', 'leaks whose audio correlates with the played reference (? = could not tell)'),
+  ];
+  if (bargeFrom === 'drain')
+    cols.push(
+      th('user muted after drain', 'a hard gate mutes user speech for this long after the drain'),
+      th('deaf after audible end (median)', "from the agent's last audible sound: trailing silence + gate"),
+      th('first word lost (near-end)', "part of the user's first word inside the muted window (needs near-truth.wav)"),
+    );
+  return `<thead><tr>${cols.join('')}</tr></thead>`;
+}
+
+function gateRow(c: CellSummary, g: GateStats, bargeFrom: 'drain' | 'none'): string {
+  const b = c.bargeIn.find((x) => x.gateMs === g.gateMs);
+  const near = b?.nearEnd ? `${num(b.nearEnd.firstWordLostMs.median, 'ms', 0)} (worst ${num(b.nearEnd.firstWordLostMs.worst, 'ms', 0)})` : '—';
+  const barge =
+    bargeFrom === 'drain'
+      ? `<td class="num">${g.gateMs} ms</td><td class="num">${b?.deafAfterAudibleEndMs ? num(b.deafAfterAudibleEndMs.median, 'ms', 0) : '—'}</td><td class="num">${near}</td>`
+      : '';
+  const rec = c.recommendation.gateMs === g.gateMs && bargeFrom === 'drain' ? ' class="recrow"' : '';
+  return `<tr${rec}><td class="num">${g.gateMs} ms</td><td class="num">${g.decided ? `${g.leaks}/${g.decided}` : 'n/a'}${g.undecided ? ` <span class="muted small">(+${g.undecided} undecided)</span>` : ''}</td><td class="num">${pct(g.rate)}</td><td class="num">${intervalText(g)}</td><td class="num">${g.meetsTarget ? '<span class="ok">yes</span>' : '<span class="no">no</span>'}</td><td class="num">${g.peakExcessDb ? `${num(g.peakExcessDb.median, 'dB')} / ${num(g.peakExcessDb.worst, 'dB')}` : '—'}</td><td class="num">${g.firstUtterance.decided ? `${g.firstUtterance.leaks}/${g.firstUtterance.decided}` : '—'} · ${g.later.decided ? `${g.later.leaks}/${g.later.decided}` : '—'}</td><td class="num">${g.leaks ? `${g.attributed}/${g.leaks}${g.attributionUnknown ? ` (${g.attributionUnknown} ?)` : ''}` : '—'}</td>${barge}</tr>`;
+}
+
+/** Gates a reader looks for first: the marked ones and the recommended one. */
+const FOLD_ABOVE = 8;
+
+/**
+ * The per-gate table. A sweep (dozens of gates) would dominate the page: the answer rows (the
+ * marked gates and the recommended one) stay visible and the full sweep folds into a <details>.
+ */
 function gateTable(c: CellSummary, stats: GateStats[], bargeFrom: 'drain' | 'none'): string {
-  const rows = stats.map((g) => {
-    const b = c.bargeIn.find((x) => x.gateMs === g.gateMs);
-    const near = b?.nearEnd ? `${num(b.nearEnd.firstWordLostMs.median, 'ms', 0)} (worst ${num(b.nearEnd.firstWordLostMs.worst, 'ms', 0)})` : '—';
-    const barge =
-      bargeFrom === 'drain'
-        ? `<td class="num">${g.gateMs} ms</td><td class="num">${b?.deafAfterAudibleEndMs ? num(b.deafAfterAudibleEndMs.median, 'ms', 0) : '—'}</td><td class="num">${near}</td>`
-        : '';
-    const rec = c.recommendation.gateMs === g.gateMs && bargeFrom === 'drain' ? ' style="font-weight:700"' : '';
-    return `<tr${rec}><td class="num">${g.gateMs} ms</td><td class="num">${g.decided ? `${g.leaks}/${g.decided}` : 'n/a'}${g.undecided ? ` <span class="muted small">(+${g.undecided} undecided)</span>` : ''}</td><td class="num">${pct(g.rate)}</td><td class="num">${intervalText(g)}</td><td class="num">${g.meetsTarget ? '<span class="ok">yes</span>' : '<span class="no">no</span>'}</td><td class="num">${g.peakExcessDb ? `${num(g.peakExcessDb.median, 'dB')} / ${num(g.peakExcessDb.worst, 'dB')}` : '—'}</td><td class="num">${g.firstUtterance.decided ? `${g.firstUtterance.leaks}/${g.firstUtterance.decided}` : '—'} · ${g.later.decided ? `${g.later.leaks}/${g.later.decided}` : '—'}</td><td class="num">${g.leaks ? `${g.attributed}/${g.leaks}${g.attributionUnknown ? ` (${g.attributionUnknown} ?)` : ''}` : '—'}</td>${barge}</tr>`;
-  });
-  const bargeHead = bargeFrom === 'drain' ? '<th>muted after drain</th><th>deaf after audible end (median)</th><th>first word lost (near-end)</th>' : '';
-  return `<div class="scroll"><table><thead><tr><th>gate</th><th>leaks</th><th>rate</th><th>${esc(pct(c.confidence))} interval</th><th>≤ target</th><th>peak excess median / worst</th><th>first utterance · later</th><th>echo-attributed</th>${bargeHead}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
+  const head = gateHead(c, bargeFrom);
+  const table = (rows: GateStats[], cls: string) =>
+    `<div class="scroll"><table class="${cls}">${head}<tbody>${rows.map((g) => gateRow(c, g, bargeFrom)).join('')}</tbody></table></div>`;
+  if (stats.length <= FOLD_ABOVE) return table(stats, 'gates');
+  const want = new Set([...displayGates(c), ...(bargeFrom === 'drain' && c.recommendation.gateMs != null ? [c.recommendation.gateMs] : [])]);
+  const key = stats.filter((g) => want.has(g.gateMs));
+  return `${table(key, 'gates key')}<details class="sweep"><summary>All ${stats.length} gates of the sweep (${stats[0]!.gateMs}–${stats[stats.length - 1]!.gateMs} ms)</summary>${table(stats, 'gates')}</details>`;
 }
 
 function configTable(c: CellSummary): string {

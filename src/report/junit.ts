@@ -3,12 +3,16 @@
  * the cell, failing with the measured value and the threshold in the message, so a CI system
  * shows what failed and by how much. Shape: the common JUnit schema that Jenkins, GitLab,
  * GitHub test reporters and Azure read (testsuites › testsuite › properties / testcase ›
- * failure, docs/reports.md). Deterministic: time is 0, the timestamp is the run's start.
+ * failure, docs/reports.md). Deterministic: the timestamp is the run's start and a cell's
+ * time is its device time, the summed length of its trials' recordings (no wall clock); the
+ * suite carries it, and so does its first test case (the others 0), so that tools adding up
+ * test cases count the cell once.
  */
 import type { AcceptanceOutcome } from '../analysis/acceptance-check.js';
 import type { CellResult } from '../analysis/turn-results.js';
 import { deviceLabel, dimsLabel, leakCell, recLabel, sequentialText } from './format.js';
 import type { Results, RunInfo } from './results-schema.js';
+import type { TrialView } from './trial-view.js';
 import { turnRateCell, turnRecommendationRule } from './turn-format.js';
 
 /** Characters XML 1.0 forbids even as references. */
@@ -34,12 +38,21 @@ function timestamp(iso: string): string {
 /** Java-like dotted class name: CI tools group test cases by it. */
 const className = (run: RunInfo, cellId: string) => `voiceaec.${run.scenario.name}.${cellId}`.replace(/[^A-Za-z0-9_.-]/g, '_');
 
-function testcase(o: AcceptanceOutcome, classname: string): string {
-  const head = `    <testcase${attrs({ name: o.label, classname, time: '0' })}`;
+/** Seconds with millisecond precision, as JUnit's time attribute reads. */
+const seconds = (ms: number) => (Math.round(ms) / 1000).toFixed(3);
+
+/** A value with its unit; "not measured (why)" without a unit when there is none. */
+function valueText(o: AcceptanceOutcome, v: number | null, missing: string): string {
+  if (v === null) return missing;
+  return o.unit === 'count' ? String(v) : `${v} ${o.unit}`;
+}
+
+function testcase(o: AcceptanceOutcome, classname: string, timeMs: number): string {
+  const head = `    <testcase${attrs({ name: o.label, classname, time: seconds(timeMs) })}`;
   if (o.status === 'pass') return `${head}>\n      <system-out>${xmlEscape(o.message)}</system-out>\n    </testcase>`;
-  const measured = o.measured === null ? 'not measured' : String(o.measured);
-  const threshold = o.threshold === null ? '—' : String(o.threshold);
-  const body = `${o.message}\nmeasured: ${measured} ${o.unit}\nthreshold: ${threshold} ${o.unit}\nrule: ${JSON.stringify(o.rule)}`;
+  const measured = valueText(o, o.measured, `not measured (${o.message})`);
+  const threshold = valueText(o, o.threshold, 'none');
+  const body = `${o.message}\nmeasured: ${measured}\nthreshold: ${threshold}\nrule: ${JSON.stringify(o.rule)}`;
   return `${head}>\n      <failure${attrs({ message: o.message, type: o.status === 'fail' ? 'AcceptanceFailure' : 'Inconclusive' })}>${xmlEscape(body)}</failure>\n    </testcase>`;
 }
 
@@ -62,12 +75,18 @@ function cellSummaryText(c: CellResult, turnRule: string[]): string {
   return lines.join('\n');
 }
 
-function unjudgedCase(name: string, classname: string, summary: string): string {
+function unjudgedCase(name: string, classname: string, summary: string, timeMs: number): string {
   const why = 'no acceptance rule applies to this cell, so it cannot fail CI; add rules to the scenario (docs/scenarios.md)';
-  return `    <testcase${attrs({ name: `${name}: measured, not judged`, classname, time: '0' })}>\n      <skipped${attrs({ message: why })}/>\n      <system-out>${xmlEscape(summary)}</system-out>\n    </testcase>`;
+  return `    <testcase${attrs({ name: `${name}: measured, not judged`, classname, time: seconds(timeMs) })}>\n      <skipped${attrs({ message: why })}/>\n      <system-out>${xmlEscape(summary)}</system-out>\n    </testcase>`;
 }
 
-export function renderJunit(results: Results): string {
+/**
+ * `trials` (the report's trial views) give each cell's device time; without them every time is 0.
+ */
+export function renderJunit(results: Results, trials: ReadonlyArray<Pick<TrialView, 'run' | 'cell' | 'recordedMs'>> = []): string {
+  const deviceMs = new Map<string, number>();
+  for (const t of trials) deviceMs.set(`${t.run}\u0000${t.cell}`, (deviceMs.get(`${t.run}\u0000${t.cell}`) ?? 0) + (t.recordedMs ?? 0));
+  let totalMs = 0;
   const suites: string[] = [];
   let tests = 0,
     failures = 0;
@@ -83,29 +102,32 @@ export function renderJunit(results: Results): string {
       ['voiceaec', run.tool.version],
     ];
     const properties = `    <properties>\n${props.map(([n, v]) => `      <property${attrs({ name: n!, value: v! })}/>`).join('\n')}\n    </properties>`;
-    const groups: Array<{ name: string; classname: string; outcomes: AcceptanceOutcome[]; out: string }> = [];
+    const groups: Array<{ name: string; classname: string; outcomes: AcceptanceOutcome[]; out: string; ms: number }> = [];
     for (const c of results.cells.filter((x) => x.run === run.id)) {
       groups.push({
         name: `${run.scenario.name} / ${c.id}`,
         classname: className(run, c.id),
         outcomes: outcomes.filter((o) => o.cell === c.id),
         out: cellSummaryText(c, turnRule),
+        ms: deviceMs.get(`${run.id}\u0000${c.id}`) ?? 0,
       });
     }
     // Rules that matched no cell still fail, in a suite of their own.
     const orphan = outcomes.filter((o) => o.cell === null);
-    if (orphan.length > 0) groups.push({ name: `${run.scenario.name} / acceptance`, classname: className(run, 'acceptance'), outcomes: orphan, out: '' });
+    if (orphan.length > 0)
+      groups.push({ name: `${run.scenario.name} / acceptance`, classname: className(run, 'acceptance'), outcomes: orphan, out: '', ms: 0 });
     for (const g of groups) {
       const f = g.outcomes.filter((o) => o.status !== 'pass').length;
       // A cell no rule judges still shows up, as a skipped case: CI dashboards then show that
       // nothing could fail here, instead of a suite of zero tests that reads as green.
       const unjudged = g.outcomes.length === 0;
-      const cases = unjudged ? [unjudgedCase(g.name, g.classname, g.out)] : g.outcomes.map((o) => testcase(o, g.classname));
+      const cases = unjudged ? [unjudgedCase(g.name, g.classname, g.out, g.ms)] : g.outcomes.map((o, k) => testcase(o, g.classname, k === 0 ? g.ms : 0));
+      totalMs += g.ms;
       tests += cases.length;
       failures += f;
       suites.push(
         [
-          `  <testsuite${attrs({ name: g.name, tests: cases.length, failures: f, errors: 0, skipped: unjudged ? 1 : 0, time: '0', timestamp: timestamp(run.startedAt), hostname: run.device.name, package: g.classname })}>`,
+          `  <testsuite${attrs({ name: g.name, tests: cases.length, failures: f, errors: 0, skipped: unjudged ? 1 : 0, time: seconds(g.ms), timestamp: timestamp(run.startedAt), hostname: run.device.name, package: g.classname })}>`,
           properties,
           ...cases,
           `    <system-out>${xmlEscape(g.out)}</system-out>`,
@@ -116,7 +138,7 @@ export function renderJunit(results: Results): string {
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attrs({ name: 'voiceaec', tests, failures, errors: 0, time: '0' })}>`,
+    `<testsuites${attrs({ name: 'voiceaec', tests, failures, errors: 0, time: seconds(totalMs) })}>`,
     ...suites,
     '</testsuites>',
     '',

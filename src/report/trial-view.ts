@@ -25,6 +25,8 @@ export interface TrialView {
   audio: TrialAudio;
   /** Why the waveforms are missing, when they are. */
   note: string | null;
+  /** Length of the trial's recording (the mic, else the reference), ms; null when neither could be read. JUnit's device time adds these up. */
+  recordedMs: number | null;
 }
 
 export const ENVELOPE_FLOOR_DB = 120;

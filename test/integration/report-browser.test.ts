@@ -1,10 +1,13 @@
 /**
  * report.html in headless Chromium (Debian's /usr/bin/chromium via playwright-core): no
  * console errors, no network requests, the plots render, a trial opens with its waveform
- * and audio, and a phone-width page does not overflow sideways. Screenshots are written to
- * $TMPDIR/voiceaec-report-shots for a human to look at.
+ * and audio, and a phone-width page does not overflow sideways. Full-page screenshots at
+ * 1280 px and 390 px are written to the test's temp folder and, when VOICEAEC_REPORT_SHOTS
+ * names a folder, there too, for a human to look at; what a look would catch is asserted from
+ * the DOM as far as it can be: plot labels that overlap, tables wider than their box without a
+ * scroll container, text cut off in a cell.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,10 +31,13 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const SHOTS = join(tmpdir(), 'voiceaec-report-shots');
+const SHOTS = mkdtempSync(join(tmpdir(), 'voiceaec-report-shots-'));
+const SHOTS_COPY = process.env.VOICEAEC_REPORT_SHOTS;
 
 let ctx: BrowserContext;
 let url: string;
+/** The same run read with a 50 % target and a 41-gate sweep: recommended gates to mark, a sweep to fold. */
+let sweepUrl: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run \`bash scripts/debian-packages.sh\` (npm test does it in pretest)`);
@@ -48,7 +54,14 @@ beforeAll(async () => {
   });
   await writeReports(dir, await evaluateRun([dir], { toolVersion: TEST_VERSION }), { embedAudioMaxBytes: 64 << 20 });
   url = pathToFileURL(join(dir, 'report.html')).href;
-  mkdirSync(SHOTS, { recursive: true });
+  const sweepDir = `${dir}-sweep`;
+  cpSync(dir, sweepDir, { recursive: true });
+  const sweep = Array.from({ length: 41 }, (_, i) => 50 * i);
+  await writeReports(sweepDir, await evaluateRun([sweepDir], { toolVersion: TEST_VERSION, targetLeakRate: 0.5, gatesMs: sweep }), {
+    embedAudioMaxBytes: 64 << 20,
+  });
+  sweepUrl = pathToFileURL(join(sweepDir, 'report.html')).href;
+  if (SHOTS_COPY) mkdirSync(SHOTS_COPY, { recursive: true });
   ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'voiceaec-chromium-')), { executablePath: CHROMIUM, headless: true, args: ARGS });
 }, 60_000);
 
@@ -57,7 +70,7 @@ afterAll(async () => {
 });
 
 /** Open the report and record everything the page says or asks for. */
-async function open(viewport: { width: number; height: number }): Promise<{ page: Page; problems: string[]; requests: string[] }> {
+async function open(viewport: { width: number; height: number }, at = url): Promise<{ page: Page; problems: string[]; requests: string[] }> {
   const page = await ctx.newPage();
   await page.setViewportSize(viewport);
   const problems: string[] = [];
@@ -68,10 +81,55 @@ async function open(viewport: { width: number; height: number }): Promise<{ page
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url().slice(0, 100)}`));
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url, { waitUntil: 'load' });
+  await page.goto(at, { waitUntil: 'load' });
   await page.waitForFunction('document.documentElement.getAttribute("data-plots") !== null', null, { timeout: 10_000 });
   return { page, problems, requests };
 }
+
+/** A full-page screenshot in the temp folder, copied to $VOICEAEC_REPORT_SHOTS when set. */
+async function shoot(page: Page, name: string): Promise<string> {
+  const path = join(SHOTS, name);
+  await page.screenshot({ path, fullPage: true });
+  if (SHOTS_COPY) copyFileSync(path, join(SHOTS_COPY, name));
+  return path;
+}
+
+/**
+ * What a reader would see as broken, read from the laid-out page: plot labels whose boxes
+ * overlap or leave their plot, tables wider than their box with no scroll container around
+ * them, and visible cells whose text is cut (scrollWidth > clientWidth).
+ */
+const layoutProblems = (page: Page) =>
+  page.evaluate<string[]>(`(() => {
+    const out = [];
+    const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    for (const [k, plot] of [...document.querySelectorAll('.uplot')].entries()) {
+      const over = plot.querySelector('.u-over').getBoundingClientRect();
+      const labels = [...plot.querySelectorAll('.mk')].map((e) => ({ text: e.textContent, r: e.getBoundingClientRect() }));
+      for (const [i, a] of labels.entries()) {
+        if (a.r.left < over.left - 0.5 || a.r.right > over.right + 0.5 || a.r.top < over.top - 0.5 || a.r.bottom > over.bottom + 0.5)
+          out.push('plot ' + k + ': label "' + a.text + '" leaves the plot');
+        for (const b of labels.slice(i + 1)) if (hit(a.r, b.r)) out.push('plot ' + k + ': labels "' + a.text + '" and "' + b.text + '" overlap');
+      }
+    }
+    for (const t of document.querySelectorAll('table')) {
+      if (t.offsetParent === null) continue;
+      const box = t.parentElement;
+      if (t.getBoundingClientRect().width <= box.clientWidth + 1) continue;
+      let el = box, scrolls = false;
+      for (; el && el !== document.body; el = el.parentElement) {
+        const o = getComputedStyle(el).overflowX;
+        if (o === 'auto' || o === 'scroll') { scrolls = true; break; }
+      }
+      if (!scrolls) out.push('table "' + (t.querySelector('th')?.textContent ?? '') + '" is wider than its box with no scroll container');
+    }
+    for (const c of document.querySelectorAll('td, th')) {
+      if (c.offsetParent === null) continue;
+      if (c.scrollWidth > c.clientWidth + 1) out.push('cell "' + c.textContent.slice(0, 40) + '" cut: ' + c.scrollWidth + ' > ' + c.clientWidth);
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth) out.push('the page scrolls sideways: ' + document.documentElement.scrollWidth + ' > ' + window.innerWidth);
+    return out;
+  })()`);
 
 /** Non-background pixels of a canvas: a plot that drew nothing has none. */
 const inked = (page: Page, selector: string) =>
@@ -96,8 +154,6 @@ describe('report.html in headless Chromium', () => {
     expect(await page.locator('#acceptance .badge.fail').count()).toBeGreaterThan(0);
     expect(await page.locator('#matrix table.heat').count()).toBe(2);
     expect(await page.locator('h3', { hasText: 'Two-tier RMS gate' }).count()).toBe(1);
-    await page.screenshot({ path: join(SHOTS, 'laptop.png'), fullPage: true });
-    await page.screenshot({ path: join(SHOTS, 'laptop-top.png') });
     await page.locator('#cell-0').screenshot({ path: join(SHOTS, 'cell.png') });
     expect(problems).toEqual([]);
     expect(requests.filter((r) => r !== url && !r.startsWith('data:'))).toEqual([]);
@@ -133,10 +189,36 @@ describe('report.html in headless Chromium', () => {
     // The answer itself (cell and recommended gate) is on screen without scrolling the table.
     const rec = await page.locator('#answer tbody tr').first().locator('td').nth(1).boundingBox();
     expect(rec!.x + rec!.width).toBeLessThanOrEqual(inner);
-    await page.screenshot({ path: join(SHOTS, 'phone.png'), fullPage: false });
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  for (const [name, width] of [
+    ['laptop', 1280],
+    ['phone', 390],
+  ] as const) {
+    it(`looks right at ${width} px: no overlapping plot labels, no cut or overflowing table (screenshots ${name}*.png)`, async () => {
+      const { page, problems } = await open({ width, height: 900 }, sweepUrl);
+      // The sweep is folded; the answer rows (marked gates, the recommended one) stay in view.
+      expect(await page.locator('#cell-0 details.sweep').count()).toBe(1);
+      expect(await page.locator('#cell-0 table.key tbody tr').count()).toBeLessThanOrEqual(4);
+      expect(await page.locator('#cell-0 table.key tr.recrow').count()).toBe(1);
+      // Every mark the plots carry is labelled: the recommended gate's and the residual's noise floor among them.
+      await shoot(page, `${name}.png`);
+      expect(await page.locator('.mk', { hasText: /^recommended \d+ ms$/ }).count()).toBeGreaterThan(0);
+      expect(await page.locator('#cell-0 .mk', { hasText: 'noise floor' }).count()).toBe(1);
+      expect(await layoutProblems(page)).toEqual([]);
+      // Unfolded: the sweep, the configuration, the trials and one trial's plot.
+      await page.evaluate('document.querySelectorAll("details").forEach((d) => (d.open = true))');
+      await page.locator('#cell-0 button.t').first().click();
+      await expect.poll(() => page.locator('#cell-0 tr.detail .uplot').count()).toBe(1);
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(null)))');
+      await shoot(page, `${name}-open.png`);
+      expect(await layoutProblems(page)).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+  }
 
   it('renders a run with nothing to show (all trials failed, a cell without trials) without errors', async () => {
     const { dir } = await makeRunDir({
