@@ -4,6 +4,9 @@ import type { Results } from '../../../src/report/results-schema.js';
 import { evaluateRun } from '../../../src/evaluation/evaluate-run.js';
 import { makeRunDir, TEST_VERSION } from '../../helpers/run-dir.js';
 import { parseXml, type XmlElement } from '../../helpers/xml.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeReports } from '../../../src/report-writer/write-reports.js';
 
 /**
  * The common JUnit XML shape CI systems read (Jenkins xunit-plugin junit-10.xsd, which
@@ -47,6 +50,7 @@ function validate(el: XmlElement, path = el.name): void {
 
 let results: Results;
 let xml: string;
+let runDir: string;
 beforeAll(async () => {
   const { dir } = await makeRunDir({
     scenario: 'junit "&" <test>',
@@ -63,6 +67,7 @@ beforeAll(async () => {
       ],
     },
   });
+  runDir = dir;
   results = await evaluateRun([dir], { toolVersion: TEST_VERSION });
   xml = renderJunit(results);
 });
@@ -116,6 +121,39 @@ describe('junit.xml', () => {
     const root = parseXml(xml);
     const orphan = root.children.find((s) => s.attrs.name!.endsWith('/ acceptance'))!;
     expect(orphan.children.find((c) => c.name === 'testcase')!.children[0]!.attrs.message).toMatch(/matches no cell/);
+  });
+
+  it('says "not measured (why)" without a unit where a rule measured nothing', () => {
+    const root = parseXml(xml);
+    const orphan = root.children.find((s) => s.attrs.name!.endsWith('/ acceptance'))!;
+    const body = orphan.children.find((c) => c.name === 'testcase')!.children[0]!.text;
+    expect(body).toMatch(/\nmeasured: not measured \(rule .* matches no cell: check the dimension names and values\)\nthreshold: none\n/);
+    expect(xml).not.toMatch(/not measured (ms|ratio|dB|count)|— (ms|ratio|dB|count)/);
+  });
+
+  it("puts each cell's device time (its trials' recordings added up) on its suite and first case, once", () => {
+    const views = [
+      { run: results.runs[0]!.id, cell: 'receiver', recordedMs: 3200 },
+      { run: results.runs[0]!.id, cell: 'receiver', recordedMs: 3150.4 },
+      { run: results.runs[0]!.id, cell: 'receiver', recordedMs: null },
+    ];
+    const root = parseXml(renderJunit(results, views));
+    validate(root);
+    const receiver = root.children.find((s) => s.attrs.name!.endsWith('/ receiver'))!;
+    expect(receiver.attrs.time).toBe('6.350');
+    expect(receiver.children.filter((c) => c.name === 'testcase').map((c) => c.attrs.time)).toEqual(['6.350', '0.000', '0.000']);
+    expect(root.children.find((s) => s.attrs.name!.endsWith('/ speaker&<voice>'))!.attrs.time).toBe('0.000');
+    expect(root.attrs.time).toBe('6.350');
+  });
+
+  it('junit.xml as written: a failed trial adds no device time, every analysed trial its recording', async () => {
+    await writeReports(runDir, results);
+    const root = parseXml(readFileSync(join(runDir, 'junit.xml'), 'utf8'));
+    const time = (name: string) => Number(root.children.find((s) => s.attrs.name!.endsWith(`/ ${name}`))!.attrs.time);
+    // Both cells' trials record the same length: 8 on the speaker, 7 on the receiver (trial 3 failed, no files).
+    expect(time('speaker&<voice>')).toBeGreaterThan(8);
+    expect(time('receiver') / time('speaker&<voice>')).toBeCloseTo(7 / 8, 2);
+    expect(Number(root.attrs.time)).toBeCloseTo(time('receiver') + time('speaker&<voice>'), 2);
   });
 
   it('escapes markup and drops characters XML 1.0 cannot hold', () => {
