@@ -14,7 +14,7 @@ final class AudioSessionController {
     private var observers: [NSObjectProtocol] = []
     /// (event, host time ns, data) for the session's notifications.
     var onEvent: (EventName, UInt64, [String: JSONValue]) -> Void = { _, _, _ in }
-    /// Media services were reset: every audio object is dead (QA1749); the engine drops its own.
+    /// Media services were reset: every audio object is dead (QA1749); HarnessEngine then refuses start until a new configure.
     var onMediaServicesReset: () -> Void = {}
 
     init(clock: HostClock) {

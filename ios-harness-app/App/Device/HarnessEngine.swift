@@ -17,6 +17,9 @@ final class HarnessEngine: AudioEngine, DeviceDescribing, BypassSwitchable {
     private var config: DeviceConfig?
     private var streamRate = 48_000
     private var reportedLost = 0
+    /// Media services were reset since the last configure: the engine is dead (QA1749).
+    private var servicesReset = false
+    private let resetLock = Lock()
     private(set) var ioBufferFrames = 480
     /// Events the engine and the audio session report on their own; the transport points it
     /// at the session's `deviceEvent`.
@@ -30,10 +33,19 @@ final class HarnessEngine: AudioEngine, DeviceDescribing, BypassSwitchable {
         audioSession = AudioSessionController(clock: clock)
         audioSession.onEvent = { [weak self] name, host, data in self?.onEvent(name, host, data) }
         calls.onNote = { [weak self] in self?.onLog($0) }
+        // QA1749: after a reset every audio object is dead and the session must be set up
+        // again. A new configure does both (new session settings, new engine); until then
+        // start refuses instead of running a trial on the dead engine.
+        audioSession.onMediaServicesReset = { [weak self] in
+            guard let self else { return }
+            self.resetLock.withLock { self.servicesReset = true }
+            self.onLog("media services were reset: configure again")
+        }
     }
 
     func configure(_ c: DeviceConfig) -> EngineConfiguration {
         current = nil
+        resetLock.withLock { servicesReset = false }
         config = c
         let variant = EngineVariantPlan.plan(c)
         if case .refused(let e) = variant { return EngineConfiguration(ok: false, effective: nil, errors: [e], steps: []) }
@@ -118,6 +130,7 @@ final class HarnessEngine: AudioEngine, DeviceDescribing, BypassSwitchable {
 
     func start(render: @escaping RenderCallback, capture: @escaping CaptureCallback) throws {
         guard let current, let bridge else { throw HarnessAppError("configure before start") }
+        if resetLock.withLock({ servicesReset }) { throw HarnessAppError("media services were reset since configure: configure again") }
         bridge.install(render: render, capture: capture, sampleRate: streamRate)
         reportedLost = 0
         _ = try current.start()
