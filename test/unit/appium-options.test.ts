@@ -92,7 +92,10 @@ describe('farm credentials', () => {
 
   it('picks the pair by the server host when no preset is named', () => {
     const plan = (serverUrl: string, extra = {}) => planFarmSession(parseAppiumOptions({ serverUrl, ...extra }), env).credentials;
-    expect(plan('https://hub-cloud.browserstack.com/wd/hub', { deviceName: 'iPhone 15', app: 'bs://abc123' })).toMatchObject({ user: 'bsuser', key: 'bskey123' });
+    expect(plan('https://hub-cloud.browserstack.com/wd/hub', { deviceName: 'iPhone 15', app: 'bs://abc123' })).toMatchObject({
+      user: 'bsuser',
+      key: 'bskey123',
+    });
     expect(plan('http://127.0.0.1:4723')).toMatchObject({ user: 'hu', key: 'hk9' });
   });
 

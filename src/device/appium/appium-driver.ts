@@ -131,7 +131,9 @@ export class AppiumDriver implements DeviceDriver {
       this.chosen = this.plan.connectionWhy ? { connection: choice.connection, why: `${this.plan.farm}: ${this.plan.connectionWhy}` } : choice;
       // A preset's default is said as such, so the line tells why files was taken and how to change it.
       this.notify(
-        this.plan.connectionWhy ? `appium connection: ${choice.connection} (${this.chosen.why}; override with --connection)` : describeChoice(choice, o.connection ?? 'auto'),
+        this.plan.connectionWhy
+          ? `appium connection: ${choice.connection} (${this.chosen.why}; override with --connection)`
+          : describeChoice(choice, o.connection ?? 'auto'),
       );
     }
     return this.chosen.connection;

@@ -102,7 +102,11 @@ export const APPIUM_OPTIONS_SCHEMA = z
   .superRefine((o, ctx) => {
     if (o.connection === 'ws' && !o.deviceHost) ctx.addIssue({ code: 'custom', path: ['deviceHost'], message: 'ws connection needs deviceHost' });
     if (o.startServer && o.serverUrl)
-      ctx.addIssue({ code: 'custom', path: ['startServer'], message: 'a started server has its own URL; drop serverUrl (--appium-url) or startServer (--appium-start)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startServer'],
+        message: 'a started server has its own URL; drop serverUrl (--appium-url) or startServer (--appium-start)',
+      });
     if (o.appiumHome && !o.startServer) ctx.addIssue({ code: 'custom', path: ['appiumHome'], message: 'only applies with startServer (--appium-start)' });
     const url = o.serverUrl ? new URL(o.serverUrl) : null;
     if (url && (url.username || url.password))

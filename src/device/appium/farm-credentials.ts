@@ -9,16 +9,21 @@ export interface Credentials {
   key: string;
   /** Which variables they came from, for messages. */
   source: string;
+  /** Where they came from, never their values. */
+  toString(): string;
 }
 
 /** Credentials that print as where they came from, never as their values (String(), JSON, util.inspect). */
 export function credentials(user: string, key: string, source: string): Credentials {
   const shown = { source, user: '***', key: '***' };
-  return Object.defineProperties({ user, key, source } as Credentials, {
-    toString: { value: () => `credentials from ${source}`, enumerable: false },
-    toJSON: { value: () => shown, enumerable: false },
-    [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `Credentials { from ${source} }`, enumerable: false },
-  });
+  return Object.defineProperties(
+    { user, key, source },
+    {
+      toString: { value: () => `credentials from ${source}`, enumerable: false },
+      toJSON: { value: () => shown, enumerable: false },
+      [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `Credentials { from ${source} }`, enumerable: false },
+    },
+  );
 }
 
 /** Replaces each secret (as is, URL-encoded, and inside a basic-auth header) with "***". */

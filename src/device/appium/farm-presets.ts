@@ -50,7 +50,12 @@ export interface FarmPreset {
 }
 
 /** Basic auth for a server behind a proxy or a grid router; optional. */
-const GENERIC_BASIC: FarmCredentialSpec = { userEnv: 'VOICEAEC_APPIUM_USER', keyEnv: 'VOICEAEC_APPIUM_KEY', required: false, placement: { kind: 'basic-auth' } };
+const GENERIC_BASIC: FarmCredentialSpec = {
+  userEnv: 'VOICEAEC_APPIUM_USER',
+  keyEnv: 'VOICEAEC_APPIUM_KEY',
+  required: false,
+  placement: { kind: 'basic-auth' },
+};
 
 const APPIUM_SLOTS = { udid: 'appium:udid', deviceName: 'appium:deviceName', platformVersion: 'appium:platformVersion', app: 'appium:app' } as const;
 const AUTO_WHY = 'auto: forward or lan when the server is on this host, files for a remote hub unless deviceHost or lanHost says who reaches whom';
@@ -81,7 +86,12 @@ export const FARM_PRESETS: Record<FarmName, FarmPreset> = {
     fromEnv: {},
     envCaps: [],
     // Hubs with authentication (device-farm v10+) take an access key and token as capabilities.
-    credentials: { userEnv: 'VOICEAEC_DF_ACCESS_KEY', keyEnv: 'VOICEAEC_DF_TOKEN', required: false, placement: { kind: 'capabilities', userCap: 'df:accesskey', keyCap: 'df:token' } },
+    credentials: {
+      userEnv: 'VOICEAEC_DF_ACCESS_KEY',
+      keyEnv: 'VOICEAEC_DF_TOKEN',
+      required: false,
+      placement: { kind: 'capabilities', userCap: 'df:accesskey', keyCap: 'df:token' },
+    },
     connection: 'auto',
     connectionWhy: `${AUTO_WHY}: the phones sit on the hub's nodes, and whether they reach this host depends on the lab's network`,
     sources: ['appium-device-farm docs/capabilities.md (df:build, df:recordVideo, df:udids…), README (df:accesskey, df:token)'],
@@ -104,7 +114,13 @@ export const FARM_PRESETS: Record<FarmName, FarmPreset> = {
     name: 'browserstack',
     title: 'BrowserStack App Automate',
     hubUrl: 'https://hub-cloud.browserstack.com/wd/hub',
-    slots: { deviceName: 'bstack:options.deviceName', platformVersion: 'bstack:options.osVersion', app: 'appium:app', build: 'bstack:options.buildName', sessionName: 'bstack:options.sessionName' },
+    slots: {
+      deviceName: 'bstack:options.deviceName',
+      platformVersion: 'bstack:options.osVersion',
+      app: 'appium:app',
+      build: 'bstack:options.buildName',
+      sessionName: 'bstack:options.sessionName',
+    },
     required: ['deviceName', 'app'],
     app: { upload: /^bs:\/\/[A-Za-z0-9]+$/, example: 'bs://<app id from the upload>' },
     fromEnv: {},
@@ -123,14 +139,21 @@ export const FARM_PRESETS: Record<FarmName, FarmPreset> = {
     title: 'Sauce Labs real devices',
     hubUrl: 'https://ondemand.{region}.saucelabs.com/wd/hub',
     defaultRegion: 'us-west-1',
-    slots: { deviceName: 'appium:deviceName', platformVersion: 'appium:platformVersion', app: 'appium:app', build: 'sauce:options.build', sessionName: 'sauce:options.name' },
+    slots: {
+      deviceName: 'appium:deviceName',
+      platformVersion: 'appium:platformVersion',
+      app: 'appium:app',
+      build: 'sauce:options.build',
+      sessionName: 'sauce:options.name',
+    },
     required: ['deviceName', 'app'],
     app: { upload: /^storage:(filename=.+|[0-9a-f-]{36})$/, example: 'storage:filename=VoiceAecHarness.ipa' },
     fromEnv: {},
     envCaps: [],
     credentials: { userEnv: 'SAUCE_USERNAME', keyEnv: 'SAUCE_ACCESS_KEY', required: true, placement: { kind: 'basic-auth' } },
     connection: 'files',
-    connectionWhy: "the phone is in Sauce Labs' data center: nothing reaches this host without Sauce Connect, and a native app's WebSocket through it is unverified",
+    connectionWhy:
+      "the phone is in Sauce Labs' data center: nothing reaches this host without Sauce Connect, and a native app's WebSocket through it is unverified",
     sources: [
       'docs.saucelabs.com/mobile-apps/automated-testing/appium/real-devices/',
       'devicelab-dev/maestro-runner docs/cloud-providers/saucelabs.md (appium:app storage:filename=…, sauce:options, ondemand.<region>.saucelabs.com/wd/hub)',
@@ -212,7 +235,9 @@ export function planFarmSession(o: AppiumOptions, env: NodeJS.ProcessEnv): FarmP
     const v = given[slot] ?? p.fromEnv[slot]?.map((n) => env[n]).find((x) => !!x);
     if (v === undefined) continue;
     if (!p.slots[slot])
-      throw usageError('E_APPIUM_OPTIONS', `appium ${slot}: ${where} has no place for it`, { hint: `drop it; ${farm} takes ${Object.keys(p.slots).join(', ')}` });
+      throw usageError('E_APPIUM_OPTIONS', `appium ${slot}: ${where} has no place for it`, {
+        hint: `drop it; ${farm} takes ${Object.keys(p.slots).join(', ')}`,
+      });
     values[slot] = v;
   }
   for (const slot of p.required) {

@@ -101,7 +101,8 @@ export async function startLocalAppium(opts: LocalAppiumOptions): Promise<LocalA
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
       const started = await startOnce(join(appium.dir, appium.bin), port, home, opts);
-      if ('server' in started) return { ...started.server, version: appium.version, home: privateHome ? null : home, stop: withCleanup(started.server.stop, removeHome) };
+      if ('server' in started)
+        return { ...started.server, version: appium.version, home: privateHome ? null : home, stop: withCleanup(started.server.stop, removeHome) };
       lastOutput = started.output;
     }
   } catch (e) {
@@ -137,8 +138,8 @@ async function startOnce(
   const keep = (d: Buffer) => {
     output = (output + d.toString()).slice(-OUTPUT_TAIL);
   };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const guard = guardProcess(child);
   const stop = async () => {
