@@ -23,6 +23,7 @@ final class CallActivation: NSObject, CXProviderDelegate {
         config.maximumCallGroups = 1
         config.maximumCallsPerCallGroup = 1
         config.supportedHandleTypes = [.generic]
+        config.includesCallsInRecents = false // a lab phone's Recents stays clean (default true)
         provider = CXProvider(configuration: config)
         super.init()
         provider.setDelegate(self, queue: queue)
