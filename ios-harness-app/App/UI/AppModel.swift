@@ -38,13 +38,13 @@ final class AppModel: ObservableObject {
             return
         }
         AudioSessionController.requestRecordPermission { [weak self] granted in
-            if !granted { Task { @MainActor in self?.lastError = "E_MIC_PERMISSION: microphone permission denied (Settings ▸ Privacy ▸ Microphone)" } }
+            if !granted { Task { @MainActor [weak self] in self?.lastError = "E_MIC_PERMISSION: microphone permission denied (Settings ▸ Privacy ▸ Microphone)" } }
         }
         let engine = HarnessEngine(deviceInfo: IPhoneDescription.deviceInfo(), capabilities: IPhoneDescription.capabilities)
-        engine.onLog = { [weak self] line in Task { @MainActor in self?.note(line) } }
+        engine.onLog = { [weak self] line in Task { @MainActor [weak self] in self?.note(line) } }
         self.engine = engine
         mode = args.mode.rawValue
-        poll = Timer.scheduledTimer(withTimeInterval: 0.25, repeats: true) { [weak self] _ in Task { @MainActor in self?.refresh() } }
+        poll = Timer.scheduledTimer(withTimeInterval: 0.25, repeats: true) { [weak self] _ in Task { @MainActor [weak self] in self?.refresh() } }
         switch args.mode {
         case .server: serve(args, engine)
         case .lan: dial(args, engine)
@@ -71,12 +71,12 @@ final class AppModel: ObservableObject {
     /// Routes the engine's own events into `session`.
     private func attach(_ s: HarnessSession, _ engine: HarnessEngine) {
         engine.onEvent = { [weak s] name, host, data in s?.deviceEvent(name, hostTimeNs: host, data: data) }
-        s.onFatal = { [weak self] e in Task { @MainActor in self?.lastError = e.description } }
+        s.onFatal = { [weak self] e in Task { @MainActor [weak self] in self?.lastError = e.description } }
         Task { @MainActor in self.session = s }
     }
 
     private func serve(_ args: LaunchArguments, _ engine: HarnessEngine) {
-        server.onState = { [weak self] line in Task { @MainActor in
+        server.onState = { [weak self] line in Task { @MainActor [weak self] in
             self?.listening = line.hasPrefix("listening")
             self?.note(line)
         } }
@@ -93,7 +93,7 @@ final class AppModel: ObservableObject {
     }
 
     nonisolated private func attachFromAnyThread(_ driver: ConnectionDriver, _ engine: HarnessEngine) {
-        driver.onEnd = { [weak self] in Task { @MainActor in
+        driver.onEnd = { [weak self] in Task { @MainActor [weak self] in
             self?.connected = false
             self?.session = nil
         } }
@@ -108,16 +108,16 @@ final class AppModel: ObservableObject {
         Task.detached { [weak self] in
             while true {
                 guard let client = try? LanClient(url: url, token: token, engine: engine, framesPerMessage: perMessage) else {
-                    await MainActor.run { self?.lastError = "E_HARNESS_URL: \(url) is not a ws:// URL" }
+                    await MainActor.run { [weak self] in self?.lastError = "E_HARNESS_URL: \(url) is not a ws:// URL" }
                     return
                 }
-                client.log = { line in Task { @MainActor in self?.note(line) } }
-                client.sessionCreated = { s in Task { @MainActor in
+                client.log = { line in Task { @MainActor [weak self] in self?.note(line) } }
+                client.sessionCreated = { s in Task { @MainActor [weak self] in
                     self?.connected = true
                     self?.attach(s, engine)
                 } }
                 let ok = await client.run()
-                await MainActor.run {
+                await MainActor.run { [weak self] in
                     self?.connected = false
                     self?.session = nil
                     self?.note(ok ? "session ended normally" : "session ended with an error or the connection dropped")
@@ -144,7 +144,7 @@ final class AppModel: ObservableObject {
             } catch {
                 message = "\(error)"
             }
-            Task { @MainActor in self?.note(message) }
+            Task { @MainActor [weak self] in self?.note(message) }
         }
     }
 }
