@@ -166,30 +166,33 @@ async function startOnce(
   return { output };
 }
 
-const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
  * Stops the child when this process exits or is told to stop before `stop()` ran: on 'exit'
- * (what an interrupted run's process.exit reaches) and on the signals. Where nobody else
- * handles a signal, its default (ending the process) is kept after the child is told to go.
+ * (what an interrupted run's own handler reaches through process.exit) and on the signals.
+ * Where nobody else handles a signal, its default (ending the process) is restored and the
+ * signal raised again once the child is told to go.
  */
 function guardProcess(child: ChildProcess): { release(): void } {
   const kill = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   };
-  const handlers = Object.entries(SIGNALS).map(([sig, n]) => {
+  const handlers = SIGNALS.map((sig) => {
     const h = () => {
       kill();
-      if (process.listenerCount(sig) === 1) process.exit(128 + n);
+      if (process.listenerCount(sig) === 1) {
+        release();
+        process.kill(process.pid, sig);
+      }
     };
-    process.on(sig as NodeJS.Signals, h);
-    return [sig as NodeJS.Signals, h] as const;
+    process.on(sig, h);
+    return [sig, h] as const;
   });
   process.on('exit', kill);
-  return {
-    release() {
-      process.off('exit', kill);
-      for (const [sig, h] of handlers) process.off(sig, h);
-    },
-  };
+  function release() {
+    process.off('exit', kill);
+    for (const [sig, h] of handlers) process.off(sig, h);
+  }
+  return { release };
 }
