@@ -11,7 +11,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /* The callbacks below run in the page; the project compiles without DOM types, so they stay untyped. */
@@ -86,10 +86,11 @@ async function open(viewport: { width: number; height: number }, at = url): Prom
   return { page, problems, requests };
 }
 
-/** A full-page screenshot in the temp folder, copied to $VOICEAEC_REPORT_SHOTS when set. */
-async function shoot(page: Page, name: string): Promise<string> {
+/** A full-page (or one element's) screenshot in the temp folder, copied to $VOICEAEC_REPORT_SHOTS when set. */
+async function shoot(page: Page | Locator, name: string): Promise<string> {
   const path = join(SHOTS, name);
-  await page.screenshot({ path, fullPage: true });
+  if ('goto' in page) await page.screenshot({ path, fullPage: true });
+  else await page.screenshot({ path });
   if (SHOTS_COPY) copyFileSync(path, join(SHOTS_COPY, name));
   return path;
 }
@@ -154,7 +155,7 @@ describe('report.html in headless Chromium', () => {
     expect(await page.locator('#acceptance .badge.fail').count()).toBeGreaterThan(0);
     expect(await page.locator('#matrix table.heat').count()).toBe(2);
     expect(await page.locator('h3', { hasText: 'Two-tier RMS gate' }).count()).toBe(1);
-    await page.locator('#cell-0').screenshot({ path: join(SHOTS, 'cell.png') });
+    await shoot(page.locator('#cell-0'), 'cell.png');
     expect(problems).toEqual([]);
     expect(requests.filter((r) => r !== url && !r.startsWith('data:'))).toEqual([]);
     await page.close();
@@ -171,7 +172,7 @@ describe('report.html in headless Chromium', () => {
     const srcs = await detail.locator('audio').evaluateAll((as: any[]) => as.map((a) => String(a.src).slice(0, 22)));
     expect(srcs).toEqual(['data:audio/wav;base64,', 'data:audio/wav;base64,']);
     expect(await detail.innerText()).toMatch(/reference \(played\)[\s\S]*mic \(before gate\)/);
-    await detail.screenshot({ path: join(SHOTS, 'trial.png') });
+    await shoot(detail, 'trial.png');
     expect(problems).toEqual([]);
     expect(requests.filter((r) => r !== url && !r.startsWith('data:'))).toEqual([]);
     await page.close();
