@@ -74,7 +74,7 @@ export function issueText(issue: Issue, schema?: AnySchema, quote: (s: string) =
       const key = issue.keys[0] ?? '';
       const more = issue.keys.length - 1;
       const mean = schema ? didYouMean(key, knownKeysAt(schema, issue.path)).trim() : '';
-      return `unknown field "${quote(key)}"${mean ? ` (${mean})` : ''}${more > 0 ? ` and ${more} more` : ''}`;
+      return `unknown field "${quote(key)}"${mean ? ` (${mean})` : ''}${more > 0 ? ` (and ${more} more)` : ''}`;
     }
     case 'invalid_type': {
       const want = TYPE_WORDS[issue.expected] ?? issue.expected;
