@@ -24,7 +24,8 @@ h3{font-size:1.05rem;margin:1.2em 0 .4em}
 .sim{background:#ffe8a3;border:2px solid #c58a00;color:#5c3d00;font-weight:700;padding:.6em .8em;border-radius:6px;margin:.5em 0;font-size:1.05rem}
 .device{background:var(--card);border:1px solid var(--line);padding:.5em .8em;border-radius:6px;margin:.5em 0}
 .muted{color:var(--muted)}.small{font-size:.85rem}
-.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.4em 0}
+/* A table wider than its box scrolls inside it; a shadow at the edge says there is more. */
+.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;margin:.4em 0;background:linear-gradient(90deg,#fff 30%,rgba(255,255,255,0)) left/24px 100% no-repeat local,linear-gradient(270deg,#fff 30%,rgba(255,255,255,0)) right/24px 100% no-repeat local,radial-gradient(farthest-side at 0 50%,rgba(0,0,0,.2),transparent) left/10px 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,rgba(0,0,0,.2),transparent) right/10px 100% no-repeat scroll}
 table{border-collapse:collapse;font-size:.9rem;min-width:100%}
 th,td{border-bottom:1px solid var(--line);padding:.3em .5em;text-align:left;vertical-align:top;white-space:nowrap}
 td.wrap,th.wrap{white-space:normal;min-width:14em}

@@ -244,7 +244,7 @@ function trialTable(c: CellSummary, tIndex: Map<string, number>): string {
     const warn = t.warnings.length ? `<p class="small muted">${esc(t.warnings.join(' · '))}</p>` : '';
     return `${main}<tr class="detail" id="d${ti}" hidden><td colspan="${9 + cols.length}">${reason}<div class="plot"></div><div class="audio"></div>${warn}</td></tr>`;
   });
-  return `<details><summary>Trials (${c.trials.length}) — open a trial for its waveforms, events and audio</summary><div class="scroll"><table><thead><tr><th>#</th><th>fixture</th><th>pattern</th><th>status</th><th>tail</th><th>trailing silence</th><th>peak excess</th><th>echo loss</th>${gates.map((g) => `<th>@ ${g} ms</th>`).join('')}<th>flags</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></details>`;
+  return `<details><summary>Trials (${c.trials.length}) — open a trial for its waveforms, events and audio</summary><div class="scroll"><table><thead><tr><th>#</th><th>fixture</th><th>pattern</th><th>status</th><th title="how long the echo lasted after the drain">tail</th><th title="drain minus the reference's last audible sound">trailing silence</th><th title="highest post-drain level over the noise floor">peak excess</th><th>echo loss</th>${gates.map((g) => `<th title="did the mic pick up echo after a ${g} ms gate?">leak @ ${g} ms</th>`).join('')}<th>flags</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></details>`;
 }
 
 function cellSection(results: Results, c: CellResult, i: number, tIndex: Map<string, number>): string {

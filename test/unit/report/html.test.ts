@@ -49,6 +49,31 @@ describe('report.html', () => {
     expect(html).toContain('<h2>Matrix</h2>');
   });
 
+  it('folds a sweep behind its answer rows, names the per-gate columns in plain words, labels every stacked cell', async () => {
+    const { dir } = await small();
+    const sweep = Array.from({ length: 41 }, (_, i) => 50 * i);
+    const results = await evaluateRun([dir], { toolVersion: TEST_VERSION, targetLeakRate: 0.7, gatesMs: sweep });
+    await writeReports(dir, results);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const cell = html.slice(html.indexOf('id="cell-1"'));
+    const key = cell.slice(cell.indexOf('<table class="gates key">'), cell.indexOf('<details class="sweep">'));
+    const rec = results.cells[1]!.recommendation.gateMs!;
+    // The answer rows: the marked gates and the recommended one (highlighted); the sweep's 41 rows behind a <details>.
+    expect([...key.matchAll(/<tr(?: class="recrow")?><td class="num">(\d+) ms/g)].map((m) => Number(m[1]))).toEqual(
+      [...new Set([300, 500, 800, rec])].sort((a, b) => a - b),
+    );
+    expect(key).toContain(`<tr class="recrow"><td class="num">${rec} ms`);
+    expect(cell).toContain('<summary>All 41 gates of the sweep (0–2000 ms)</summary>');
+    expect(key).toContain('>leaks: first reply / later replies</th>');
+    expect(key).toMatch(/<th title="yes: the interval[^"]*upper bound is at or below the target leak rate 70 %">meets 70 % target<\/th>/);
+    expect(html).not.toContain('first utterance · later');
+    // Every cell of the tables that stack on a phone says which column it is.
+    for (const id of ['answer', 'acceptance']) {
+      const section = html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
+      expect(section.match(/<td(?![^>]*data-label)/g) ?? []).toEqual([]);
+    }
+  });
+
   it('stores waveform envelopes compactly and losslessly to 1 dB', () => {
     const x = new Float32Array(48_000);
     for (let i = 0; i < x.length; i++) x[i] = Math.sin(i / 7) * (i < 24_000 ? 0.5 : 0.001);
