@@ -19,7 +19,7 @@ import { AppiumSession, type AppiumSessionApi, type AppiumSessionOptions, type A
 import { buildCapabilities, harnessArguments, type HarnessLaunch } from './capabilities.js';
 import { redact } from './farm-credentials.js';
 import { describeFarmPlan, planFarmSession, secretsInEnv, type FarmPlan } from './farm-presets.js';
-import { startLocalAppium, type LocalAppiumServer } from './local-appium-server.js';
+import { checkLocalAppium, startLocalAppium, type LocalAppiumServer } from './local-appium-server.js';
 import { forwardToDevice, usbmuxAvailable, type PortForward } from './usbmux-forward.js';
 import { chooseConnection, describeChoice, type ConnectionChoice } from './connection-choice.js';
 import type { AppiumConnection } from './appium-options.js';
@@ -82,6 +82,8 @@ export class AppiumDriver implements DeviceDriver {
     this.plan = planFarmSession(this.options, this.env);
     this.deviceId = this.plan.udid;
     if (this.plan.connection === 'forward' && !this.plan.udid) throw this.needsUdid();
+    // A missing Appium or driver is said before the run directory exists; a test's own starter checks nothing.
+    if (this.options.startServer && !deps.startServer) checkLocalAppium({ appiumHome: this.options.appiumHome });
   }
 
   private needsUdid() {

@@ -65,31 +65,51 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Checks the setup, starts the server and waits for `/status`; every failure is one line with its fix. */
-export async function startLocalAppium(opts: LocalAppiumOptions): Promise<LocalAppiumServer> {
+export interface LocalAppiumSetup {
+  /** The Appium entry script. */
+  entry: string;
+  version: string;
+  /** A configured APPIUM_HOME, or null for a private one. */
+  home: string | null;
+  /** private home: the project's XCUITest driver to link into it. */
+  driverDir: string | null;
+}
+
+/** What a start needs, checked without starting anything (the driver checks it before a run begins); each failure is one line with its fix. */
+export function checkLocalAppium(opts: Pick<LocalAppiumOptions, 'appiumHome' | 'resolveFrom'>): LocalAppiumSetup {
   const from = opts.resolveFrom ?? import.meta.url;
   const appium = findPackage('appium', from);
   if (!appium?.bin || !appium.version.startsWith('3.'))
     throw environmentError('E_APPIUM_NOT_INSTALLED', `--appium-start needs Appium 3 beside voiceaec (found ${appium ? appium.version : 'none'})`, {
       hint: 'npm install --save-dev appium@3 (in the voiceaec project), or start Appium yourself and give --appium-url',
     });
-  let home: string;
-  let privateHome: string | null = null;
+  const entry = join(appium.dir, appium.bin);
   if (opts.appiumHome) {
-    home = resolve(opts.appiumHome);
+    const home = resolve(opts.appiumHome);
     if (!existsSync(join(home, 'node_modules', DRIVER, 'package.json')))
       throw environmentError('E_APPIUM_DRIVER_MISSING', `the XCUITest driver is not installed in APPIUM_HOME ${home}`, {
         hint: `install it with: APPIUM_HOME=${home} npx appium driver install xcuitest`,
       });
-  } else {
-    const driver = findPackage(DRIVER, from);
-    if (!driver)
-      throw environmentError('E_APPIUM_DRIVER_MISSING', 'the XCUITest driver is not installed beside voiceaec', {
-        hint: 'install it with: npm install --save-dev appium-xcuitest-driver (or give --appium-home <dir> after APPIUM_HOME=<dir> npx appium driver install xcuitest)',
-      });
+    return { entry, version: appium.version, home, driverDir: null };
+  }
+  const driver = findPackage(DRIVER, from);
+  if (!driver)
+    throw environmentError('E_APPIUM_DRIVER_MISSING', 'the XCUITest driver is not installed beside voiceaec', {
+      hint: 'install it with: npm install --save-dev appium-xcuitest-driver (or give --appium-home <dir> after APPIUM_HOME=<dir> npx appium driver install xcuitest)',
+    });
+  return { entry, version: appium.version, home: null, driverDir: driver.dir };
+}
+
+/** Checks the setup, starts the server and waits for `/status`. */
+export async function startLocalAppium(opts: LocalAppiumOptions): Promise<LocalAppiumServer> {
+  const setup = checkLocalAppium(opts);
+  let home: string;
+  let privateHome: string | null = null;
+  if (setup.home) home = setup.home;
+  else {
     privateHome = mkdtempSync(join(tmpdir(), 'voiceaec-appium-home-'));
     mkdirSync(join(privateHome, 'node_modules'));
-    symlinkSync(driver.dir, join(privateHome, 'node_modules', DRIVER), 'dir');
+    symlinkSync(setup.driverDir!, join(privateHome, 'node_modules', DRIVER), 'dir');
     home = privateHome;
   }
   const removeHome = () => {
@@ -100,9 +120,9 @@ export async function startLocalAppium(opts: LocalAppiumOptions): Promise<LocalA
     // A port taken between probing and binding makes Appium exit: try another.
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      const started = await startOnce(join(appium.dir, appium.bin), port, home, opts);
+      const started = await startOnce(setup.entry, port, home, opts);
       if ('server' in started)
-        return { ...started.server, version: appium.version, home: privateHome ? null : home, stop: withCleanup(started.server.stop, removeHome) };
+        return { ...started.server, version: setup.version, home: privateHome ? null : home, stop: withCleanup(started.server.stop, removeHome) };
       lastOutput = started.output;
     }
   } catch (e) {

@@ -1,0 +1,218 @@
+/**
+ * `voiceaec run --device appium --appium-start`: the CLI starts the project's real Appium 3
+ * (with the real XCUITest driver, a private APPIUM_HOME, 127.0.0.1 on a free port), runs a
+ * scenario through it against the fake WebDriverAgent (which launches the virtual iPhone),
+ * and the server process is gone afterwards: after a completed run, after SIGTERM mid-run,
+ * and after a run that fails. A configured APPIUM_HOME without the driver is one line
+ * naming the install command. Fake farm credentials of every preset appear in no output
+ * and no file.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { startFakeWda } from '../helpers/fake-wda.js';
+
+const BIN = fileURLToPath(new URL('../../bin/voiceaec.js', import.meta.url));
+const UDID = '00008101-000A1B2C3D4E5F6A';
+const tmp = mkdtempSync(join(tmpdir(), 'voiceaec-appium-start-'));
+
+/** Fake credentials for every preset's variables (farm-presets.ts), set for the CLI runs of this file. */
+const SECRETS = {
+  BROWSERSTACK_USERNAME: 'bs-user-Qx7Kp2',
+  BROWSERSTACK_ACCESS_KEY: 'bsKEY9f8e7d6c5b4a3',
+  SAUCE_USERNAME: 'sauce-user-Zr4Lm1',
+  SAUCE_ACCESS_KEY: 'sauce-0a1b2c3d-4e5f-6789',
+  VOICEAEC_APPIUM_USER: 'hub-user-Wy3Hn8',
+  VOICEAEC_APPIUM_KEY: 'hubKEY-5t6y7u8i9o',
+  VOICEAEC_DF_ACCESS_KEY: 'dfAccess-Pp0Oo9',
+  VOICEAEC_DF_TOKEN: 'dfToken-Ll8Kk7Jj6',
+};
+const saved = Object.fromEntries(Object.keys(SECRETS).map((k) => [k, process.env[k]]));
+Object.assign(process.env, SECRETS);
+
+afterAll(() => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const STARTED = /^appium: started Appium (3\.\S+) at (http:\/\/127\.0\.0\.1:\d+) \(pid (\d+), a private APPIUM_HOME\)/m;
+
+/** Alive: in the process table and not a zombie waiting for a reaper. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function gone(pid: number): Promise<boolean> {
+  // The CLI waits for its child's exit before it ends; the short grace only covers /proc catching up.
+  for (let i = 0; i < 20 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  return !alive(pid);
+}
+
+function config(name: string, wdaUrl: string): string {
+  const file = join(tmp, `${name}.yaml`);
+  writeFileSync(file, `udid: ${UDID}\nplatformVersion: '18.0'\nwebDriverAgentUrl: ${wdaUrl}\nconnection: lan\n`);
+  return file;
+}
+
+const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+
+describe('voiceaec run --appium-start', () => {
+  it('starts Appium 3 on 127.0.0.1, completes quiet-room through it, and leaves no server behind', async () => {
+    const wda = await startFakeWda();
+    try {
+      const out = join(tmp, 'run');
+      const r = await runCli(
+        [
+          'run',
+          '--device',
+          'appium',
+          '--appium-start',
+          '--appium-config',
+          config('run', wda.url),
+          '--scenario',
+          'quiet-room',
+          '--repeat',
+          '2',
+          '--out',
+          out,
+          '--ci',
+        ],
+        180_000,
+      );
+      // 0 or 1: whether two trials meet quiet-room's acceptance rules is not this test's question.
+      expect([0, 1], r.stderr).toContain(r.code);
+      const m = STARTED.exec(r.stderr);
+      expect(m, r.stderr).not.toBeNull();
+      const pid = Number(m![3]);
+      expect(r.stderr).toContain(`appium: stopped the server it started (pid ${pid})`);
+      expect(await gone(pid)).toBe(true);
+      // The server is no longer listening either.
+      await expect(fetch(`${m![2]}/status`)).rejects.toThrow();
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { status: string; device: Record<string, unknown> };
+      expect(manifest.status).toBe('complete');
+      expect(manifest.device).toMatchObject({ kind: 'appium', id: UDID });
+      // The driver went through the started server to the fake WebDriverAgent.
+      expect(wda.launches).toHaveLength(1);
+      const written = files(out);
+      expect(written.length).toBeGreaterThan(5);
+      for (const secret of Object.values(SECRETS)) {
+        expect(r.stdout + r.stderr).not.toContain(secret);
+        for (const f of written) expect(readFileSync(f).includes(secret), `${secret} in ${f}`).toBe(false);
+      }
+    } finally {
+      await wda.close();
+    }
+  }, 200_000);
+
+  it('SIGTERM mid-run stops the started server too', async () => {
+    const wda = await startFakeWda();
+    try {
+      const out = join(tmp, 'sigterm');
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          'run',
+          '--device',
+          'appium',
+          '--appium-start',
+          '--appium-config',
+          config('sigterm', wda.url),
+          '--scenario',
+          'quiet-room',
+          '--repeat',
+          '50',
+          '--out',
+          out,
+          '--ci',
+        ],
+        { env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      // Interrupted once the app runs: a trial has passed.
+      const pid = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no trial in time:\n${stderr}`)), 150_000);
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          const m = STARTED.exec(stderr);
+          if (m && /trial \d+: ok/.test(stderr)) {
+            clearTimeout(timer);
+            resolve(Number(m[3]));
+          }
+        });
+      });
+      expect(alive(pid)).toBe(true);
+      child.kill('SIGTERM');
+      const code = await exited;
+      expect(code, stderr).toBe(143);
+      expect(await gone(pid)).toBe(true);
+      for (const secret of Object.values(SECRETS)) expect(stderr).not.toContain(secret);
+    } finally {
+      await wda.close();
+    }
+  }, 200_000);
+
+  it('a run that fails after the start (no WebDriverAgent) stops the server and says why in one line', async () => {
+    // Nothing listens at this WebDriverAgent URL: the session cannot start.
+    const file = join(tmp, 'no-wda.yaml');
+    writeFileSync(file, `udid: ${UDID}\nplatformVersion: '18.0'\nwebDriverAgentUrl: http://127.0.0.1:9\nconnection: lan\ntimeouts: { sessionMs: 15000 }\n`);
+    const r = await runCli(
+      ['run', '--device', 'appium', '--appium-start', '--appium-config', file, '--scenario', 'quiet-room', '--out', join(tmp, 'no-wda'), '--ci'],
+      120_000,
+    );
+    expect(r.code, r.stderr).toBe(3);
+    const m = STARTED.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    expect(await gone(Number(m![3]))).toBe(true);
+    expect(r.stderr).toMatch(/^E_APPIUM_SESSION: /m);
+    for (const secret of Object.values(SECRETS)) expect(r.stderr + r.stdout).not.toContain(secret);
+  }, 150_000);
+
+  it('an APPIUM_HOME without the XCUITest driver is one line with the exact install command, and nothing is started', async () => {
+    const home = mkdtempSync(join(tmp, 'empty-home-'));
+    const r = await runCli([
+      'run',
+      '--device',
+      'appium',
+      '--appium-start',
+      '--appium-home',
+      home,
+      '--udid',
+      UDID,
+      '--connection',
+      'lan',
+      '--scenario',
+      'quiet-room',
+      '--out',
+      join(tmp, 'no-driver'),
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toBe(
+      `E_APPIUM_DRIVER_MISSING: the XCUITest driver is not installed in APPIUM_HOME ${home} — install it with: APPIUM_HOME=${home} npx appium driver install xcuitest`,
+    );
+    expect(r.stderr).not.toMatch(/started Appium/);
+  });
+
+  it('--appium-start with --appium-url, or on a cloud preset, is a usage error', async () => {
+    const both = await runCli(['run', '--device', 'appium', '--appium-start', '--appium-url', 'http://127.0.0.1:4723', '--scenario', 'quiet-room']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^E_APPIUM_OPTIONS: appium startServer: a started server has its own URL/);
+    const cloud = await runCli(['run', '--device', 'appium', '--appium-start', '--farm', 'browserstack', '--scenario', 'quiet-room']);
+    expect(cloud.code).toBe(2);
+    expect(cloud.stderr).toMatch(/startServer: --farm browserstack has its own server/);
+  });
+});
