@@ -94,7 +94,7 @@ export const FARM_PRESETS: Record<FarmName, FarmPreset> = {
     },
     connection: 'auto',
     connectionWhy: `${AUTO_WHY}: the phones sit on the hub's nodes, and whether they reach this host depends on the lab's network`,
-    sources: ['appium-device-farm docs/capabilities.md (df:build, df:recordVideo, df:udids…), README (df:accesskey, df:token)'],
+    sources: ['appium-device-farm capabilities page (df:build, df:recordVideo, df:udids…), README (df:accesskey, df:token)'],
   },
   'selenium-grid': {
     name: 'selenium-grid',
