@@ -176,10 +176,12 @@ function redactedUrl(u: URL): string {
 function sessionHint(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   if (/ECONNREFUSED|fetch failed|ENOTFOUND/i.test(m)) return 'is the Appium server running at that URL? (appium server, or --appium-url)';
+  // Before the driver check: a farm's refusal often names the driver it would have used.
+  if (/\b40[13]\b|unauthori[sz]ed|forbidden|credentials|access key/i.test(m))
+    return 'the server refused the credentials from the environment (docs/appium.md § Farm presets)';
   if (/automationName|driver/i.test(m) && /not|could not|unable/i.test(m)) return 'install the XCUITest driver: appium driver install xcuitest';
   if (/xcodebuild|code 65|code 70|signing/i.test(m))
     return 'WebDriverAgent did not build or sign: check xcodeOrgId, xcodeSigningId, updatedWDABundleId (docs/appium.md)';
-  if (/401|403|unauthori[sz]ed|forbidden/i.test(m)) return 'the server refused the credentials from the environment (docs/appium.md § Farms)';
   return 'see the Appium server log; `voiceaec doctor` checks the setup';
 }
 
