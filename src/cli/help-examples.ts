@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 
 const EXAMPLES: Record<string, string> = {
-  run: 'voiceaec run --scenario quiet-room            # the virtual iPhone; reports in reports/<time>-quiet-room',
+  run: 'voiceaec run --scenario quiet-room   # virtual iPhone; reports in reports/<time>-quiet-room',
   analyze: 'voiceaec analyze --ref ref.wav --mic mic.wav --events events.jsonl --gates 0,300,500',
   'sim rir': 'voiceaec sim rir --room office --out office-rir.wav',
   'compare-gate': 'voiceaec compare-gate reports/<run> --sweep 0:2000:100',

@@ -18,6 +18,7 @@ import { registerSimDevice } from './commands/sim-device.js';
 import { registerDevices } from './commands/devices.js';
 import { registerDoctor } from './commands/doctor.js';
 import { commandExamples } from './help-examples.js';
+import { helpLayout } from './help-layout.js';
 import { printError, usageLine } from './output.js';
 import { toolVersion } from './version.js';
 
@@ -29,8 +30,8 @@ export function buildProgram(): Command {
     .version(toolVersion())
     .option('--debug', 'print stack traces with errors')
     .option('--no-color', 'no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)')
-    // Help wraps at 100 columns whatever the terminal width, so it reads the same in a log.
-    .configureHelp({ helpWidth: HELP_WIDTH })
+    // Help wraps at 100 columns whatever the terminal width, so it reads the same in a log (help-layout.ts).
+    .configureHelp(helpLayout)
     // Commander's own parse errors follow the one-line rule too: code, problem, what to do.
     .configureOutput({ outputError: (text, write) => write(`${usageLine(text, jsonRequested(process.argv))}\n`) })
     .exitOverride();
@@ -47,9 +48,6 @@ export function buildProgram(): Command {
   commandExamples(program);
   return program;
 }
-
-/** Help lines wrap at this many columns (docs/architecture.md § Terminal conventions). */
-export const HELP_WIDTH = 100;
 
 /** Any command given --json answers in JSON, its errors included (on stderr, one object per line). */
 const jsonRequested = (argv: readonly string[]) => argv.slice(2).includes('--json');
@@ -76,5 +74,11 @@ export async function main(argv: string[]): Promise<number> {
     return err.exitCode;
   }
 }
+
+// `voiceaec … | head` closes the pipe early: stop quietly, as other command-line tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 process.exitCode = await main(process.argv);

@@ -34,6 +34,14 @@ export function checksCell(statuses: readonly string[]): string {
   return parts.join(', ');
 }
 
+/** "1 of 4 checks FAIL, 2 INCONCLUSIVE": the closing line, in the words of the table and the lines above it. */
+export function notPassing(statuses: readonly string[]): string {
+  const failed = statuses.filter((s) => s === 'fail').length;
+  const open = statuses.filter((s) => s !== 'fail' && s !== 'pass').length;
+  const parts = [failed > 0 ? `${failed} ${outcomeWord('fail')}` : '', open > 0 ? `${open} ${outcomeWord('inconclusive')}` : ''].filter((p) => p !== '');
+  return `of ${statuses.length} checks, ${parts.join(', ')}`;
+}
+
 export function formatResultsSummary(results: Results, runDir: string | null): string {
   const lines: string[] = [];
   for (const r of results.runs) {
@@ -72,7 +80,7 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
     lines.push(
       results.pass
         ? chalk.green(`acceptance: all ${results.acceptance.length} checks pass`)
-        : chalk.red(`acceptance: ${failed.length} of ${results.acceptance.length} checks fail`),
+        : `acceptance: ${notPassing(results.acceptance.map((a) => a.status))}`,
     );
   for (const w of results.warnings) lines.push(`${chalk.yellow('warning')}: ${plain(w)}`);
   if (runDir) lines.push(chalk.dim(`reports: ${join(runDir, 'report.html')} (also results.json, junit.xml, summary.md)`));

@@ -4,6 +4,7 @@
  * `files:<dir>` (the harness on this host in files mode, its command from --harness or $VOICEAEC_HARNESS).
  */
 import { isAbsolute, resolve } from 'node:path';
+import { didYouMean } from '../core/did-you-mean.js';
 import { usageError } from '../core/errors.js';
 import { AppiumDriver } from './appium/appium-driver.js';
 import type { AppiumOptionsInput } from './appium/appium-options.js';
@@ -50,7 +51,7 @@ export function resolveDevice(target: string, ctx: ResolveContext): ResolvedDevi
   if (sim) {
     if (!(sim[1]! in DEVICE_PROFILES))
       throw usageError('E_DEVICE', `--device ${target}: no virtual iPhone profile "${sim[1]}"`, {
-        hint: `choose one of: ${Object.keys(DEVICE_PROFILES).join(', ')}`,
+        hint: `${didYouMean(sim[1]!, Object.keys(DEVICE_PROFILES))}choose one of: ${Object.keys(DEVICE_PROFILES).join(', ')}`,
       });
     return { driver: new SimDriver({ seed: ctx.seed, profile: sim[1]! }), target };
   }

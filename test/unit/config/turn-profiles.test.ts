@@ -85,6 +85,10 @@ describe('a user profile', () => {
     expect(isVoiceAecError(err) && err.hint).toMatch(/pipecat, livekit, openai-realtime/);
   });
 
+  it('a misspelt name gets the profile it is closest to, on the same hint', () => {
+    expect(() => resolveTurnProfiles(['livekti'])).toThrow(expect.objectContaining({ hint: expect.stringMatching(/^did you mean "livekit"\? known: /) }));
+  });
+
   it('has a JSON Schema for the scenario schema to include', () => {
     const js = z.toJSONSchema(CustomTurnProfilesSchema, { target: 'draft-2020-12', io: 'input' }) as { items: { required: string[] } };
     expect(js.items.required).toEqual(['name', 'threshold', 'startMs', 'stopMs']);
