@@ -91,7 +91,7 @@ export class Peer extends EventEmitter {
         });
       } else if (!this.closeError && code !== CloseCode.normal) {
         this.closeError = deviceError('E_DEVICE_DISCONNECTED', `connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`, {
-          hint: 'the peer went away; a crashed harness app is relaunched by the runner',
+          hint: 'check that the harness app is still running; an interrupted run continues with voiceaec run --resume <run dir>',
         });
       }
       this.finish(this.closeError);
@@ -101,7 +101,7 @@ export class Peer extends EventEmitter {
     this.heartbeat = setInterval(() => {
       if (++this.missed > allowed) {
         this.closeError = deviceError('E_PROTO_HEARTBEAT', `no heartbeat for ${allowed} intervals of ${interval} ms`, {
-          hint: 'the peer hangs or the link dropped',
+          hint: 'check that the harness app is still running and in the foreground, and that the link (USB forward or Wi-Fi) is up',
         });
         ws.terminate();
         return;
