@@ -32,6 +32,8 @@ td.wrap,th.wrap{white-space:normal;min-width:14em}
 tr.recrow td{font-weight:700;background:#eef7f0}
 .sweep>summary{cursor:pointer;color:var(--muted);font-size:.9rem}
 td.cellname{white-space:normal;min-width:10em;max-width:18em;overflow-wrap:break-word}
+td.recgate{white-space:normal;min-width:8em;max-width:11em}.nw{white-space:nowrap}
+table.stack th{white-space:normal;vertical-align:bottom}
 th{background:var(--card);font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.differs td{background:#fff4e5}

@@ -209,6 +209,9 @@ describe('report.html in headless Chromium', () => {
       expect(await page.locator('.mk', { hasText: /^recommended \d+ ms$/ }).count()).toBeGreaterThan(0);
       expect(await page.locator('#cell-0 .mk', { hasText: 'noise floor' }).count()).toBe(1);
       expect(await layoutProblems(page)).toEqual([]);
+      // The answer and acceptance tables fit without scrolling: on a laptop as tables, on a phone stacked.
+      for (const id of ['answer', 'acceptance'])
+        expect(await page.evaluate(`(() => { const s = document.querySelector('#${id} .scroll'); return s.scrollWidth <= s.clientWidth; })()`), id).toBe(true);
       // Unfolded: the sweep, the configuration, the trials and one trial's plot.
       await page.evaluate('document.querySelectorAll("details").forEach((d) => (d.open = true))');
       await page.locator('#cell-0 button.t').first().click();

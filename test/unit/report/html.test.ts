@@ -68,7 +68,9 @@ describe('report.html', () => {
     expect(key).toMatch(/<th title="yes: the interval[^"]*upper bound is at or below the target leak rate 70 %">meets 70 % target<\/th>/);
     expect(html).not.toContain('first utterance · later');
     // The answer table states the target and confidence beside each recommended gate.
-    expect(html).toMatch(/<td data-label="recommended gate"><b>\d+ ms<\/b><div class="small muted">target leak rate ≤ 70 %, 95 % confidence<\/div>/);
+    expect(html).toMatch(
+      /<td class="recgate" data-label="recommended gate"><b>\d+ ms<\/b><div class="small muted"><span class="nw">target ≤ 70 %,<\/span> <span class="nw">95 % confidence<\/span><\/div>/,
+    );
     // Every cell of the tables that stack on a phone says which column it is.
     for (const id of ['answer', 'acceptance']) {
       const section = html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
