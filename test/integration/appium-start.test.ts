@@ -8,7 +8,7 @@
  * and no file.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,7 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const STARTED = /^appium: started Appium (3\.\S+) at (http:\/\/127\.0\.0\.1:\d+) \(pid (\d+), a private APPIUM_HOME\)/m;
+const STARTED = /^appium: started Appium (3\.\S+) at (http:\/\/127\.0\.0\.1:\d+) \(pid (\d+), private APPIUM_HOME (\S+)\)/m;
 
 /** Alive: in the process table and not a zombie waiting for a reaper. */
 function alive(pid: number): boolean {
@@ -98,6 +98,7 @@ describe('voiceaec run --appium-start', () => {
       const pid = Number(m![3]);
       expect(r.stderr).toContain(`appium: stopped the server it started (pid ${pid})`);
       expect(await gone(pid)).toBe(true);
+      expect(existsSync(m![4]!), 'the private APPIUM_HOME is removed').toBe(false);
       // The server is no longer listening either.
       await expect(fetch(`${m![2]}/status`)).rejects.toThrow();
       const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { status: string; device: Record<string, unknown> };
@@ -143,22 +144,25 @@ describe('voiceaec run --appium-start', () => {
       let stderr = '';
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       // Interrupted once the app runs: a trial has passed.
-      const pid = await new Promise<number>((resolve, reject) => {
+      const started = await new Promise<RegExpExecArray>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no trial in time:\n${stderr}`)), 150_000);
         child.stderr.on('data', (d: Buffer) => {
           stderr += d.toString();
           const m = STARTED.exec(stderr);
           if (m && /trial \d+: ok/.test(stderr)) {
             clearTimeout(timer);
-            resolve(Number(m[3]));
+            resolve(m);
           }
         });
       });
+      const pid = Number(started[3]);
       expect(alive(pid)).toBe(true);
+      expect(existsSync(started[4]!)).toBe(true);
       child.kill('SIGTERM');
       const code = await exited;
       expect(code, stderr).toBe(143);
       expect(await gone(pid)).toBe(true);
+      expect(existsSync(started[4]!), 'the private APPIUM_HOME is removed').toBe(false);
       for (const secret of Object.values(SECRETS)) expect(stderr).not.toContain(secret);
     } finally {
       await wda.close();

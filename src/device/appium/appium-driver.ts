@@ -250,7 +250,7 @@ export class AppiumDriver implements DeviceDriver {
     if (this.plan.serverUrl) return this.plan.serverUrl;
     if (!this.server) {
       this.server = await this.startServer({ appiumHome: this.options.appiumHome, env: this.env, timeoutMs: SERVER_START_MS });
-      const home = this.server.home ? `APPIUM_HOME ${this.server.home}` : 'a private APPIUM_HOME';
+      const home = `${this.server.privateHome ? 'private ' : ''}APPIUM_HOME ${this.server.home}`;
       this.notify(`appium: started Appium ${this.server.version} at ${this.server.url} (pid ${this.server.pid}, ${home}); it stops when the run ends`);
     }
     return this.server.url;

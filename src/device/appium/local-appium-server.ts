@@ -24,8 +24,10 @@ export interface LocalAppiumServer {
   url: string;
   pid: number;
   version: string;
-  /** The APPIUM_HOME in use, or null for a private one (removed on stop). */
-  home: string | null;
+  /** The APPIUM_HOME in use. */
+  home: string;
+  /** It is a private one, removed when the server stops. */
+  privateHome: boolean;
   stop(): Promise<void>;
 }
 
@@ -120,9 +122,9 @@ export async function startLocalAppium(opts: LocalAppiumOptions): Promise<LocalA
     // A port taken between probing and binding makes Appium exit: try another.
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      const started = await startOnce(setup.entry, port, home, opts);
+      const started = await startOnce(setup.entry, port, home, opts, removeHome);
       if ('server' in started)
-        return { ...started.server, version: setup.version, home: privateHome ? null : home, stop: withCleanup(started.server.stop, removeHome) };
+        return { ...started.server, version: setup.version, home, privateHome: privateHome !== null, stop: withCleanup(started.server.stop, removeHome) };
       lastOutput = started.output;
     }
   } catch (e) {
@@ -148,7 +150,9 @@ async function startOnce(
   port: number,
   home: string,
   opts: LocalAppiumOptions,
-): Promise<{ server: Omit<LocalAppiumServer, 'version' | 'home'> } | { output: string }> {
+  /** Also run when the process exits with the server still up. */
+  onExit: () => void,
+): Promise<{ server: Omit<LocalAppiumServer, 'version' | 'home' | 'privateHome'> } | { output: string }> {
   const child = spawn(process.execPath, [entry, 'server', '--address', '127.0.0.1', '--port', String(port), '--log-level', 'info', '--log-no-colors'], {
     cwd: home,
     env: { ...opts.env, APPIUM_HOME: home },
@@ -161,7 +165,7 @@ async function startOnce(
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const guard = guardProcess(child);
+  const guard = guardProcess(child, onExit);
   const stop = async () => {
     guard.release();
     if (child.exitCode === null && child.signalCode === null) {
@@ -194,9 +198,13 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * Where nobody else handles a signal, its default (ending the process) is restored and the
  * signal raised again once the child is told to go.
  */
-function guardProcess(child: ChildProcess): { release(): void } {
+function guardProcess(child: ChildProcess, onExit: () => void): { release(): void } {
   const kill = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  const atExit = () => {
+    kill();
+    onExit();
   };
   const handlers = SIGNALS.map((sig) => {
     const h = () => {
@@ -209,9 +217,9 @@ function guardProcess(child: ChildProcess): { release(): void } {
     process.on(sig, h);
     return [sig, h] as const;
   });
-  process.on('exit', kill);
+  process.on('exit', atExit);
   function release() {
-    process.off('exit', kill);
+    process.off('exit', atExit);
     for (const [sig, h] of handlers) process.off(sig, h);
   }
   return { release };
