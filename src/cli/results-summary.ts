@@ -38,8 +38,8 @@ export function checksCell(statuses: readonly string[]): string {
 export function notPassing(statuses: readonly string[]): string {
   const failed = statuses.filter((s) => s === 'fail').length;
   const open = statuses.filter((s) => s !== 'fail' && s !== 'pass').length;
-  const parts = [failed > 0 ? `${failed} ${outcomeWord('fail')}` : '', open > 0 ? `${open} ${outcomeWord('inconclusive')}` : ''].filter((p) => p !== '');
-  return `of ${statuses.length} checks, ${parts.join(', ')}`;
+  const parts = [failed > 0 ? [failed, outcomeWord('fail')] : null, open > 0 ? [open, outcomeWord('inconclusive')] : null].filter((p) => p !== null);
+  return parts.map(([n, word], i) => (i === 0 ? `${n} of ${statuses.length} checks ${word}` : `${n} ${word}`)).join(', ');
 }
 
 export function formatResultsSummary(results: Results, runDir: string | null): string {

@@ -69,8 +69,8 @@ describe('checksCell', () => {
       expect(checksCell(['pass', 'inconclusive'])).toBe('INCONCLUSIVE 1/2');
       expect(checksCell(['fail', 'pass', 'pass'])).toBe('FAIL 1/3');
       expect(checksCell(['fail', 'inconclusive', 'pass'])).toBe('FAIL 1/3, INCONCLUSIVE 1/3');
-      expect(notPassing(['pass', 'inconclusive', 'pass', 'pass'])).toBe('of 4 checks, 1 INCONCLUSIVE');
-      expect(notPassing(['fail', 'inconclusive', 'inconclusive'])).toBe('of 3 checks, 1 FAIL, 2 INCONCLUSIVE');
+      expect(notPassing(['pass', 'inconclusive', 'pass', 'pass'])).toBe('1 of 4 checks INCONCLUSIVE');
+      expect(notPassing(['fail', 'inconclusive', 'inconclusive'])).toBe('1 of 3 checks FAIL, 2 INCONCLUSIVE');
     } finally {
       chalk.level = level;
     }
