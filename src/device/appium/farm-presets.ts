@@ -162,7 +162,7 @@ export const FARM_PRESETS: Record<FarmName, FarmPreset> = {
   'aws-device-farm': {
     name: 'aws-device-farm',
     title: "AWS Device Farm custom test environment (the CLI runs on the phone's host)",
-    // The test spec starts Appium on the host; its sample for Appium tests uses this base path.
+    // The test spec starts Appium on the host; the /wd/hub base path is assumed, not verified (docs/appium.md § Farm presets).
     hubUrl: 'http://127.0.0.1:4723/wd/hub',
     slots: { ...APPIUM_SLOTS },
     required: ['udid'],
