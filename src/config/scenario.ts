@@ -5,6 +5,7 @@
  * acceptance thresholds. docs/scenario.schema.json is generated from this file.
  */
 import { z } from 'zod';
+import { didYouMean } from '../core/did-you-mean.js';
 import { AcceptanceSchema } from './acceptance.js';
 import { AnalysisOptionsSchema, MAX_GATES, sweepGates } from './analysis-options.js';
 import { ScenarioVadSchema } from './scenario-vad.js';
@@ -187,7 +188,7 @@ export const ScenarioSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['acceptance', 'rules', i, 'profile'],
-          message: `${rule.metric} names unknown turn profile ${rule.profile} (known: ${profiles.join(', ')})`,
+          message: `${rule.metric} names unknown turn profile ${rule.profile} (${didYouMean(rule.profile, profiles)}known: ${profiles.join(', ')})`,
         });
     // Counted, not expanded: a 10⁶-cell matrix must fail in microseconds.
     const cells = scenarioCellCount(s.matrix);

@@ -4,6 +4,7 @@
  * not hold. Each problem names the scenario field that holds the value, so `scenarios
  * validate` points at the file, not at a device or a CLI flag.
  */
+import { didYouMean } from '../core/did-you-mean.js';
 import type { CellSettings, Scenario } from '../config/scenario.js';
 import { DEVICE_PROFILES, deviceProfile } from '../sim/device-profiles.js';
 import { ROOM_PRESETS, roomPreset } from '../sim/room-presets.js';
@@ -34,8 +35,16 @@ const quoted = (x: unknown) => JSON.stringify(String(x)).slice(0, 70);
 /** Settings only the virtual iPhone reads; checked for every device, since a typo is a typo. */
 export function checkSimSettings(s: Scenario): ScenarioIssue | null {
   return (
-    firstBad(s, 'room', (v) => (roomPreset(String(v)) ? null : `no room preset ${quoted(v)}; presets: ${Object.keys(ROOM_PRESETS).join(', ')}`)) ??
-    firstBad(s, 'profile', (v) => (deviceProfile(String(v)) ? null : `no device profile ${quoted(v)}; profiles: ${Object.keys(DEVICE_PROFILES).join(', ')}`))
+    firstBad(s, 'room', (v) =>
+      roomPreset(String(v))
+        ? null
+        : `no room preset ${quoted(v)}; ${didYouMean(String(v), Object.keys(ROOM_PRESETS))}presets: ${Object.keys(ROOM_PRESETS).join(', ')}`,
+    ) ??
+    firstBad(s, 'profile', (v) =>
+      deviceProfile(String(v))
+        ? null
+        : `no device profile ${quoted(v)}; ${didYouMean(String(v), Object.keys(DEVICE_PROFILES))}profiles: ${Object.keys(DEVICE_PROFILES).join(', ')}`,
+    )
   );
 }
 

@@ -27,7 +27,7 @@ describe('a rule naming an unknown turn profile', () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, scenario('livekt'));
     const want =
-      /^E_SCENARIO_FIELD: .*bad\.yaml:8: acceptance\.rules\.0\.profile: selfInterruptionRate names unknown turn profile livekt \(known: pipecat, livekit, openai-realtime, strict\)/;
+      /^E_SCENARIO_FIELD: .*bad\.yaml:8: acceptance\.rules\.0\.profile: selfInterruptionRate names unknown turn profile livekt \(did you mean "livekit"\? known: pipecat, livekit, openai-realtime, strict\)/;
     const v = await runCli(['scenarios', 'validate', file]);
     expect(v.code).toBe(2);
     expect(v.stderr.trim().split('\n')).toHaveLength(1);

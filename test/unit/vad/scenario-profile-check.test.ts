@@ -33,7 +33,7 @@ describe('turn profiles named by acceptance rules', () => {
       const line = refusal(scenario(rule));
       expect(line).not.toContain('\n');
       expect(line).toMatch(
-        /^E_SCENARIO_FIELD: s\.yaml:4: acceptance\.rules\.0\.profile: \w+ names unknown turn profile livekt \(known: pipecat, livekit, openai-realtime\)/,
+        /^E_SCENARIO_FIELD: s\.yaml:4: acceptance\.rules\.0\.profile: \w+ names unknown turn profile livekt \(did you mean "livekit"\? known: pipecat, livekit, openai-realtime\)/,
       );
     }
   });
