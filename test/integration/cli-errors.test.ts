@@ -52,7 +52,9 @@ describe('one line with a suggestion that fits', () => {
     expect(oneLine(await runCli(['scenarios', 'validate', file]))).toMatch(/typo\.yaml:3: base: unknown field "rout" \(did you mean "route"\?\) — see docs/);
     const room = join(tmp, 'room.yaml');
     writeFileSync(room, 'name: room\nbase:\n  room: offce\n');
-    expect(oneLine(await runCli(['scenarios', 'validate', room]))).toContain('room.yaml:3: base.room: no room preset "offce"; did you mean "office"? presets: ');
+    expect(oneLine(await runCli(['scenarios', 'validate', room]))).toContain(
+      'room.yaml:3: base.room: no room preset "offce"; did you mean "office"? presets: ',
+    );
     const dev = await runCli(['run', '--scenario', 'quiet-room', '--device', 'sim:iphone16-ios1', '--out', join(tmp, 'never')]);
     expect(dev.code).toBe(2);
     expect(oneLine(dev)).toContain('did you mean "iphone16-ios18"?');
