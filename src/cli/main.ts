@@ -29,6 +29,7 @@ export function buildProgram(): Command {
     .description("Measure how much of a voice agent's own speech leaks back through the iPhone mic path, per gate duration.")
     .version(toolVersion())
     .option('--debug', 'print stack traces with errors')
+    .option('--color', 'colours even when not on a terminal')
     .option('--no-color', 'no colours (also NO_COLOR=1; FORCE_COLOR=1 forces them)')
     // Help wraps at 100 columns whatever the terminal width, so it reads the same in a log (help-layout.ts).
     .configureHelp(helpLayout)

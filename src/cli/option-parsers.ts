@@ -2,6 +2,7 @@
  * Parsers for numeric command-line values, shared by every command: a bad value is one
  * line with E_OPTION and what to give instead, before any work starts.
  */
+import { didYouMean } from '../core/did-you-mean.js';
 import { usageError } from '../core/errors.js';
 
 /** Any finite number (ms, dB). */
@@ -28,7 +29,9 @@ export function reanalyzeMode(v: string): boolean | undefined {
   if (v === 'auto') return undefined;
   if (v === 'always') return true;
   if (v === 'never') return false;
-  throw usageError('E_OPTION', `--reanalyze "${v}" is not auto, always or never`, { hint: 'auto re-analyses only trials whose metrics lack a requested gate' });
+  throw usageError('E_OPTION', `--reanalyze "${v}" is not auto, always or never`, {
+    hint: `${didYouMean(v, ['auto', 'always', 'never'])}auto re-analyses only trials whose metrics lack a requested gate`,
+  });
 }
 
 /** The run token (--token, else $VOICEAEC_TOKEN) checked here, so a short one is refused before any device is reached. */

@@ -76,6 +76,7 @@ describe('one line with a suggestion that fits', () => {
   it('--confidence suggests a confidence, --target-leak-rate a leak rate', async () => {
     expect(oneLine(await runCli(['compare-gate', tmp, '--confidence', '5']))).toContain('give e.g. --confidence 0.95 or --confidence 95%');
     expect(oneLine(await runCli(['compare-gate', tmp, '--target-leak-rate', '2']))).toContain('give e.g. --target-leak-rate 0.05');
+    expect(oneLine(await runCli(['compare-gate', tmp, '--reanalyze', 'alway']))).toContain('— did you mean "always"?');
   });
 });
 
@@ -140,6 +141,7 @@ describe('colour', () => {
   it('FORCE_COLOR colours, --no-color wins over it, --json never carries colour', async () => {
     expect((await runWithEnv(['scenarios', 'list'], { FORCE_COLOR: '1', NO_COLOR: undefined })).stdout).toMatch(coloured);
     expect((await runWithEnv(['scenarios', 'list', '--no-color'], { FORCE_COLOR: '1' })).stdout).not.toMatch(coloured);
+    expect((await runWithEnv(['scenarios', 'list', '--color'], { FORCE_COLOR: undefined, NO_COLOR: undefined })).stdout).toMatch(coloured);
     expect((await runWithEnv(['scenarios', 'show', 'x', '--json'], { FORCE_COLOR: '1' })).stderr).not.toMatch(coloured);
   });
 });
