@@ -27,8 +27,9 @@ const EXAMPLES: Record<string, string> = {
 /** The path of a command below the program: "scenarios validate". */
 const pathOf = (c: Command): string => (c.parent?.parent ? `${pathOf(c.parent)} ${c.name()}` : c.name());
 
-/** Attach each command's example; a command without one is a missing entry here (test/unit/cli/help.test.ts). */
+/** Attach each command's example (and the program's: the quick start); test/integration/cli-errors.test.ts checks them. */
 export function commandExamples(program: Command): void {
+  program.addHelpText('after', `\nExample:\n  ${EXAMPLES.run}\n`);
   const visit = (c: Command) => {
     for (const sub of c.commands) {
       const example = EXAMPLES[pathOf(sub)];
