@@ -6,7 +6,7 @@
  */
 import chalk from 'chalk';
 import { resolve } from 'node:path';
-import { ExitCode, usageError, isVoiceAecError } from '../core/errors.js';
+import { deviceError, ExitCode, usageError, isVoiceAecError } from '../core/errors.js';
 import { ScenarioSchema, type Scenario } from '../config/scenario.js';
 import { resolveDevice } from '../device/resolve-device.js';
 import { evaluateRun } from '../evaluation/evaluate-run.js';
@@ -18,7 +18,7 @@ import { labIds, runLab, type LabDevice } from '../scenario/lab-run.js';
 import { loadScenario, withRepetitions } from '../scenario/scenario-file.js';
 import { appiumOptions, type AppiumFlags } from './appium-config.js';
 import type { Repetitions } from '../config/scenario.js';
-import { plain } from './output.js';
+import { errorJson, plain } from './output.js';
 import { printResultsSummary } from './results-summary.js';
 import { progressPrinter } from './run-progress.js';
 import { SHIPPED_FIXTURES_DIR } from './shipped-fixtures.js';
@@ -92,6 +92,12 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
   }).finally(stopListening);
   const ran = outcomes.filter((o) => hasManifest(o.dir));
   for (const o of outcomes.filter((x) => x.error !== null)) {
+    if (flags.json && isVoiceAecError(o.error)) {
+      // Under --json every error line is JSON (docs/architecture.md § Exit codes and error lines).
+      const { code, message, hint, exitCode, details } = o.error;
+      process.stderr.write(`${errorJson({ code, message, hint, exitCode, details: { ...details, device: o.id } })}\n`);
+      continue;
+    }
     const line = isVoiceAecError(o.error) ? o.error.toLine() : o.error instanceof Error ? o.error.message : String(o.error);
     process.stderr.write(`${chalk.red(`[${o.id}] stopped`)}: ${plain(line)}\n`);
   }
@@ -105,7 +111,8 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
   if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   else printResultsSummary(results, labDir);
   if (outcomes.some((o) => o.error !== null)) {
-    process.stderr.write(`some devices stopped early: continue them with  voiceaec run --resume ${labDir}\n`);
+    const early = deviceError('E_LAB_INCOMPLETE', 'some devices stopped early', { hint: `continue them with  voiceaec run --resume ${labDir}` });
+    process.stderr.write(flags.json ? `${errorJson(early)}\n` : `${early.message}: ${early.hint}\n`);
     return ExitCode.environment;
   }
   return results.pass ? ExitCode.pass : ExitCode.acceptanceFailed;
