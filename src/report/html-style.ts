@@ -53,6 +53,8 @@ table.stack td::before{content:attr(data-label);float:left;margin-left:-9em;widt
 .bar{display:inline-block;height:.7em;background:#4a78c2;border-radius:2px;vertical-align:middle;margin-right:.4em}
 button.t{font:inherit;border:1px solid var(--line);background:var(--card);border-radius:4px;padding:0 .4em;cursor:pointer}
 tr.detail>td{background:#fbfcfd;white-space:normal}
+/* A trial's plot and players stay on screen while its wide table scrolls sideways (phones). */
+tr.detail>td>*{position:sticky;left:.5em;max-width:calc(100vw - 56px)}
 audio{width:260px;max-width:100%;height:34px}
 .audio label{display:inline-flex;flex-wrap:wrap;align-items:center;gap:.4em;margin:.2em 1em .2em 0}
 .u-legend{font-size:12px}.u-legend th{font-weight:500}

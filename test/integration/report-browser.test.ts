@@ -217,6 +217,10 @@ describe('report.html in headless Chromium', () => {
       await page.locator('#cell-0 button.t').first().click();
       await expect.poll(() => page.locator('#cell-0 tr.detail .uplot').count()).toBe(1);
       await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(null)))');
+      // The trial's plot fits the screen although its table is wider than a phone.
+      const trialPlot = await page.locator('#cell-0 tr.detail .uplot').boundingBox();
+      expect(trialPlot!.x + trialPlot!.width).toBeLessThanOrEqual(width);
+      await shoot(page.locator('#cell-0 tr.detail').first(), `${name}-trial.png`);
       await shoot(page, `${name}-open.png`);
       expect(await layoutProblems(page)).toEqual([]);
       expect(problems).toEqual([]);
