@@ -35,13 +35,14 @@ export function reanalyzeMode(v: string): boolean | undefined {
 }
 
 /** The run token (--token, else $VOICEAEC_TOKEN) checked here, so a short one is refused before any device is reached. */
-export function runToken(flag: string | undefined, env: string | undefined): string | undefined {
+export function runToken(
+  flag: string | undefined,
+  env: string | undefined,
+  hint = 'give the token the harness app was launched with (voiceaec sim-device prints its own)',
+): string | undefined {
   const token = flag ?? env;
   if (token === undefined || token === '') return undefined;
   const from = flag !== undefined ? '--token' : 'VOICEAEC_TOKEN';
-  if (token.length < 16 || token.length > 128)
-    throw usageError('E_TOKEN', `${from} is ${token.length} characters; a run token has 16 to 128`, {
-      hint: 'give the token the harness app was launched with (voiceaec sim-device prints its own)',
-    });
+  if (token.length < 16 || token.length > 128) throw usageError('E_TOKEN', `${from} is ${token.length} characters; a run token has 16 to 128`, { hint });
   return token;
 }

@@ -73,6 +73,15 @@ describe('one line with a suggestion that fits', () => {
     );
   });
 
+  it('sim-device checks its profile and token at launch', async () => {
+    const p = await runCli(['sim-device', '--profile', 'iphone16-ios1', '--port', '0']);
+    expect(p.code).toBe(2);
+    expect(oneLine(p)).toMatch(/^E_SIM_UNKNOWN_PROFILE: --profile "iphone16-ios1" is not a virtual iPhone profile — did you mean "iphone16-ios18"\? /);
+    const t = await runCli(['sim-device', '--token', 'short', '--port', '0']);
+    expect(t.code).toBe(2);
+    expect(oneLine(t)).toBe('E_TOKEN: --token is 5 characters; a run token has 16 to 128 — give 16 to 128 characters, or leave --token out for a random one');
+  });
+
   it('--confidence suggests a confidence, --target-leak-rate a leak rate', async () => {
     expect(oneLine(await runCli(['compare-gate', tmp, '--confidence', '5']))).toContain('give e.g. --confidence 0.95 or --confidence 95%');
     expect(oneLine(await runCli(['compare-gate', tmp, '--target-leak-rate', '2']))).toContain('give e.g. --target-leak-rate 0.05');

@@ -1,9 +1,11 @@
 /** `voiceaec sim-device`: the virtual iPhone as its own process, listening or dialling in. */
 import { randomBytes } from 'node:crypto';
 import { type Command, Option } from 'commander';
+import { didYouMean } from '../../core/did-you-mean.js';
 import { usageError } from '../../core/errors.js';
+import { DEVICE_PROFILES, deviceProfile } from '../../sim/device-profiles.js';
 import { dialAsSimDevice, startSimDevice } from '../../sim/device-server.js';
-import { intArg } from '../option-parsers.js';
+import { intArg, runToken } from '../option-parsers.js';
 
 interface Flags {
   port: number;
@@ -23,8 +25,14 @@ export function registerSimDevice(program: Command): void {
     .addOption(new Option('--seed <n>', 'seed of the simulation').default(1).argParser(intArg('--seed', 0, 2 ** 32 - 1)))
     .option('--dial <ws-url>', 'lan mode: connect to a CLI listening at this URL instead of listening')
     .action(async (flags: Flags) => {
-      const token = flags.token ?? randomBytes(16).toString('hex');
-      if (token.length < 16) throw usageError('E_TOKEN', 'the token must have at least 16 characters', { hint: 'pass a longer --token' });
+      const token = runToken(flags.token, undefined, 'give 16 to 128 characters, or leave --token out for a random one') ?? randomBytes(16).toString('hex');
+      // Checked at launch: an unknown profile would otherwise fail only when a client connects.
+      if (!deviceProfile(flags.profile)) {
+        const known = Object.keys(DEVICE_PROFILES);
+        throw usageError('E_SIM_UNKNOWN_PROFILE', `--profile "${flags.profile}" is not a virtual iPhone profile`, {
+          hint: `${didYouMean(flags.profile, known)}choose one of: ${known.join(', ')} (docs/virtual-iphone.md § Device profiles)`,
+        });
+      }
       if (flags.dial) {
         const peer = await dialAsSimDevice(flags.dial, token, { profile: flags.profile, seed: flags.seed });
         process.stderr.write(`virtual iPhone connected to ${flags.dial}\n`);
