@@ -25,7 +25,11 @@ export const RunInfoSchema = z.object({
     appVersion: z.string(),
     name: z.string(),
     simulated: z.boolean().describe('true: a model or a test double; no claim about real hardware'),
-    class: z.enum(DEVICE_CLASSES).describe('iphone: real hardware; virtual-iphone: the simulator’s model; loopback: HarnessKit’s test double; ios-simulator: the harness app in Apple’s iOS Simulator (the Mac’s audio)'),
+    class: z
+      .enum(DEVICE_CLASSES)
+      .describe(
+        'iphone: real hardware; virtual-iphone: the simulator’s model; loopback: HarnessKit’s test double; ios-simulator: the harness app in Apple’s iOS Simulator (the Mac’s audio)',
+      ),
   }),
   startedAt: z.string(),
   endedAt: z.string().nullable(),

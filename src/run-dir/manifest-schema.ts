@@ -48,7 +48,10 @@ export const CellRecordSchema = z
     reason: z.string().nullable(),
     trials: z.array(TrialRecordSchema),
     /** Sequential cells only: why the runner stopped taking trials (docs/analysis.md § Sequential trials). */
-    stop: z.object({ reason: z.enum(STOP_REASONS), afterTrials: z.number().int().min(0), message: z.string() }).strict().optional(),
+    stop: z
+      .object({ reason: z.enum(STOP_REASONS), afterTrials: z.number().int().min(0), message: z.string() })
+      .strict()
+      .optional(),
   })
   .strict();
 

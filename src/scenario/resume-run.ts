@@ -54,9 +54,13 @@ export async function prepareResume(m: RunManifest, ctx: ResumeContext): Promise
   const before = maxRepetitions(recorded.trials.repetitions);
   const after = maxRepetitions(ctx.scenario.trials.repetitions);
   if (after < before) {
-    throw inputError('E_RESUME_REPEAT', `${ctx.runDir} already plans ${before} trials per cell; --repeat ${repetitionsLabel(ctx.scenario.trials.repetitions)} would drop some`, {
-      hint: `give --repeat above ${before} to add trials, or leave it out to finish the run as planned`,
-    });
+    throw inputError(
+      'E_RESUME_REPEAT',
+      `${ctx.runDir} already plans ${before} trials per cell; --repeat ${repetitionsLabel(ctx.scenario.trials.repetitions)} would drop some`,
+      {
+        hint: `give --repeat above ${before} to add trials, or leave it out to finish the run as planned`,
+      },
+    );
   }
 
   const changed = deviceChanges(m.device, ctx.device);

@@ -368,7 +368,10 @@ export class ScenarioRunner {
   private totalTrials(): number {
     const seq = sequentialPlanOf(this.o.scenario);
     const most = maxRepetitions(this.o.scenario.trials.repetitions) + (this.o.scenario.trials.calibration ? 1 : 0);
-    return this.manifest.cells.reduce((n, c) => n + (seq && !c.stop && (c.status === 'pending' || c.status === 'running') ? Math.max(most, c.trials.length) : c.trials.length), 0);
+    return this.manifest.cells.reduce(
+      (n, c) => n + (seq && !c.stop && (c.status === 'pending' || c.status === 'running') ? Math.max(most, c.trials.length) : c.trials.length),
+      0,
+    );
   }
 
   /**

@@ -50,7 +50,9 @@ describe('scenario limits (docs/limits.md)', () => {
     expect(lineOf(`name: x\nanalysis:\n  gatesMs: ${list(990, (i) => i * 3 + 1)}\n  sweep: "0:2000:50"\n`)).toMatch(
       /analysis\.sweep: gatesMs and the sweep make 1018 gates; the limit is 1000/,
     );
-    expect(lineOf(`name: x\nanalysis:\n  gatesMs: ${list(100_000, (i) => i % 60_000)}\n`)).toMatch(/^E_SCENARIO_FIELD: x\.yaml:3: analysis\.gatesMs: must have at most/);
+    expect(lineOf(`name: x\nanalysis:\n  gatesMs: ${list(100_000, (i) => i % 60_000)}\n`)).toMatch(
+      /^E_SCENARIO_FIELD: x\.yaml:3: analysis\.gatesMs: must have at most/,
+    );
   });
 
   it('refuses a text over the size limit before parsing it', () => {
