@@ -7,7 +7,7 @@
 import chalk from 'chalk';
 import { resolve } from 'node:path';
 import { deviceError, ExitCode, usageError, isVoiceAecError } from '../core/errors.js';
-import { ScenarioSchema, type Scenario } from '../config/scenario.js';
+import type { Scenario } from '../config/scenario.js';
 import { resolveDevice } from '../device/resolve-device.js';
 import { evaluateRun } from '../evaluation/evaluate-run.js';
 import { writeLabReports, writeReports } from '../report-writer/write-reports.js';
@@ -25,6 +25,7 @@ import { SHIPPED_FIXTURES_DIR } from './shipped-fixtures.js';
 import { gitCommit, toolVersion } from './version.js';
 import { exitOnInterrupt } from './interrupt.js';
 import { runToken } from './option-parsers.js';
+import { recordedScenario } from './recorded-scenario.js';
 
 export interface LabFlags extends AppiumFlags {
   scenario?: string;
@@ -54,7 +55,7 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
     const first = lab.devices.map((d) => labDevicePath(labDir, d.id)).find((d) => hasManifest(d));
     if (!first) throw usageError('E_RESUME_EMPTY', `${flags.resume}: no device run has started yet`, { hint: 'start the lab run again with --scenario' });
     const m = await readManifest(first);
-    scenario = ScenarioSchema.parse(m.scenario.resolved);
+    scenario = recordedScenario(m.scenario.resolved, flags.resume);
     if (flags.repeat !== undefined) scenario = withRepetitions(scenario, flags.repeat);
     source = m.scenario.source;
   } else {

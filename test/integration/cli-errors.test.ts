@@ -5,7 +5,7 @@
  * help wraps at 100 columns with an example; the summary's words agree with each other.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,6 +178,19 @@ describe('a finished run', () => {
     expect(r.code).toBe(2);
     expect(oneLine(r)).toBe(
       `E_RUNDIR_EXISTS: ${dir} already holds a run — that run is complete: add trials with  voiceaec run --resume ${dir} --repeat <more than 2>, or pick another --out`,
+    );
+  });
+
+  it('--resume of a run whose recorded scenario was damaged: one line in words, not E_INTERNAL', async () => {
+    const copy = join(tmp, 'damaged');
+    cpSync(dir, copy, { recursive: true });
+    const m = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8'));
+    m.scenario.resolved.acceptance.confidence = 5;
+    writeFileSync(join(copy, 'manifest.json'), JSON.stringify(m));
+    const r = await runCli(['run', '--resume', copy, '--repeat', '3']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toBe(
+      `E_RUNDIR_MANIFEST: ${copy}: the recorded scenario is not valid (acceptance.confidence: must be below 1) — the manifest was edited by hand or written by another voiceaec version; start a new run`,
     );
   });
 

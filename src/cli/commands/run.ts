@@ -21,6 +21,7 @@ import { runLabCommand } from '../lab-command.js';
 import { progressPrinter } from '../run-progress.js';
 import { exitOnInterrupt } from '../interrupt.js';
 import { runToken } from '../option-parsers.js';
+import { recordedScenario } from '../recorded-scenario.js';
 import { isLabDir } from '../../run-dir/lab-file.js';
 
 interface RunFlags extends AppiumFlags {
@@ -91,7 +92,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     runDir = resolve(flags.resume);
     const m = await readManifest(runDir);
     target = targets[0] ?? resumeTarget(m.device, flags.resume);
-    scenario = ScenarioSchema.parse(m.scenario.resolved);
+    scenario = recordedScenario(m.scenario.resolved, flags.resume);
     const planned = scenario.trials.repetitions;
     if (flags.repeat !== undefined) scenario = withRepetitions(scenario, flags.repeat);
     if (m.status === 'complete' && maxRepetitions(scenario.trials.repetitions) <= maxRepetitions(planned)) {
