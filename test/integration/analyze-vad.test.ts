@@ -110,7 +110,7 @@ describe('voiceaec analyze --vad', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^E_VAD_PROFILE: unknown turn profile livekt — known: pipecat, livekit, openai-realtime, or all/);
+    expect(r.stderr).toMatch(/^E_VAD_PROFILE: unknown turn profile livekt — did you mean "livekit"\? known: pipecat, livekit, openai-realtime, or all/);
     const empty = await runCli(['analyze', ...pair(), '--vad', ' , ']);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/^E_VAD_PROFILE: --vad " , " names no turn profile/);

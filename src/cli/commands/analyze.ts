@@ -2,6 +2,7 @@
 import chalk from 'chalk';
 import { type Command, Option } from 'commander';
 import { basename } from 'node:path';
+import { didYouMean } from '../../core/did-you-mean.js';
 import { inputError, usageError } from '../../core/errors.js';
 import { round } from '../../core/units.js';
 import { ANALYSIS_REQUEST_SCHEMA, type AnalysisRequest } from '../../analysis/analysis-request.js';
@@ -116,7 +117,7 @@ export function parseVadProfiles(text: string): TurnProfile[] {
   const unknown = names.find((n) => !known.includes(n));
   if (unknown !== undefined)
     throw usageError('E_VAD_PROFILE', `unknown turn profile ${unknown}`, {
-      hint: `known: ${known.join(', ')}, or all (a scenario's own profiles are evaluated by run and report, not analyze)`,
+      hint: `${didYouMean(unknown, [...known, 'all'])}known: ${known.join(', ')}, or all (a scenario's own profiles are evaluated by run and report, not analyze)`,
     });
   return resolveTurnProfiles(names);
 }
