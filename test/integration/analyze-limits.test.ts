@@ -68,7 +68,11 @@ describe('voiceaec analyze: supported range and implausible input (docs/limits.m
       ['--ref', path('ref.wav'), '--mic', path('nan.wav')],
       /^E_ANALYSIS_IMPLAUSIBLE: implausible recording: 100 % of the mic file's samples are NaN/,
     );
-    const json = await refused(['--ref', path('ref.wav'), '--mic', path('flipped.wav'), '--json'], /^E_ANALYSIS_IMPLAUSIBLE: .*above full scale/);
+    // Under --json the error line is JSON too (docs/architecture.md § Exit codes and error lines).
+    const json = await refused(
+      ['--ref', path('ref.wav'), '--mic', path('flipped.wav'), '--json'],
+      /^\{"error":\{"code":"E_ANALYSIS_IMPLAUSIBLE","message":"[^"]*above full scale/,
+    );
     const a = TrialAnalysisSchema.parse(JSON.parse(json));
     expect(a.flags.implausible?.flag).toBe(true);
     expect(a.gates.every((g) => g.leak === null)).toBe(true);

@@ -126,7 +126,7 @@ describe('voiceaec analyze --vad', () => {
     // The same hook does stop the VAD: the check above could fail.
     const withVad = await runBlocked(['analyze', ...pair(), '--vad', 'pipecat', '--json']);
     expect(withVad.code).not.toBe(0);
-    expect(withVad.stderr).toMatch(/^E_VAD_RUNTIME: cannot load onnxruntime-node/);
+    expect(withVad.stderr).toMatch(/^\{"error":\{"code":"E_VAD_RUNTIME","message":"cannot load onnxruntime-node/);
   });
 });
 
