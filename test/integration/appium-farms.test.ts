@@ -11,16 +11,10 @@ import { isVoiceAecError } from '../../src/core/errors.js';
 import { AppiumDriver } from '../../src/device/appium/appium-driver.js';
 import type { AppiumOptionsInput } from '../../src/device/appium/appium-options.js';
 import { FARM_NAMES, type FarmName } from '../../src/device/appium/farm-presets.js';
+import { FAKE_FARM_CREDENTIALS } from '../helpers/farm-secrets.js';
 
 const ENV = {
-  BROWSERSTACK_USERNAME: 'bs-user-Qx7Kp2',
-  BROWSERSTACK_ACCESS_KEY: 'bsKEY9f8e7d6c5b4a3',
-  SAUCE_USERNAME: 'sauce-user-Zr4Lm1',
-  SAUCE_ACCESS_KEY: 'sauce-0a1b2c3d-4e5f-6789',
-  VOICEAEC_APPIUM_USER: 'hub-user-Wy3Hn8',
-  VOICEAEC_APPIUM_KEY: 'hubKEY-5t6y7u8i9o',
-  VOICEAEC_DF_ACCESS_KEY: 'dfAccess-Pp0Oo9',
-  VOICEAEC_DF_TOKEN: 'dfToken-Ll8Kk7Jj6',
+  ...FAKE_FARM_CREDENTIALS,
   DEVICEFARM_DEVICE_UDID: '00008101-AWS0000000000001',
   DEVICEFARM_APP_PATH: '/tmp/scratch/VoiceAecHarness.ipa',
 };

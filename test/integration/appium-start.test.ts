@@ -15,30 +15,17 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startFakeWda } from '../helpers/fake-wda.js';
+import { FAKE_FARM_CREDENTIALS, setProcessEnv } from '../helpers/farm-secrets.js';
 
 const BIN = fileURLToPath(new URL('../../bin/voiceaec.js', import.meta.url));
 const UDID = '00008101-000A1B2C3D4E5F6A';
 const tmp = mkdtempSync(join(tmpdir(), 'voiceaec-appium-start-'));
 
-/** Fake credentials for every preset's variables (farm-presets.ts), set for the CLI runs of this file. */
-const SECRETS = {
-  BROWSERSTACK_USERNAME: 'bs-user-Qx7Kp2',
-  BROWSERSTACK_ACCESS_KEY: 'bsKEY9f8e7d6c5b4a3',
-  SAUCE_USERNAME: 'sauce-user-Zr4Lm1',
-  SAUCE_ACCESS_KEY: 'sauce-0a1b2c3d-4e5f-6789',
-  VOICEAEC_APPIUM_USER: 'hub-user-Wy3Hn8',
-  VOICEAEC_APPIUM_KEY: 'hubKEY-5t6y7u8i9o',
-  VOICEAEC_DF_ACCESS_KEY: 'dfAccess-Pp0Oo9',
-  VOICEAEC_DF_TOKEN: 'dfToken-Ll8Kk7Jj6',
-};
-const saved = Object.fromEntries(Object.keys(SECRETS).map((k) => [k, process.env[k]]));
-Object.assign(process.env, SECRETS);
+const SECRETS = FAKE_FARM_CREDENTIALS;
+const restoreEnv = setProcessEnv(SECRETS);
 
 afterAll(() => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv();
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -22,22 +22,15 @@ import { parseScenario } from '../../src/scenario/scenario-file.js';
 import { runCli } from '../helpers/cli.js';
 import { freePort, startAppiumServer, type AppiumServer } from '../helpers/appium-server.js';
 import { startFakeWda, type FakeWda } from '../helpers/fake-wda.js';
+import { FAKE_FARM_CREDENTIALS, setProcessEnv } from '../helpers/farm-secrets.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const UDID = '00008101-000A1B2C3D4E5F6A';
 const tmp = mkdtempSync(join(tmpdir(), 'voiceaec-appium-'));
 
 /** Fake farm credentials: set for the whole file, so the server and every run see them. */
-const SECRETS = {
-  BROWSERSTACK_USERNAME: 'bs-user-Qx7Kp2',
-  BROWSERSTACK_ACCESS_KEY: 'bsKEY9f8e7d6c5b4a3',
-  SAUCE_USERNAME: 'sauce-user-Zr4Lm1',
-  SAUCE_ACCESS_KEY: 'sauce-0a1b2c3d-4e5f-6789',
-  VOICEAEC_APPIUM_USER: 'hub-user-Wy3Hn8',
-  VOICEAEC_APPIUM_KEY: 'hubKEY-5t6y7u8i9o',
-};
-const saved = Object.fromEntries(Object.keys(SECRETS).map((k) => [k, process.env[k]]));
-Object.assign(process.env, SECRETS);
+const SECRETS = FAKE_FARM_CREDENTIALS;
+const restoreEnv = setProcessEnv(SECRETS);
 
 let appium: AppiumServer;
 beforeAll(async () => {
@@ -45,10 +38,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await appium?.stop();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  restoreEnv();
   rmSync(tmp, { recursive: true, force: true });
 }, 30_000);
 

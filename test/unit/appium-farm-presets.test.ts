@@ -11,19 +11,11 @@ import { isVoiceAecError } from '../../src/core/errors.js';
 import { AppiumDriver } from '../../src/device/appium/appium-driver.js';
 import { parseAppiumOptions, type AppiumOptionsInput } from '../../src/device/appium/appium-options.js';
 import { buildCapabilities } from '../../src/device/appium/capabilities.js';
+import { FAKE_FARM_CREDENTIALS } from '../helpers/farm-secrets.js';
 import { FARM_NAMES, FARM_PRESETS, credentialEnvNames, describeFarmPlan, planFarmSession, type FarmName } from '../../src/device/appium/farm-presets.js';
 
 /** Fake credentials for every preset's variables: none of them may be printed anywhere. */
-const ENV = {
-  BROWSERSTACK_USERNAME: 'bs-user-Qx7Kp2',
-  BROWSERSTACK_ACCESS_KEY: 'bsKEY9f8e7d6c5b4a3',
-  SAUCE_USERNAME: 'sauce-user-Zr4Lm1',
-  SAUCE_ACCESS_KEY: 'sauce-0a1b2c3d-4e5f-6789',
-  VOICEAEC_APPIUM_USER: 'hub-user-Wy3Hn8',
-  VOICEAEC_APPIUM_KEY: 'hubKEY-5t6y7u8i9o',
-  VOICEAEC_DF_ACCESS_KEY: 'dfAccess-Pp0Oo9',
-  VOICEAEC_DF_TOKEN: 'dfToken-Ll8Kk7Jj6',
-};
+const ENV = FAKE_FARM_CREDENTIALS;
 const SECRETS = Object.values(ENV);
 const AWS_ENV = {
   DEVICEFARM_DEVICE_UDID: '00008101-AWS0000000000001',
