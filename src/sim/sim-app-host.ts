@@ -17,8 +17,6 @@ import type { SimTrialResult } from './virtual-phone.js';
 
 export interface AsyncSimApp {
   readonly ready: SimReady;
-  /** 'worker': on its own thread; 'thread': on the caller's (no compiled worker file). */
-  readonly runsOn: 'worker' | 'thread';
   configure(config: DeviceConfig): Promise<SimConfigured>;
   /** Takes ownership of `samples` (its buffer moves to the worker). */
   loadAudio(audioId: string, sampleRate: number, samples: Float32Array): Promise<void>;
@@ -45,7 +43,6 @@ function settled<T>(fn: () => T): Promise<T> {
 function inThread(app: SimApp): AsyncSimApp {
   return {
     ready: app.ready(),
-    runsOn: 'thread',
     configure: (config) => settled(() => app.configure(config)),
     loadAudio: (audioId, sampleRate, samples) => settled(() => app.loadAudio(audioId, sampleRate, samples)),
     runTrial: (trial) => settled(() => app.runTrial(trial)),
@@ -58,7 +55,6 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Call = SimAppCall extends infer C ? (C extends SimAppCall ? Omit<C, 'id'> : never) : never;
 
 class WorkerSimApp implements AsyncSimApp {
-  readonly runsOn = 'worker' as const;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private closed = false;

@@ -41,10 +41,6 @@ export class SimApp {
     this.phone.loadAudio(audioId, sampleRate, samples);
   }
 
-  hasAudio(audioId: string): boolean {
-    return this.audio.has(audioId);
-  }
-
   runTrial(trial: TrialMessage): SimTrialResult {
     return this.phone.runTrial(trial);
   }
