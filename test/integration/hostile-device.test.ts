@@ -5,17 +5,16 @@
  * device's number). A proxy between the runner and the virtual iPhone doctors the traffic.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { RemoteDriver } from '../../src/device/remote-driver.js';
 import { decodeAudioFrame, encodeAudioFrame, type AudioFrame } from '../../src/protocol/audio-frame.js';
 import { ScenarioRunner } from '../../src/scenario/runner.js';
 import { parseScenario } from '../../src/scenario/scenario-file.js';
 import { startSimDevice } from '../../src/sim/device-server.js';
+import { startWsProxy } from '../helpers/ws-proxy.js';
 
 const TOKEN = 'hostile-token-0123456789';
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -25,24 +24,13 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** What the proxy does to one device → CLI message: the same, another, several, or nothing. */
 type Doctor = (msg: { binary: true; frame: AudioFrame } | { binary: false; json: Record<string, unknown> }) => Array<Uint8Array | string>;
 
-async function doctoringProxy(target: string, doctor: Doctor) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  wss.on('connection', (client) => {
-    const upstream = new WebSocket(target);
-    const pending: Array<[RawData, boolean]> = [];
-    upstream.on('open', () => pending.splice(0).forEach(([d, b]) => upstream.send(d as Buffer, { binary: b })));
-    upstream.on('message', (d: Buffer, binary) => {
-      const out = binary
+function doctoringProxy(target: string, doctor: Doctor) {
+  return startWsProxy(target, {
+    fromDevice: (d, binary) =>
+      binary
         ? doctor({ binary: true, frame: decodeAudioFrame(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)) })
-        : doctor({ binary: false, json: JSON.parse(d.toString()) as Record<string, unknown> });
-      for (const o of out) if (client.readyState === client.OPEN) client.send(o, { binary: typeof o !== 'string' });
-    });
-    upstream.on('close', () => client.terminate());
-    client.on('message', (d, b) => (upstream.readyState === upstream.OPEN ? upstream.send(d as Buffer, { binary: b }) : pending.push([d, b])));
-    client.on('close', () => upstream.terminate());
+        : doctor({ binary: false, json: JSON.parse(d.toString()) as Record<string, unknown> }),
   });
-  await new Promise((r) => wss.once('listening', r));
-  return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/harness`, close: () => new Promise<void>((d) => wss.close(() => d())) };
 }
 
 const scenario = parseScenario(

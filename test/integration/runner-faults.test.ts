@@ -5,52 +5,34 @@
  * failures in a row abandon the cell with a reason, and the next cell still runs.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
 import { RemoteDriver } from '../../src/device/remote-driver.js';
 import { ScenarioRunner } from '../../src/scenario/runner.js';
 import { parseScenario } from '../../src/scenario/scenario-file.js';
 import { startSimDevice } from '../../src/sim/device-server.js';
+import { startWsProxy } from '../helpers/ws-proxy.js';
 
 const TOKEN = 'fault-token-0123456789';
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'voiceaec-faults-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Forwards CLI ⇄ device; kills the CLI side when a trial whose id matches `kill` is sent. */
-async function faultyProxy(target: string, kill: (trialId: string, attempt: number) => boolean) {
+/** Forwards CLI ⇄ device; cuts the connection when a trial whose id matches `kill` is sent. */
+function faultyProxy(target: string, kill: (trialId: string, attempt: number) => boolean) {
   const attempts = new Map<string, number>();
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  wss.on('connection', (client) => {
-    const upstream = new WebSocket(target);
-    const pending: Array<[Buffer, boolean]> = [];
-    upstream.on('open', () => pending.splice(0).forEach(([d, b]) => upstream.send(d, { binary: b })));
-    upstream.on('message', (d, b) => client.readyState === client.OPEN && client.send(d as Buffer, { binary: b }));
-    upstream.on('close', () => client.terminate());
-    client.on('message', (d, b) => {
-      if (!b) {
-        const m = JSON.parse((d as Buffer).toString()) as { type: string; trialId?: string };
-        if (m.type === 'trial') {
-          const n = (attempts.get(m.trialId!) ?? 0) + 1;
-          attempts.set(m.trialId!, n);
-          if (kill(m.trialId!, n)) {
-            client.terminate();
-            upstream.terminate();
-            return;
-          }
-        }
-      }
-      if (upstream.readyState === upstream.OPEN) upstream.send(d as Buffer, { binary: b });
-      else pending.push([d as Buffer, b]);
-    });
-    client.on('close', () => upstream.terminate());
+  return startWsProxy(target, {
+    fromClient: (d, binary) => {
+      if (binary) return 'forward';
+      const m = JSON.parse(d.toString()) as { type: string; trialId?: string };
+      if (m.type !== 'trial') return 'forward';
+      const n = (attempts.get(m.trialId!) ?? 0) + 1;
+      attempts.set(m.trialId!, n);
+      return kill(m.trialId!, n) ? 'cut' : 'forward';
+    },
   });
-  await new Promise((r) => wss.once('listening', r));
-  return { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/harness`, close: () => new Promise<void>((d) => wss.close(() => d())) };
 }
 
 const scenario = (repetitions: number) =>
