@@ -1,5 +1,6 @@
 /** Terminal output: colours as colour.ts decided (TTY, NO_COLOR, FORCE_COLOR, --no-color), one line per error. */
 import chalk from 'chalk';
+import stringWidth from 'string-width';
 import type { VoiceAecError } from '../core/errors.js';
 
 /** Control characters, bidi overrides and line separators: what lets a string break a line or drive the terminal. */
@@ -37,10 +38,13 @@ export function printWarning(text: string): void {
   process.stderr.write(`${chalk.yellow('warning')}: ${plain(text)}\n`);
 }
 
-/** Left-aligned columns; cells may hold chalk colours (their escape codes do not count as width). */
+/**
+ * Left-aligned columns in terminal cells: string-width skips chalk's escape codes and counts a
+ * CJK character as two cells, an emoji sequence or a letter with its combining accent as what
+ * the terminal shows (a device named "王的iPhone" is 10 cells wide, not 8 UTF-16 units).
+ */
 export function table(rows: string[][]): string {
-  // eslint-disable-next-line no-control-regex
-  const width = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '').length;
+  const width = (s: string) => stringWidth(s);
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, width(c))));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - width(c)))).join('  ')).join('\n');
