@@ -1,9 +1,6 @@
-/** Text and attribute values inside report.html: the five characters HTML gives meaning to. */
+import escapeHtml from 'escape-html';
+
+/** Text and attribute values inside report.html: escape-html's five characters (& < > " '); null and undefined as nothing. */
 export function esc(s: string | number | boolean | null | undefined): string {
-  return String(s ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return escapeHtml(String(s ?? ''));
 }
