@@ -252,22 +252,62 @@ function parseFmt(dv: DataView, at: number, size: number, name: string): Fmt {
   return { encoding, bitsPerSample, formatTag, validBitsPerSample, channels, sampleRate, blockAlign };
 }
 
-/** Deinterleave and scale to float. Allocation is bounded by the bytes actually present. */
+/** Typed arrays read in the host's byte order; WAV is little-endian, so the fast path below needs a little-endian host. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+type SampleArray = Int16Array | Int32Array | Float32Array | Float64Array;
+
+/**
+ * The samples as one typed array over the file's bytes (16/32-bit PCM, 32/64-bit float on a
+ * little-endian host), copied once when the data chunk starts at an offset the type cannot
+ * view; null for 8- and 24-bit PCM and big-endian hosts, which take the DataView path.
+ */
+function sampleArray(dv: DataView, start: number, count: number, fmt: Fmt): SampleArray | null {
+  if (!LITTLE_ENDIAN_HOST) return null;
+  const kind =
+    fmt.encoding === 'float'
+      ? fmt.bitsPerSample === 32
+        ? Float32Array
+        : Float64Array
+      : fmt.bitsPerSample === 16
+        ? Int16Array
+        : fmt.bitsPerSample === 32
+          ? Int32Array
+          : null;
+  if (!kind) return null;
+  const at = dv.byteOffset + start;
+  const bytes = count * kind.BYTES_PER_ELEMENT;
+  if (at % kind.BYTES_PER_ELEMENT === 0) return new kind(dv.buffer as ArrayBuffer, at, count);
+  return new kind(new Uint8Array(dv.buffer, at, bytes).slice().buffer);
+}
+
+/**
+ * Deinterleave and scale to float. Allocation is bounded by the bytes actually present.
+ * Typed-array loops where the layout allows (1.8–5× faster than the DataView read per sample
+ * they replaced, bench/wav.ts and docs/dependencies.md), the DataView otherwise; both give the same values.
+ */
 function readSamples(dv: DataView, start: number, frames: number, fmt: Fmt, name: string, warnings: string[]): { channels: Float32Array[]; nonFinite: number } {
   const nch = fmt.channels;
   const bps = fmt.bitsPerSample / 8;
   const out = Array.from({ length: nch }, () => new Float32Array(frames));
-  let read: (o: number) => number;
-  if (fmt.encoding === 'float') {
-    read = bps === 4 ? (o) => dv.getFloat32(o, true) : (o) => dv.getFloat64(o, true);
-  } else if (bps === 1) read = (o) => (dv.getUint8(o) - 128) / 128;
-  else if (bps === 2) read = (o) => dv.getInt16(o, true) / 32768;
-  else if (bps === 3) read = (o) => (dv.getUint16(o, true) | (dv.getInt8(o + 2) << 16)) / 8388608;
-  else read = (o) => dv.getInt32(o, true) / 2147483648;
-
-  let o = start;
-  for (let f = 0; f < frames; f++) {
-    for (let c = 0; c < nch; c++, o += bps) out[c]![f] = read(o);
+  const typed = sampleArray(dv, start, frames * nch, fmt);
+  if (typed) {
+    // Powers of two: multiplying by the reciprocal is exact, the same value as dividing.
+    const scale = fmt.encoding === 'float' ? 1 : 2 ** -(fmt.bitsPerSample - 1);
+    if (nch === 1 && typed instanceof Float32Array) out[0]!.set(typed);
+    else deinterleave(typed, out, frames, scale);
+  } else {
+    let read: (o: number) => number;
+    if (fmt.encoding === 'float') {
+      read = bps === 4 ? (o) => dv.getFloat32(o, true) : (o) => dv.getFloat64(o, true);
+    } else if (bps === 1) read = (o) => (dv.getUint8(o) - 128) / 128;
+    else if (bps === 2) read = (o) => dv.getInt16(o, true) / 32768;
+    else if (bps === 3) read = (o) => (dv.getUint16(o, true) | (dv.getInt8(o + 2) << 16)) / 8388608;
+    else read = (o) => dv.getInt32(o, true) / 2147483648;
+    let o = start;
+    for (let f = 0; f < frames; f++) {
+      for (let c = 0; c < nch; c++, o += bps) out[c]![f] = read(o);
+    }
   }
   let nonFinite = 0;
   if (fmt.encoding === 'float') {
@@ -276,6 +316,14 @@ function readSamples(dv: DataView, start: number, frames: number, fmt: Fmt, name
     warnings.push(...checkFloatSamples(out, name));
   }
   return { channels: out, nonFinite };
+}
+
+function deinterleave(src: SampleArray, out: Float32Array[], frames: number, scale: number): void {
+  const nch = out.length;
+  for (let c = 0; c < nch; c++) {
+    const ch = out[c]!;
+    for (let f = 0, i = c; f < frames; f++, i += nch) ch[f] = src[i]! * scale;
+  }
 }
 
 /** True if the bytes from `at` to the end parse as well-formed chunks: then a 0-size data chunk really is empty. */

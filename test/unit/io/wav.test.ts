@@ -177,6 +177,32 @@ describe('decodeWav: other encodings', () => {
     expect(Array.from(decodeWav(bytes).channels[0]!)).toEqual([7 / 32768, 8 / 32768]);
   });
 
+  it('gives the same samples wherever the data chunk starts (typed-array view when aligned, a copy when not)', () => {
+    const values = [-32768, -1, 0, 1, 12345, 32767, -2, 3];
+    const bits = [-2147483648, -1, 0, 1, 2147483647, 65536, -7, 9];
+    const floats = [0.5, -0.25, 1.5, -3, 1e-30, 0, -1, 0.75];
+    const cases = [
+      { f: fmtBody({ channels: 2, bitsPerSample: 16 }), body: pcm16(values), want: values.map((v) => v / 32768) },
+      {
+        f: fmtBody({ channels: 2, bitsPerSample: 32 }),
+        body: sampleBytes(bits, 4, (dv, at, v) => dv.setInt32(at, v, true)),
+        want: bits.map((v) => v / 2 ** 31),
+      },
+      { f: fmtBody({ channels: 2, bitsPerSample: 32, formatTag: 3 }), body: sampleBytes(floats, 4, (dv, at, v) => dv.setFloat32(at, v, true)), want: floats },
+      { f: fmtBody({ channels: 1, bitsPerSample: 32, formatTag: 3 }), body: sampleBytes(floats, 4, (dv, at, v) => dv.setFloat32(at, v, true)), want: floats },
+      { f: fmtBody({ channels: 2, bitsPerSample: 64, formatTag: 3 }), body: sampleBytes(floats, 8, (dv, at, v) => dv.setFloat64(at, v, true)), want: floats },
+    ];
+    for (const { f, body, want } of cases) {
+      const nch = new DataView(f.buffer).getUint16(2, true);
+      // A 1-, 2- or 3-byte chunk without its pad byte moves the data to every offset modulo 4 (and 8).
+      for (const skew of [0, 1, 2, 3, 5]) {
+        const junk = skew === 0 ? [] : [{ id: 'JUNK', body: new Uint8Array(skew), pad: false }];
+        const out = decodeWav(riff([{ id: 'fmt ', body: f }, ...junk, { id: 'data', body }]));
+        for (let c = 0; c < nch; c++) expect(Array.from(out.channels[c]!)).toEqual(want.filter((_, i) => i % nch === c).map((v) => Math.fround(v)));
+      }
+    }
+  });
+
   it('accepts data before fmt', () => {
     const bytes = riff([
       { id: 'data', body: pcm16([1, 2]) },
