@@ -3,14 +3,36 @@
  * written atomically, so a killed run leaves either the old or the new manifest.
  */
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { inputError } from '../core/errors.js';
-import { writeJsonAtomic } from '../io/atomic.js';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inputError, isVoiceAecError, VoiceAecError } from '../core/errors.js';
+import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.js';
 import { manifestPath, MANIFEST_FILE } from './layout.js';
 import { RunManifestSchema, type RunManifest } from './manifest-schema.js';
 
 export function hasManifest(runDir: string): boolean {
   return existsSync(manifestPath(runDir));
+}
+
+/**
+ * Proves the run directory can be written (creating it if needed) by writing and removing a
+ * probe file the way the manifest is written: a read-only or full --out fails here, in a
+ * second, before a phone is launched or a peer is waited for.
+ */
+export async function checkRunDirWritable(runDir: string): Promise<void> {
+  const probe = join(runDir, '.voiceaec-write-check');
+  try {
+    await writeFileAtomic(probe, '');
+  } catch (e) {
+    if (!isVoiceAecError(e)) throw e;
+    const why = e.cause instanceof Error ? e.cause.message : e.message;
+    throw new VoiceAecError(e.code, e.category, `${runDir}: the run directory cannot be written (${why})`, {
+      hint: 'choose another --out, or fix that directory (permissions, free space)',
+      details: e.details,
+      cause: e,
+    });
+  }
+  await rm(probe, { force: true });
 }
 
 export async function readManifest(runDir: string): Promise<RunManifest> {

@@ -23,7 +23,7 @@ import { DeviceSession } from '../device/device-session.js';
 import type { TrialExchange } from '../device/trial-exchange.js';
 import { readCalibration, writeCalibration } from '../run-dir/calibration-file.js';
 import { trialDirOf } from '../run-dir/layout.js';
-import { readManifest, writeManifest } from '../run-dir/manifest-file.js';
+import { checkRunDirWritable, readManifest, writeManifest } from '../run-dir/manifest-file.js';
 import { RUN_SCHEMA, type CellRecord, type RunManifest, type TrialRecord } from '../run-dir/manifest-schema.js';
 import { readTrialAnalysis, recordedStream, writeTrialAnalysis, writeTrialRecording } from '../run-dir/trial-files.js';
 import { FixtureCatalog } from './fixture-catalog.js';
@@ -210,6 +210,7 @@ export class ScenarioRunner {
     if (this.o.scenario.trials.calibration) this.catalog.entry(this.o.scenario.trials.calibration.fixture);
     if (this.o.scenario.trials.nearEnd) this.catalog.entry(this.o.scenario.trials.nearEnd.fixture);
 
+    await checkRunDirWritable(this.o.runDir);
     const info = (await this.device.open()).device;
     const device: RunManifest['device'] = {
       kind: this.o.driver.kind,
@@ -221,6 +222,7 @@ export class ScenarioRunner {
       class: deviceClassOf(info),
       ...(this.o.deviceTarget ? { target: this.o.deviceTarget } : {}),
       id: this.o.driver.deviceId ?? null,
+      ...(this.o.driver.link ? { link: { ...this.o.driver.link } } : {}),
     };
     this.o.onProgress?.({ type: 'connected', device });
 
