@@ -7,22 +7,13 @@
 import './colour.js';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isVoiceAecError, VoiceAecError } from '../core/errors.js';
-import { registerAnalyze } from './commands/analyze.js';
-import { registerSim } from './commands/sim.js';
-import { registerCompareGate } from './commands/compare-gate.js';
-import { registerFixtures } from './commands/fixtures.js';
-import { registerReport } from './commands/report.js';
-import { registerRun } from './commands/run.js';
-import { registerScenarios } from './commands/scenarios.js';
-import { registerSimDevice } from './commands/sim-device.js';
-import { registerDevices } from './commands/devices.js';
-import { registerDoctor } from './commands/doctor.js';
+import { commandsFor, type RegisterCommand } from './command-modules.js';
 import { commandExamples } from './help-examples.js';
 import { helpLayout } from './help-layout.js';
 import { printError, usageLine } from './output.js';
 import { toolVersion } from './version.js';
 
-export function buildProgram(): Command {
+export function buildProgram(commands: readonly RegisterCommand[]): Command {
   const program = new Command();
   program
     .name('voiceaec')
@@ -36,16 +27,7 @@ export function buildProgram(): Command {
     // Commander's own parse errors follow the one-line rule too: code, problem, what to do.
     .configureOutput({ outputError: (text, write) => write(`${usageLine(text, jsonRequested(process.argv))}\n`) })
     .exitOverride();
-  registerRun(program);
-  registerAnalyze(program);
-  registerSim(program);
-  registerCompareGate(program);
-  registerFixtures(program);
-  registerReport(program);
-  registerScenarios(program);
-  registerSimDevice(program);
-  registerDevices(program);
-  registerDoctor(program);
+  for (const register of commands) register(program);
   commandExamples(program);
   return program;
 }
@@ -54,7 +36,7 @@ export function buildProgram(): Command {
 const jsonRequested = (argv: readonly string[]) => argv.slice(2).includes('--json');
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(await commandsFor(argv));
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv);
