@@ -17,7 +17,7 @@ const EXAMPLES: Record<string, string> = {
   'scenarios validate': 'voiceaec scenarios validate my-scenario.yaml nightly',
   'scenarios show': 'voiceaec scenarios show nightly --json',
   'sim-device': 'voiceaec sim-device --port 8765',
-  devices: 'voiceaec devices --json',
+  devices: 'voiceaec devices --farm saucelabs   # iOS devices behind a farm; without --farm: the virtual iPhone and USB phones',
   doctor: 'voiceaec doctor',
   fixtures: 'voiceaec fixtures list',
   scenarios: 'voiceaec scenarios list',

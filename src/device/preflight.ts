@@ -69,7 +69,23 @@ export const realHost: PreflightHost = {
 
 const check = (id: string, title: string, level: CheckLevel, found: string, fix: string | null = null): CheckResult => ({ id, title, level, found, fix });
 
-export async function runPreflight(host: PreflightHost = realHost, appiumConfig?: AppiumOptionsInput): Promise<CheckResult[]> {
+/** What a run through a remote farm needs of this host: the farm has the Mac, Xcode, Appium and the phones. */
+const FARM_HOST_CHECKS = new Set(['node', 'virtual-iphone', 'webdriverio']);
+
+/**
+ * The host's checks. `scope: 'farm'` keeps those a run through a remote farm needs
+ * (farm-preflight.ts adds the farm's own); the Mac, Xcode, Appium and usbmux are the farm's.
+ */
+export async function runPreflight(
+  host: PreflightHost = realHost,
+  appiumConfig?: AppiumOptionsInput,
+  scope: 'local' | 'farm' = 'local',
+): Promise<CheckResult[]> {
+  const all = await hostChecks(host, appiumConfig);
+  return scope === 'farm' ? all.filter((c) => FARM_HOST_CHECKS.has(c.id)) : all;
+}
+
+async function hostChecks(host: PreflightHost, appiumConfig?: AppiumOptionsInput): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   const [major = 0, minor = 0] = host.nodeVersion.split('.').map(Number);
   const nodeOk = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);

@@ -24,3 +24,10 @@ export function setProcessEnv(vars: Record<string, string>): () => void {
     }
   };
 }
+
+/** Fake AWS credentials (the aws-device-farm preset's listing signs with them; farm-api.ts). */
+export const FAKE_AWS_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'AKIAFAKEVOICEAEC0001',
+  AWS_SECRET_ACCESS_KEY: 'awsSecretFake-Kq9Zt3Xw7Rv2',
+  AWS_SESSION_TOKEN: 'awsSessionFake-Hh5Gg4Ff3',
+};
