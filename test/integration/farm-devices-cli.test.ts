@@ -25,7 +25,7 @@ interface Seen {
 }
 let seen: Seen[] = [];
 /** A forced answer for a path (status and raw body), for the failure cases. */
-let forced: Record<string, { status: number; body: string }> = {};
+let forced: Record<string, { status: number; body: string; chunked?: boolean }> = {};
 
 const ROUTES: Record<string, unknown> = {
   '/device-farm/api/status': { status: 'ok', version: '10.1.0' },
@@ -104,7 +104,9 @@ const server = createServer((req, res) => {
     const force = forced[path] ?? (req.headers['x-amz-target'] ? forced.aws : undefined);
     if (force) {
       res.writeHead(force.status, { 'content-type': 'application/json' });
-      res.end(force.body);
+      // Chunked: no content-length to refuse by, so the reader must stop counting bytes itself.
+      if (force.chunked) for (let i = 0; i < force.body.length; i += 65_536) res.write(force.body.slice(i, i + 65_536));
+      res.end(force.chunked ? undefined : force.body);
       return;
     }
     if (req.method === 'POST' && req.headers['x-amz-target'] === 'DeviceFarm_20150623.ListDevices') {
@@ -324,6 +326,10 @@ describe('voiceaec devices --farm: failures are one line each, credentials in no
     const r = await cli(['devices', '--farm', 'browserstack', '--farm-api-url', base]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^E_FARM_RESPONSE: farm browserstack: GET .* the answer is larger than 8 MiB/);
+    forced['/app-automate/devices.json'].chunked = true;
+    const chunked = await cli(['devices', '--farm', 'browserstack', '--farm-api-url', base]);
+    expect(chunked.code).toBe(3);
+    expect(chunked.stderr).toMatch(/^E_FARM_RESPONSE: farm browserstack: GET .* the answer is larger than 8 MiB/);
   }, 60_000);
 
   it('a missing credential names its variable, never a value; the local preset and a hub without URL are usage errors', async () => {
