@@ -6,11 +6,13 @@
  *
  * Ground truth is defined through the processing as it actually ran on the mixture: the
  * canceller subtracts its echo estimate ŷ (which depends on the reference only), and the
- * suppressor's gain g(t) is computed from the mixture; then
- *   mic       = g·(d − ŷ) + √(1 − g²)·cn        (cn: comfort noise)
- *   echoTruth = g·(echo − ŷ)                     nearTruth = g·near
- * so mic = echoTruth + nearTruth + g·noise + √(1 − g²)·cn exactly (before the common
- * band-limited conversion to the device rate, which is linear), unless the mic clipped:
+ * suppressor's per-bin gains G (short-time spectra, residual-suppressor.ts) are computed
+ * from the mixture; with S the short-time analysis and S⁻¹ its overlap-add synthesis,
+ *   mic       = S⁻¹[G·S(d − ŷ) + √(1 − G²)·S(cn)]        (cn: comfort noise)
+ *   echoTruth = S⁻¹[G·S(echo − ŷ)]                     nearTruth = S⁻¹[G·S(near)]
+ * so mic = echoTruth + nearTruth + S⁻¹[G·S(noise)] + comfort noise exactly (to float
+ * rounding, before the common band-limited conversion to the device rate, which is linear),
+ * unless the mic clipped:
  * d is clipped at full scale, the truth streams are not. Unprocessed paths (bypass,
  * voice processing off) give echoTruth = echo and nearTruth = near.
  */
@@ -83,7 +85,6 @@ export function runMicPath(p: MicPathInput): MicPathOutput {
   const { canceller, bulkDelay, suppressor } = p.processing;
   let error: Float32Array = d;
   let estimate: Float32Array = new Float32Array(n);
-  let gain: Float32Array | null = null;
   const reference = new Float32Array(n);
   if (canceller || suppressor) reference.set(x.subarray(0, Math.max(0, n - bulkDelay)), Math.min(n, bulkDelay));
   let leak: Float32Array = new Float32Array(1);
@@ -95,25 +96,17 @@ export function runMicPath(p: MicPathInput): MicPathOutput {
     leak = out.leak;
     leakBlock = out.blockSize;
   }
-  if (suppressor) gain = suppressor.gain({ mic: d, error, estimate, reference, leak, leakBlock, rate: ir.rate });
-
-  const mic = new Float32Array(n);
-  if (gain) {
-    // Comfort noise: another stretch of the same spectrum (a suppressor's CNG estimates it; the model knows it).
-    const cn = p.noise.stretch(n, p.comfortNoiseSeed);
-    for (let i = 0; i < n; i++) {
-      const g = gain[i]!;
-      mic[i] = g === 1 ? error[i]! : g * error[i]! + Math.sqrt(Math.max(0, 1 - g * g)) * cn[i]!;
-    }
-  } else mic.set(error);
+  // Comfort noise: another stretch of the same spectrum (a suppressor's CNG estimates it; the model knows it).
+  const suppression = suppressor
+    ? suppressor.process({ error, estimate, reference, leak, leakBlock, comfortNoise: p.noise.stretch(n, p.comfortNoiseSeed), rate: ir.rate })
+    : null;
+  const mic = suppression ? suppression.output : error;
   if (!p.groundTruth) return { mic: back(mic), echoTruth: null, nearTruth: null };
-  const echoTruth = new Float32Array(n);
-  const nearTruth = near ? new Float32Array(n) : null;
-  for (let i = 0; i < n; i++) {
-    const g = gain ? gain[i]! : 1;
-    echoTruth[i] = g * (echo[i]! - estimate[i]!);
-    if (nearTruth) nearTruth[i] = g * near![i]!;
-  }
+  // The suppressor's per-bin gains are fixed by now: a linear operator, applied to each component.
+  const residual = new Float32Array(n);
+  for (let i = 0; i < n; i++) residual[i] = echo[i]! - estimate[i]!;
+  const echoTruth = suppression ? suppression.filter(residual) : residual;
+  const nearTruth = near ? (suppression ? suppression.filter(near) : near) : null;
   return { mic: back(mic), echoTruth: back(echoTruth), nearTruth: nearTruth ? back(nearTruth) : new Float32Array(length) };
 }
 
