@@ -5,6 +5,8 @@
  */
 // First: the colour level must be set before any module builds a coloured constant.
 import './colour.js';
+// zod's messages in our words for every schema, before any command parses (core/zod-words.ts).
+import './zod-wording.js';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isVoiceAecError, VoiceAecError } from '../core/errors.js';
 import { commandsFor, type RegisterCommand } from './command-modules.js';

@@ -73,6 +73,14 @@ describe('one line with a suggestion that fits', () => {
     );
   });
 
+  it('schemas outside config/ speak the same words (zod’s error map, set once in main.ts): Appium settings', async () => {
+    const file = join(tmp, 'appium.json');
+    writeFileSync(file, '{"startServer": "yes"}');
+    const r = await runCli(['devices', '--appium-config', file]);
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toBe('E_APPIUM_OPTIONS: appium startServer: must be true or false — see docs/appium.md § Options');
+  });
+
   it('sim-device checks its profile and token at launch', async () => {
     const p = await runCli(['sim-device', '--profile', 'iphone16-ios1', '--port', '0']);
     expect(p.code).toBe(2);
