@@ -16,7 +16,8 @@ import { defaultRunDir } from '../run-dir/layout.js';
 import { hasManifest, readManifest } from '../run-dir/manifest-file.js';
 import { labIds, runLab, type LabDevice } from '../scenario/lab-run.js';
 import { loadScenario, withRepetitions } from '../scenario/scenario-file.js';
-import { appiumOptions, type AppiumFlags } from './appium-config.js';
+import { appiumOptions, filesFlags, type AppiumFlags } from './appium-config.js';
+import { checkLocalAppium, shareLocalAppium, startLocalAppium } from '../device/appium/local-appium-server.js';
 import type { Repetitions } from '../config/scenario.js';
 import { errorJson, plain } from './output.js';
 import { printResultsSummary } from './results-summary.js';
@@ -69,9 +70,22 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
   }
   const ids = await labIds(labDir, targets, !!flags.resume);
   const appium = targets.some((t) => t.startsWith('appium')) ? await appiumOptions(flags) : undefined;
+  const files = filesFlags(flags, targets);
+  // --appium-start: one server for every phone of the lab, stopped when the last one is done (docs/appium.md).
+  let shared: ReturnType<typeof shareLocalAppium> | undefined;
+  if (appium?.startServer) {
+    checkLocalAppium({ appiumHome: appium.appiumHome });
+    shared = shareLocalAppium(startLocalAppium, (s) => process.stderr.write(`appium: stopped the server this run started (pid ${s.pid})\n`));
+  }
   const devices: LabDevice[] = targets.map((t, i) => ({
     id: ids[i]!,
-    ...resolveDevice(t, { seed: scenario.seed, token: runToken(flags.token, process.env.VOICEAEC_TOKEN), appium }),
+    ...resolveDevice(t, {
+      seed: scenario.seed,
+      token: runToken(flags.token, process.env.VOICEAEC_TOKEN),
+      appium,
+      files,
+      ...(shared ? { startAppiumServer: shared } : {}),
+    }),
   }));
   if (devices.some((d) => d.target.startsWith('lan')))
     throw usageError('E_LAB_LAN', 'lan devices dial in one at a time and cannot be told apart in a lab run', {

@@ -1,6 +1,7 @@
 /** The few lines `voiceaec run` and `voiceaec report` print about finished results. */
 import chalk from 'chalk';
 import { join } from 'node:path';
+import { linkLabel } from '../core/device-link.js';
 import {
   cellOutcomes,
   deviceLabel,
@@ -46,7 +47,10 @@ export function formatResultsSummary(results: Results, runDir: string | null): s
   const lines: string[] = [];
   for (const r of results.runs) {
     const dev = plain(deviceLabel(r.device));
-    lines.push(`${chalk.bold(r.scenario.name)} on ${onHardware(r) ? dev : chalk.yellow(dev)}`);
+    lines.push(
+      `${chalk.bold(r.scenario.name)} on ${onHardware(r) ? dev : chalk.yellow(dev)}${r.device.link?.connection === 'files' ? chalk.dim(` (${linkLabel(r.device.link)})`) : ''}`,
+    );
+    if (r.device.linkCaveat) lines.push(chalk.yellow(`⚠ ${r.device.linkCaveat}`));
   }
   // The three gates practitioners argue about, when the run evaluated them.
   const marks = markGates(results);

@@ -4,7 +4,7 @@
  * The runner orchestrates trials through this and never touches the wire.
  */
 import { deviceError } from '../core/errors.js';
-import type { ConfiguredMessage, DeviceConfig, MessageOf, ReadyMessage, TrialMessage } from '../protocol/messages.js';
+import { LIMITS, type ConfiguredMessage, type DeviceConfig, type MessageOf, type ReadyMessage, type TrialMessage } from '../protocol/messages.js';
 import type { DeviceDriver, DeviceLink } from './device-driver.js';
 import { exchangeTrial, type TrialExchange } from './trial-exchange.js';
 
@@ -48,7 +48,7 @@ export class DeviceSession {
   }
 
   async configure(config: DeviceConfig): Promise<ConfiguredMessage> {
-    return this.peer().request({ type: 'configure', config }, 'configured');
+    return this.peer().request({ type: 'configure', config }, 'configured', this.timeout(LIMITS.replyTimeoutMs, 'other'));
   }
 
   /** Uploads a fixture unless this launch of the app already holds it. */
@@ -56,7 +56,11 @@ export class DeviceSession {
     if (this.loaded.has(audioId)) return;
     const peer = this.peer();
     const streamId = this.streamId++;
-    const reply = peer.request({ type: 'loadAudio', audioId, streamId, sampleRate, frames: samples.length }, 'audioLoaded');
+    const reply = peer.request(
+      { type: 'loadAudio', audioId, streamId, sampleRate, frames: samples.length },
+      'audioLoaded',
+      this.timeout(LIMITS.replyTimeoutMs, 'other'),
+    );
     for (let from = 0, sequence = 0; from < samples.length; from += UPLOAD_CHUNK_FRAMES, sequence++) {
       peer.sendAudio({
         kind: 'fixture',
@@ -78,11 +82,11 @@ export class DeviceSession {
    * `plannedMs` (the trial's length by its plan) bounds what the device may send.
    */
   async runTrial(trial: TrialRequest, plannedMs: number, timeoutMs: number): Promise<TrialExchange> {
-    return exchangeTrial(this.peer(), { ...trial, streamId: this.streamId++ }, timeoutMs, plannedMs);
+    return exchangeTrial(this.peer(), { ...trial, streamId: this.streamId++ }, this.timeout(timeoutMs, 'trial'), plannedMs);
   }
 
   async teardown(): Promise<MessageOf<'teardownDone'>> {
-    return this.peer().request({ type: 'teardown' }, 'teardownDone');
+    return this.peer().request({ type: 'teardown' }, 'teardownDone', this.timeout(LIMITS.replyTimeoutMs, 'other'));
   }
 
   /** After a dropped link: what the driver can tell about why, or null. Never throws. */
@@ -97,6 +101,11 @@ export class DeviceSession {
   /** Closes the link; the driver (and a device it launched) is the caller's to close. */
   close(): void {
     this.link?.peer.close();
+  }
+
+  /** The wait for a reply on the current link (longer in files mode: device-driver.ts). */
+  private timeout(normalMs: number, request: 'trial' | 'other'): number {
+    return this.link?.replyTimeoutMs?.(normalMs, request) ?? normalMs;
   }
 
   private peer() {

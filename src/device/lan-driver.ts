@@ -9,6 +9,7 @@ import type { DeviceDriver, DeviceLink } from './device-driver.js';
 
 export class LanDriver implements DeviceDriver {
   readonly kind = 'device' as const;
+  readonly link = { connection: 'lan', warmupTrials: 0 } as const;
   private listener: Listener | null = null;
   private readonly waiting: Array<(s: DeviceLink) => void> = [];
   private readonly arrived: DeviceLink[] = [];

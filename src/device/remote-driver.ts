@@ -8,6 +8,7 @@ import type { DeviceDriver, DeviceLink } from './device-driver.js';
 
 export class RemoteDriver implements DeviceDriver {
   readonly kind = 'device' as const;
+  readonly link = { connection: 'ws', warmupTrials: 0 } as const;
   readonly describe: string;
 
   constructor(

@@ -6,10 +6,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { didYouMean } from '../core/did-you-mean.js';
 import { usageError } from '../core/errors.js';
-import { AppiumDriver } from './appium/appium-driver.js';
+import { AppiumDriver, type AppiumDriverDeps } from './appium/appium-driver.js';
 import type { AppiumOptionsInput } from './appium/appium-options.js';
 import type { DeviceDriver } from './device-driver.js';
 import { FilesDriver } from './files/files-driver.js';
+import type { FilesMode } from './files/files-options.js';
 import { LocalFilesTransfer, parseHarnessCommand } from './files/local-files-transfer.js';
 import { LanDriver } from './lan-driver.js';
 import { RemoteDriver } from './remote-driver.js';
@@ -31,6 +32,10 @@ export interface ResolveContext {
   env?: NodeJS.ProcessEnv;
   /** One line per files-mode launch, for the terminal. */
   onLaunch?: (line: string) => void;
+  /** `files:<dir>`: warm-up trials and launch timeout (--warmup-trials, --files-launch-timeout); appium takes them in `appium`. */
+  files?: Partial<FilesMode> | undefined;
+  /** appium: a shared starter for `startServer` (a lab run starts one server for all its phones). */
+  startAppiumServer?: AppiumDriverDeps['startServer'];
 }
 
 export interface ResolvedDevice {
@@ -57,7 +62,14 @@ export function resolveDevice(target: string, ctx: ResolveContext): ResolvedDevi
   }
   // appium, or appium:<udid> (one phone of several behind the same server).
   const appium = /^appium(?::([\w.-]{1,64}))?$/.exec(target);
-  if (appium) return { driver: new AppiumDriver({ ...ctx.appium, ...(appium[1] ? { udid: appium[1] } : {}) }), target };
+  if (appium)
+    return {
+      driver: new AppiumDriver(
+        { ...ctx.appium, ...(appium[1] ? { udid: appium[1] } : {}) },
+        ctx.startAppiumServer ? { startServer: ctx.startAppiumServer } : {},
+      ),
+      target,
+    };
   // files:DIR — the exchange folder on this host, recorded absolute so a resume finds it.
   const files = /^files:(.{1,1024})$/s.exec(target);
   if (files) {
@@ -65,7 +77,7 @@ export function resolveDevice(target: string, ctx: ResolveContext): ResolvedDevi
     if (!isAbsolute(dir) || /[\0\n]/.test(dir))
       throw usageError('E_DEVICE', `--device files:${files[1]}: not a folder path`, { hint: 'e.g. files:/tmp/voiceaec-files' });
     const command = parseHarnessCommand(ctx.harness ?? (ctx.env ?? process.env).VOICEAEC_HARNESS);
-    const driver = new FilesDriver(new LocalFilesTransfer(dir, command), ctx.onLaunch ? { onLaunch: ctx.onLaunch } : {});
+    const driver = new FilesDriver(new LocalFilesTransfer(dir, command), { ...ctx.files, ...(ctx.onLaunch ? { onLaunch: ctx.onLaunch } : {}) });
     return { driver, target: `files:${dir}` };
   }
   // lan, lan:PORT or lan:HOST:PORT (HOST: the address to listen on, e.g. 127.0.0.1 for a harness on this machine).

@@ -14,6 +14,8 @@ export const DEFAULT_SIM_PROFILE = 'iphone16-ios18';
 
 export class SimDriver implements DeviceDriver {
   readonly kind = 'sim' as const;
+  /** The virtual iPhone runs in this process; its engine stays up from trial to trial. */
+  readonly link = { connection: 'in-process', warmupTrials: 0 } as const;
   readonly describe = 'virtual iPhone (simulated, in-process)';
   private server: (Listener & { url: string }) | null = null;
   private readonly token = randomBytes(16).toString('hex');

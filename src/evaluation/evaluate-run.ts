@@ -8,6 +8,7 @@
  * its mic. Deterministic: no clock, no absolute paths.
  */
 import { deviceClassOf } from '../core/device-class.js';
+import { linkCaveat } from '../core/device-link.js';
 import { basename, resolve } from 'node:path';
 import { inputError } from '../core/errors.js';
 import { mapPool } from '../core/map-pool.js';
@@ -123,7 +124,7 @@ function runInfo(id: string, m: RunManifest, profiles: TurnProfile[], pass: bool
     scenario: { name: m.scenario.name, source: m.scenario.source },
     seed: m.seed,
     tool: { version: m.tool.version, gitCommit: m.tool.gitCommit },
-    device: { ...m.device, class: deviceClassOf(m.device) },
+    device: { ...m.device, class: deviceClassOf(m.device), link: m.device.link ?? null, linkCaveat: linkCaveat(m.device.link) },
     startedAt: m.startedAt,
     endedAt: m.endedAt,
     status: m.status,

@@ -28,6 +28,7 @@ import {
   sequentialText,
 } from './format.js';
 import { esc } from './html-escape.js';
+import { linkLabel } from '../core/device-link.js';
 import { turnSection } from './html-turns.js';
 import type { Results } from './results-schema.js';
 import type { TrialView } from './trial-view.js';
@@ -73,7 +74,10 @@ function header(results: Results): string {
     const dev = caveat
       ? `<div class="sim" data-simulated="true" data-device-class="${r.device.class}">⚠ ${esc(deviceLabel(r.device))}. ${esc(caveat)}</div>`
       : `<div class="device" data-simulated="false" data-device-class="iphone"><b>${esc(r.device.model)}</b> · iOS ${esc(r.device.osVersion)} · ${esc(r.device.name)} · harness app ${esc(r.device.appVersion)}</div>`;
-    return `${dev}<div class="small muted">run <b>${esc(r.id)}</b> · scenario <b>${esc(r.scenario.name)}</b> (${esc(r.scenario.source)}) · seed ${r.seed} · ${esc(r.startedAt)} → ${esc(r.endedAt ?? 'not finished')} · ${esc(r.status)} · recorded with voiceaec ${esc(r.tool.version)}${r.tool.gitCommit ? ` (${esc(r.tool.gitCommit.slice(0, 12))})` : ''}</div>`;
+    // Beside the device's caveat: a run whose every trial was an app's first (files mode without warm-up).
+    const link = r.device.linkCaveat ? `<div class="sim" data-link-caveat="cold">⚠ ${esc(r.device.linkCaveat)}</div>` : '';
+    const via = r.device.link?.connection === 'files' ? ` · ${esc(linkLabel(r.device.link))}` : '';
+    return `${dev}${link}<div class="small muted">run <b>${esc(r.id)}</b> · scenario <b>${esc(r.scenario.name)}</b> (${esc(r.scenario.source)}) · seed ${r.seed} · ${esc(r.startedAt)} → ${esc(r.endedAt ?? 'not finished')} · ${esc(r.status)}${via} · recorded with voiceaec ${esc(r.tool.version)}${r.tool.gitCommit ? ` (${esc(r.tool.gitCommit.slice(0, 12))})` : ''}</div>`;
   });
   const summary =
     results.acceptance.length === 0

@@ -10,6 +10,7 @@
  */
 import type { AcceptanceOutcome } from '../analysis/acceptance-check.js';
 import type { CellResult } from '../analysis/turn-results.js';
+import { linkLabel } from '../core/device-link.js';
 import { deviceLabel, dimsLabel, leakCell, recLabel, sequentialText } from './format.js';
 import type { Results, RunInfo } from './results-schema.js';
 import type { TrialView } from './trial-view.js';
@@ -98,6 +99,8 @@ export function renderJunit(results: Results, trials: ReadonlyArray<Pick<TrialVi
       ['device', deviceLabel(run.device)],
       ['deviceClass', run.device.class],
       ['simulated', String(run.device.simulated)],
+      ...(run.device.link ? [['deviceLink', linkLabel(run.device.link)]] : []),
+      ...(run.device.linkCaveat ? [['deviceLinkCaveat', run.device.linkCaveat]] : []),
       ['seed', String(run.seed)],
       ['voiceaec', run.tool.version],
     ];

@@ -3,6 +3,7 @@
  * (simulated or not), one row per cell, the turn detectors' verdicts, the failed rules with
  * their numbers.
  */
+import { linkLabel } from '../core/device-link.js';
 import {
   cellOutcomes,
   dimsLabel,
@@ -35,8 +36,9 @@ export function renderMarkdown(results: Results): string {
   out.push(`## voiceaec: ${results.pass ? '✅' : '❌'} ${verdict}`, '');
   for (const r of results.runs) {
     out.push(
-      `**${r.scenario.name}** on ${onHardware(r) ? deviceLabel(r.device) : `⚠️ **${deviceLabel(r.device)}**`} · seed ${r.seed} · run \`${r.id}\` (${r.status})`,
+      `**${r.scenario.name}** on ${onHardware(r) ? deviceLabel(r.device) : `⚠️ **${deviceLabel(r.device)}**`} · seed ${r.seed} · run \`${r.id}\` (${r.status})${r.device.link?.connection === 'files' ? ` · ${linkLabel(r.device.link)}` : ''}`,
     );
+    if (r.device.linkCaveat) out.push('', `⚠️ ${r.device.linkCaveat}`, '');
   }
   out.push('');
   const rule = recommendationRule(results);

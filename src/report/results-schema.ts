@@ -6,6 +6,7 @@
  * Bump RESULTS_SCHEMA when a field changes meaning or disappears; adding fields is minor.
  */
 import { DEVICE_CLASSES } from '../core/device-class.js';
+import { DEVICE_CONNECTIONS } from '../core/device-link.js';
 import { z } from 'zod';
 import { AcceptanceOutcomeSchema, AcceptanceRuleSchema } from '../analysis/acceptance-check.js';
 import { CellResultSchema, RunVadSchema } from '../analysis/turn-results.js';
@@ -30,6 +31,16 @@ export const RunInfoSchema = z.object({
       .describe(
         'iphone: real hardware; virtual-iphone: the simulator’s model; loopback: HarnessKit’s test double; ios-simulator: the harness app in Apple’s iOS Simulator (the Mac’s audio)',
       ),
+    link: z
+      .object({ connection: z.enum(DEVICE_CONNECTIONS), warmupTrials: z.number().int().min(0) })
+      .nullable()
+      .describe(
+        'how the CLI reached the harness; files: one app launch per request, with this many warm-up trials before each measured one. null: not recorded (older runs)',
+      ),
+    linkCaveat: z
+      .string()
+      .nullable()
+      .describe('set when every trial ran on a freshly launched app (files mode without warm-up): compare only with other cold runs'),
   }),
   startedAt: z.string(),
   endedAt: z.string().nullable(),

@@ -4,12 +4,21 @@
  * the resume journal: a resumed run redoes only trials that are not `ok` or `failed`.
  */
 import { z } from 'zod';
+import { DEVICE_CONNECTIONS } from '../core/device-link.js';
 import { AcceptanceSchema } from '../config/acceptance.js';
 import { AnalysisOptionsSchema } from '../config/analysis-options.js';
 import { STOP_REASONS } from '../analysis/sequential-trials.js';
 import { DeviceClass, DeviceConfig, DeviceError, EffectiveConfig } from '../protocol/messages.js';
 
 export const RUN_SCHEMA = 'voiceaec.run/1';
+
+export const DeviceLinkSchema = z
+  .object({
+    connection: z.enum(DEVICE_CONNECTIONS),
+    /** files: trials each launch ran and discarded before the measured one; 0 elsewhere. */
+    warmupTrials: z.number().int().min(0),
+  })
+  .strict();
 
 export const TrialStatus = z.enum(['pending', 'ok', 'failed']);
 
@@ -75,6 +84,8 @@ export const RunManifestSchema = z
         target: z.string().optional(),
         /** The device's stable id where the driver knows one (an iPhone's UDID); null otherwise. */
         id: z.string().nullable().optional(),
+        /** How the CLI reached the harness (files mode: one launch per request, and its warm-up trials); absent in older run directories. */
+        link: DeviceLinkSchema.optional(),
       })
       .strict(),
     startedAt: z.string(),

@@ -5,6 +5,7 @@
  * trials per cell (`--resume DIR --repeat N`).
  */
 import { deviceClassOf } from '../core/device-class.js';
+import { linkLabel } from '../core/device-link.js';
 import { inputError } from '../core/errors.js';
 import { maxRepetitions, repetitionsLabel, type Scenario } from '../config/scenario.js';
 import { trialDirOf } from '../run-dir/layout.js';
@@ -28,6 +29,9 @@ export function deviceChanges(started: RunManifest['device'], now: RunManifest['
   if (deviceClassOf(started) !== deviceClassOf(now)) out.push(`class ${deviceClassOf(started)} → ${deviceClassOf(now)}`);
   for (const k of ['model', 'name', 'osVersion'] as const) if (started[k] !== now[k]) out.push(`${k} ${started[k]} → ${now[k]}`);
   if ((started.id ?? null) !== null && (now.id ?? null) !== null && started.id !== now.id) out.push(`id ${started.id} → ${now.id}`);
+  // Cold (files, no warm-up) and warm trials do not mix in one run.
+  const files = (l: NonNullable<typeof started.link>) => (l.connection === 'files' ? `files/${l.warmupTrials}` : 'connected');
+  if (started.link && now.link && files(started.link) !== files(now.link)) out.push(`link ${linkLabel(started.link)} → ${linkLabel(now.link)}`);
   return out;
 }
 

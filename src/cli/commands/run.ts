@@ -16,7 +16,7 @@ import { gitCommit, toolVersion } from '../version.js';
 import { intArg } from '../option-parsers.js';
 import { printResultsSummary } from '../results-summary.js';
 import { SHIPPED_FIXTURES_DIR } from '../shipped-fixtures.js';
-import { appiumOptions, type AppiumFlags } from '../appium-config.js';
+import { appiumOptions, filesFlags, type AppiumFlags } from '../appium-config.js';
 import { runLabCommand } from '../lab-command.js';
 import { progressPrinter } from '../run-progress.js';
 import { exitOnInterrupt } from '../interrupt.js';
@@ -62,6 +62,14 @@ export function registerRun(program: Command): void {
     .option('--appium-config <file>', 'JSON or YAML file of Appium settings; the flags above override it')
     .option('--allow-device-change', 'let --resume continue a run on another device than the one that started it')
     .option('--harness <command>', 'harness command for --device files:<dir> (default $VOICEAEC_HARNESS; docs/harnesskit.md)')
+    .option(
+      '--warmup-trials <n>',
+      'files mode: trials each app launch runs and discards before the measured one (default 1; 0 measures cold starts; docs/appium.md § files mode)',
+    )
+    .option(
+      '--files-launch-timeout <seconds>',
+      "files mode: one launch's allowance beyond its trial audio (default 60 for files:<dir>; by --farm for appium: local 120, hubs 300, clouds 600)",
+    )
     .option('--token <token>', 'run token the harness app was launched with (ws-url devices; default $VOICEAEC_TOKEN)')
     .option('--out <dir>', 'run directory (default reports/<UTC time>-<scenario>)')
     .addOption(
@@ -113,6 +121,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     token: runToken(flags.token, process.env.VOICEAEC_TOKEN),
     harness: flags.harness,
     appium: target.startsWith('appium') ? await appiumOptions(flags) : undefined,
+    files: filesFlags(flags, [target]),
   });
   if (driver instanceof LanDriver) {
     const port = await driver.listen();

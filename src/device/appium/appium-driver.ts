@@ -25,6 +25,8 @@ import { chooseConnection, describeChoice, type ConnectionChoice } from './conne
 import type { AppiumConnection } from './appium-options.js';
 import { AppiumFilesTransfer } from '../files/appium-files-transfer.js';
 import { openFilesLink, type FilesSocket } from '../files/files-link.js';
+import { filesLaunchTimeoutMs } from '../files/files-options.js';
+import type { DeviceLinkInfo } from '../../core/device-link.js';
 
 /** Device log lines a diagnosis carries. */
 const LOG_TAIL_LINES = 20;
@@ -99,9 +101,27 @@ export class AppiumDriver implements DeviceDriver {
     this.files ??= { transfer: new AppiumFilesTransfer(session, o.bundleId, o.filesDir), socket: null };
     // The previous link's launch is stopped before the next one uses the folder.
     await this.files.socket?.stopped;
-    const link = await openFilesLink({ transfer: this.files.transfer, token, launchTimeoutMs: o.timeouts.filesLaunchMs });
+    const link = await openFilesLink({
+      transfer: this.files.transfer,
+      token,
+      launchTimeoutMs: o.timeouts.filesLaunchMs ?? filesLaunchTimeoutMs(this.plan.farm),
+      warmupTrials: o.warmupTrials,
+      timeoutHint: '--files-launch-timeout <seconds>, or timeouts.filesLaunchMs in --appium-config',
+    });
     this.files.socket = link.socket;
-    return { peer: link.peer, ready: link.ready };
+    return { peer: link.peer, ready: link.ready, ...(link.replyTimeoutMs ? { replyTimeoutMs: link.replyTimeoutMs } : {}) };
+  }
+
+  /** How the app is reached, once the connection is chosen (the first connect). */
+  get link(): DeviceLinkInfo | null {
+    const c = this.chosen?.connection;
+    if (!c) return null;
+    return { connection: c, warmupTrials: c === 'files' ? this.options.warmupTrials : 0 };
+  }
+
+  /** files: warm-up trials run and discarded on the current link. */
+  get warmups(): number {
+    return this.files?.socket?.warmupCount ?? 0;
   }
 
   get describe(): string {
@@ -197,7 +217,8 @@ export class AppiumDriver implements DeviceDriver {
     this.server = null;
     if (server) {
       await server.stop();
-      this.notify(`appium: stopped the server it started (pid ${server.pid})`);
+      // A shared server says so itself when the last phone lets go of it.
+      if (!server.shared) this.notify(`appium: stopped the server it started (pid ${server.pid})`);
     }
   }
 
@@ -251,7 +272,8 @@ export class AppiumDriver implements DeviceDriver {
     if (!this.server) {
       this.server = await this.startServer({ appiumHome: this.options.appiumHome, env: this.env, timeoutMs: SERVER_START_MS });
       const home = `${this.server.privateHome ? 'private ' : ''}APPIUM_HOME ${this.server.home}`;
-      this.notify(`appium: started Appium ${this.server.version} at ${this.server.url} (pid ${this.server.pid}, ${home}); it stops when the run ends`);
+      if (this.server.reused) this.notify(`appium: using the server this run started at ${this.server.url} (pid ${this.server.pid})`);
+      else this.notify(`appium: started Appium ${this.server.version} at ${this.server.url} (pid ${this.server.pid}, ${home}); it stops when the run ends`);
     }
     return this.server.url;
   }

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { usageError } from '../../core/errors.js';
+import { DEFAULT_WARMUP_TRIALS, FilesLaunchTimeoutMs, WarmupTrials } from '../files/files-options.js';
 import { FARM_NAMES } from './farm-presets.js';
 
 /** The harness app's bundle identifier (ios-harness-app/project.yml). */
@@ -36,6 +37,11 @@ export const APPIUM_OPTIONS_SCHEMA = z
     startServer: z.boolean().default(false),
     /** startServer: the APPIUM_HOME whose XCUITest driver it uses; a private one linking the project's driver when not given. */
     appiumHome: z.string().min(1).optional(),
+    /**
+     * Where the farm's own REST API is, for `voiceaec devices --farm` and `doctor --farm` (farm-api.ts): the
+     * preset's public API host, or the hub's URL for the hub presets, when not given. Runs do not use it.
+     */
+    farmApiUrl: z.url({ protocol: /^https?$/ }).optional(),
     /** saucelabs: the data center (us-west-1, eu-central-1, …). */
     region: z
       .string()
@@ -74,6 +80,8 @@ export const APPIUM_OPTIONS_SCHEMA = z
       .string()
       .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/, "one folder name (letters, digits, . _ -), inside the app's Documents")
       .default(DEFAULT_FILES_DIR),
+    /** files: trials each launch runs and discards before the measured one (0: measure cold starts; files-options.ts). */
+    warmupTrials: WarmupTrials.default(DEFAULT_WARMUP_TRIALS),
     /** WDA signing (real devices; see docs/appium.md). */
     xcodeOrgId: z.string().min(1).optional(),
     xcodeSigningId: z.string().min(1).optional(),
@@ -88,8 +96,8 @@ export const APPIUM_OPTIONS_SCHEMA = z
         sessionMs: ms.default(600_000),
         /** From launching the app until it has said `ready`. */
         launchMs: ms.default(60_000),
-        /** files: one launch, from pushing its plan until its results are there (the longest trial included). */
-        filesLaunchMs: ms.default(600_000),
+        /** files: one launch, from pushing its plan until its results are pulled, beyond the audio its trials play; the preset's default (files-options.ts) when not given. */
+        filesLaunchMs: FilesLaunchTimeoutMs.optional(),
         /** One Appium command (launch, terminate, state, logs). */
         commandMs: ms.default(120_000),
         /** Appium ends a session without commands after this; the driver keeps it alive while a run lasts. */
@@ -108,9 +116,11 @@ export const APPIUM_OPTIONS_SCHEMA = z
         message: 'a started server has its own URL; drop serverUrl (--appium-url) or startServer (--appium-start)',
       });
     if (o.appiumHome && !o.startServer) ctx.addIssue({ code: 'custom', path: ['appiumHome'], message: 'only applies with startServer (--appium-start)' });
-    const url = o.serverUrl ? new URL(o.serverUrl) : null;
-    if (url && (url.username || url.password))
-      ctx.addIssue({ code: 'custom', path: ['serverUrl'], message: 'must not hold a user or password (credentials come from the environment)' });
+    for (const key of ['serverUrl', 'farmApiUrl'] as const) {
+      const url = o[key] ? new URL(o[key]) : null;
+      if (url && (url.username || url.password))
+        ctx.addIssue({ code: 'custom', path: [key], message: 'must not hold a user or password (credentials come from the environment)' });
+    }
     for (const path of secretPaths(o.capabilities, ['capabilities']))
       ctx.addIssue({ code: 'custom', path, message: 'looks like a credential; credentials come from the environment only' });
     for (const key of Object.keys(o.capabilities))

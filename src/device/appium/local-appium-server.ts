@@ -3,7 +3,10 @@
  * project's Appium 3 as a child process on 127.0.0.1 and a free port, with a configured
  * APPIUM_HOME or a private one that links the project's appium-xcuitest-driver (nothing is
  * installed or fetched). Up once `/status` answers; stopped by `stop()`, and also when the
- * process exits or is interrupted first, so no server outlives the run.
+ * process exits or is interrupted first. It runs under a watchdog (appium-watchdog.ts) that
+ * holds a pipe from this process and ends the server's process group when the pipe closes,
+ * so not even a SIGKILL of the CLI leaves it running. A lab run shares one server among its
+ * phones (`shareLocalAppium`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -12,6 +15,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { environmentError } from '../../core/errors.js';
+import { WATCHDOG_PID_LINE, WATCHDOG_SCRIPT, type WatchdogSpec } from './appium-watchdog.js';
 
 const DRIVER = 'appium-xcuitest-driver';
 /** Kept from the server's output, for the error when it does not start. */
@@ -28,6 +32,10 @@ export interface LocalAppiumServer {
   home: string;
   /** It is a private one, removed when the server stops. */
   privateHome: boolean;
+  /** A shared server another driver of the run started (shareLocalAppium). */
+  reused?: boolean;
+  /** Shared: stop() lets go of it, and only the last one's stops it. */
+  shared?: boolean;
   stop(): Promise<void>;
 }
 
@@ -122,7 +130,7 @@ export async function startLocalAppium(opts: LocalAppiumOptions): Promise<LocalA
     // A port taken between probing and binding makes Appium exit: try another.
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      const started = await startOnce(setup.entry, port, home, opts, removeHome);
+      const started = await startOnce(setup.entry, port, home, opts, removeHome, privateHome);
       if ('server' in started)
         return { ...started.server, version: setup.version, home, privateHome: privateHome !== null, stop: withCleanup(started.server.stop, removeHome) };
       lastOutput = started.output;
@@ -152,12 +160,23 @@ async function startOnce(
   opts: LocalAppiumOptions,
   /** Also run when the process exits with the server still up. */
   onExit: () => void,
+  /** A private APPIUM_HOME the watchdog removes if this process dies before it can. */
+  removeDir: string | null,
 ): Promise<{ server: Omit<LocalAppiumServer, 'version' | 'home' | 'privateHome'> } | { output: string }> {
-  const child = spawn(process.execPath, [entry, 'server', '--address', '127.0.0.1', '--port', String(port), '--log-level', 'info', '--log-no-colors'], {
+  const spec: WatchdogSpec = {
+    command: process.execPath,
+    args: [entry, 'server', '--address', '127.0.0.1', '--port', String(port), '--log-level', 'info', '--log-no-colors'],
+    cwd: home,
+    killAfterMs: KILL_AFTER_MS,
+    removeDir,
+  };
+  // The watchdog's stdin is the pipe whose end (this process gone, or stop()) ends the server.
+  const child = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, '--', JSON.stringify(spec)], {
     cwd: home,
     env: { ...opts.env, APPIUM_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  child.stdin.on('error', () => undefined);
   let output = '';
   const keep = (d: Buffer) => {
     output = (output + d.toString()).slice(-OUTPUT_TAIL);
@@ -166,11 +185,17 @@ async function startOnce(
   child.stderr.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const guard = guardProcess(child, onExit);
+  const serverPid = () => Number(WATCHDOG_PID_LINE.exec(output)?.[1] ?? child.pid);
   const stop = async () => {
     guard.release();
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+      // Closing the pipe is the one way to stop it, the same as when this process dies.
+      child.stdin.end();
+      // A watchdog that does not manage within its own grace: both ends go by force.
+      const killer = setTimeout(() => {
+        killGroup(serverPid());
+        child.kill('SIGKILL');
+      }, KILL_AFTER_MS + 2_000);
       await exited;
       clearTimeout(killer);
     }
@@ -180,7 +205,7 @@ async function startOnce(
   while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
     try {
       const r = await fetch(`${url}/status`, { signal: AbortSignal.timeout(2_000) });
-      if (r.ok) return { server: { url, pid: child.pid!, stop } };
+      if (r.ok) return { server: { url, pid: serverPid(), stop } };
     } catch {
       // not listening yet
     }
@@ -188,6 +213,59 @@ async function startOnce(
   }
   await stop();
   return { output };
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+}
+
+/**
+ * One server for several drivers (a lab run's phones): started by the first that needs it,
+ * stopped when the last has let go of it. Its start failing fails each that asked.
+ */
+export function shareLocalAppium(
+  start: typeof startLocalAppium = startLocalAppium,
+  /** Told when the last user lets go and the server stops. */
+  onStopped: (s: LocalAppiumServer) => void = () => undefined,
+): typeof startLocalAppium & { readonly starts: number } {
+  let server: Promise<LocalAppiumServer> | null = null;
+  let users = 0;
+  let starts = 0;
+  const shared = async (opts: LocalAppiumOptions): Promise<LocalAppiumServer> => {
+    users++;
+    const first = !server;
+    if (!server) {
+      starts++;
+      server = start(opts);
+      server.catch(() => (server = null));
+    }
+    let s: LocalAppiumServer;
+    try {
+      s = await server;
+    } catch (e) {
+      users--;
+      throw e;
+    }
+    let released = false;
+    return {
+      ...s,
+      reused: !first,
+      shared: true,
+      stop: async () => {
+        if (released) return;
+        released = true;
+        if (--users > 0) return;
+        server = null;
+        await s.stop();
+        onStopped(s);
+      },
+    };
+  };
+  return Object.defineProperty(shared, 'starts', { get: () => starts }) as typeof startLocalAppium & { readonly starts: number };
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

@@ -111,7 +111,7 @@ export class AppiumFilesTransfer implements FilesTransfer {
           'E_FILES_TIMEOUT',
           `${this.bundleId} left no ${RESULTS_FILE} within ${timeoutMs / 1000} s of its launch${seen.error ? ` (last pull: ${seen.error})` : ''}`,
           {
-            hint: 'the app hangs or the trial is longer than appium.timeouts.filesLaunchMs',
+            hint: 'the app hangs, or the farm is slower than the launch timeout (--files-launch-timeout, timeouts.filesLaunchMs)',
           },
         );
       await new Promise((r) => setTimeout(r, Math.min(this.pollMs, Math.max(0, deadline - Date.now()))));

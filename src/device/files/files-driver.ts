@@ -5,12 +5,11 @@
  * relaunched app is. What a phone in a device cloud does through Appium, on a desk.
  */
 import { randomBytes } from 'node:crypto';
+import type { DeviceLinkInfo } from '../../core/device-link.js';
 import type { DeviceDriver, DeviceLink } from '../device-driver.js';
 import { openFilesLink, type FilesSocket } from './files-link.js';
+import { DEFAULT_WARMUP_TRIALS, LOCAL_FILES_LAUNCH_TIMEOUT_MS } from './files-options.js';
 import type { FilesTransfer } from './files-transfer.js';
-
-/** One launch: the harness starting, the replay and the longest trial. */
-export const FILES_LAUNCH_TIMEOUT_MS = 300_000;
 
 export class FilesDriver implements DeviceDriver {
   readonly kind = 'device' as const;
@@ -19,8 +18,17 @@ export class FilesDriver implements DeviceDriver {
 
   constructor(
     private readonly transfer: FilesTransfer,
-    private readonly opts: { launchTimeoutMs?: number; onLaunch?: (line: string) => void } = {},
+    private readonly opts: { launchTimeoutMs?: number | undefined; warmupTrials?: number | undefined; onLaunch?: (line: string) => void } = {},
   ) {}
+
+  get link(): DeviceLinkInfo {
+    return { connection: 'files', warmupTrials: this.opts.warmupTrials ?? DEFAULT_WARMUP_TRIALS };
+  }
+
+  /** Warm-up trials run (and discarded) on the current link. */
+  get warmups(): number {
+    return this.socket?.warmupCount ?? 0;
+  }
 
   get describe(): string {
     return `harness in files mode at ${this.transfer.describe}`;
@@ -37,11 +45,12 @@ export class FilesDriver implements DeviceDriver {
     const link = await openFilesLink({
       transfer: this.transfer,
       token: randomBytes(24).toString('hex'),
-      launchTimeoutMs: this.opts.launchTimeoutMs ?? FILES_LAUNCH_TIMEOUT_MS,
+      launchTimeoutMs: this.opts.launchTimeoutMs ?? LOCAL_FILES_LAUNCH_TIMEOUT_MS,
+      warmupTrials: this.link.warmupTrials,
       ...(this.opts.onLaunch ? { onLaunch: this.opts.onLaunch } : {}),
     });
     this.socket = link.socket;
-    return { peer: link.peer, ready: link.ready };
+    return { peer: link.peer, ready: link.ready, ...(link.replyTimeoutMs ? { replyTimeoutMs: link.replyTimeoutMs } : {}) };
   }
 
   async diagnose(): Promise<string | null> {

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isVoiceAecError } from '../../../src/core/errors.js';
 import { DeviceSession, type TrialRequest } from '../../../src/device/device-session.js';
 import { FilesDriver } from '../../../src/device/files/files-driver.js';
+import { SimDriver } from '../../../src/device/sim-driver.js';
 import { PLAN_FILE, RESULTS_FILE, resultFrameFile, tooLarge } from '../../../src/device/files/files-plan.js';
 import { checkRelativePath, type FilesTransfer } from '../../../src/device/files/files-transfer.js';
 import type { DeviceConfig } from '../../../src/protocol/messages.js';
@@ -98,8 +99,9 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function openSession(transfer: SimFilesTransfer) {
-  const driver = new FilesDriver(transfer, { launchTimeoutMs: 20_000 });
+/** Without warm-up unless asked: the plans and tampering below count on one trial per launch. */
+async function openSession(transfer: FilesTransfer, opts: { warmupTrials?: number; launchTimeoutMs?: number } = {}) {
+  const driver = new FilesDriver(transfer, { launchTimeoutMs: opts.launchTimeoutMs ?? 20_000, warmupTrials: opts.warmupTrials ?? 0 });
   const session = new DeviceSession(driver);
   cleanup.push(async () => {
     session.close();
@@ -234,5 +236,156 @@ describe('files link (virtual iPhone as the harness)', () => {
     // The new link's first launch is hello alone, with a new token.
     expect(transfer.launches[4]!.plan).toHaveLength(1);
     expect(transfer.launches[4]!.args[5]).not.toBe(transfer.launches[0]!.args[5]);
+  });
+});
+
+const planTypes = (plan: string[]) => plan.map((line) => (line.startsWith('@') ? '@' : (JSON.parse(line) as { type: string }).type));
+/** Energy ratio of the trial's playback to what the mic kept of it, dB: the echo loss the canceller gives. */
+const echoLossDb = (x: { streams: Partial<Record<string, Float32Array>> }) => {
+  const energy = (a: Float32Array) => a.reduce((s, v) => s + v * v, 0);
+  return 10 * Math.log10(energy(x.streams.play!) / energy(x.streams.mic!));
+};
+
+describe('files link warm-up trials', () => {
+  it('runs the warm-up in the same launch before the measured trial, checks it and keeps its audio and events out of the measured trial', async () => {
+    const transfer = new SimFilesTransfer();
+    const { session, driver } = await openSession(transfer, { warmupTrials: 1 });
+    const x = await session.runTrial(TRIAL, PLANNED_MS, 20_000);
+    expect(x.ok).toBe(true);
+    // One launch for the trial, and the device ran two trials in it.
+    expect(transfer.launches).toHaveLength(4);
+    const plan = transfer.launches[3]!.plan;
+    expect(planTypes(plan)).toEqual(['hello', 'configure', 'loadAudio', '@', '@', 'trial', 'trial']);
+    const [warm, measured] = plan.slice(-2).map((l) => JSON.parse(l) as { id: number; streamId: number; trialId: string });
+    expect(warm!.trialId).toBe('t1.warmup1');
+    expect(measured!.trialId).toBe('t1');
+    expect(warm!.id).not.toBe(measured!.id);
+    expect(warm!.streamId).not.toBe(measured!.streamId);
+    expect(driver.warmups).toBe(1);
+    expect(driver.link).toEqual({ connection: 'files', warmupTrials: 1 });
+    // The measured trial holds one trial's audio and events, not two.
+    const cold = await openSession(new SimFilesTransfer(), { warmupTrials: 0 });
+    const alone = await cold.session.runTrial(TRIAL, PLANNED_MS, 20_000);
+    expect(x.streams.mic!.length).toBe(alone.streams.mic!.length);
+    expect(x.events.filter((e) => e.type === 'bufferDrained')).toHaveLength(1);
+    expect(x.events.map((e) => e.type)).not.toContain('engineStarted');
+  });
+
+  it('measures what a socket measures on its second trial: the cold canceller of the first trial after a launch is not measured', async () => {
+    // The same virtual iPhone over a socket: trial 1 meets a cold canceller, trial 2 a warm one.
+    const socket = new DeviceSession(new SimDriver({ seed: 7, profile: 'iphone16-ios18' }));
+    cleanup.push(async () => socket.close());
+    await socket.open();
+    await socket.configure(CONFIG);
+    await socket.loadAudio('tone', TONE, 48_000);
+    const first = echoLossDb(await socket.runTrial(TRIAL, PLANNED_MS, 20_000));
+    const second = echoLossDb(await socket.runTrial(TRIAL, PLANNED_MS, 20_000));
+    // The model's cold start shows: the warm canceller removes more echo.
+    expect(second - first).toBeGreaterThan(1);
+
+    const files = async (warmupTrials: number) => {
+      const { session } = await openSession(new SimFilesTransfer(), { warmupTrials });
+      return [echoLossDb(await session.runTrial(TRIAL, PLANNED_MS, 20_000)), echoLossDb(await session.runTrial(TRIAL, PLANNED_MS, 20_000))] as const;
+    };
+    const [cold1, cold2] = await files(0);
+    const [warm1, warm2] = await files(1);
+    // Without warm-up every files-mode trial is a first trial; with it, each is the socket's second, the first included.
+    expect(cold1).toBeCloseTo(first, 6);
+    expect(cold2).toBeCloseTo(first, 6);
+    expect(warm1).toBeCloseTo(second, 6);
+    expect(warm2).toBeCloseTo(warm1, 6);
+  });
+
+  it('a warm-up that fails, or leaves no reply, fails the link and the measured trial is not handed on', async () => {
+    const cases: Array<[string, (r: Results) => void, RegExp]> = [
+      [
+        'not ok',
+        (r) => {
+          const i = r.lines.findIndex((l) => l.includes('"type":"trialDone"'));
+          r.lines[i] = r.lines[i]!.replace('"ok":true', '"ok":false');
+        },
+        /launch 4: the warm-up trial before t1 failed/,
+      ],
+      [
+        'no reply',
+        (r) => {
+          const i = r.lines.findIndex((l) => l.includes('"type":"trialDone"'));
+          r.lines.splice(i, 1);
+        },
+        /the warm-up trial before t1 left no reply/,
+      ],
+      [
+        'frames lost',
+        (r) => {
+          // The warm-up's first frame file is gone; the rest renumbered as the harness would have written them.
+          const first = r.lines.findIndex((l) => l.startsWith('@'));
+          r.lines.splice(first, 1);
+          const files = [...r.files.values()].slice(1);
+          r.files.clear();
+          let n = 0;
+          r.lines = r.lines.map((l) => (l.startsWith('@') ? `@${resultFrameFile(++n)}` : l));
+          files.forEach((data, i) => r.files.set(resultFrameFile(i + 1), data));
+        },
+        /announced \d+ \w+ frames and \d+ are in the results/,
+      ],
+    ];
+    for (const [what, tamper, reason] of cases) {
+      const transfer = new SimFilesTransfer();
+      const { session } = await openSession(transfer, { warmupTrials: 1 });
+      transfer.tamper = (r, n) => n === 4 && tamper(r);
+      const e = await failure(session.runTrial(TRIAL, PLANNED_MS, 20_000));
+      expect(e.code, what).toBe('E_FILES_WARMUP');
+      expect(e.message, what).toMatch(reason);
+      expect(session.isOpen, what).toBe(false);
+    }
+  });
+});
+
+/** A folder whose harness never answers after `answerLaunches` launches: the launch hangs (a farm that never pulls). */
+class SilentTransfer extends SimFilesTransfer {
+  constructor(private readonly answerLaunches: number) {
+    super();
+  }
+  override async launch(args: string[]): Promise<void> {
+    if (this.launches.length < this.answerLaunches) return super.launch(args);
+    this.launches.push({ args, plan: [] });
+  }
+  override async waitForResults(): Promise<void> {
+    if (this.launches.length <= this.answerLaunches) return super.waitForResults();
+    return new Promise<void>(() => undefined);
+  }
+}
+
+describe('files launch timeout', () => {
+  it('a launch that never answers fails with E_FILES_TIMEOUT naming the launch and how to raise it, before the peer gives up', async () => {
+    // A short configured timeout, so the test does not wait on the machine's speed.
+    const transfer = new SilentTransfer(3);
+    const { session } = await openSession(transfer, { launchTimeoutMs: 1_000, warmupTrials: 1 });
+    const e = await failure(session.runTrial(TRIAL, PLANNED_MS, 20_000));
+    expect(e.code).toBe('E_FILES_TIMEOUT');
+    expect(e.message).toMatch(/^files mode: launch 4 \(trial t1\) left no results within 2\.6 s \(launch timeout 1 s \+ 1\.6 s of trial audio\) at memory$/);
+    expect((e as unknown as { hint: string }).hint).toMatch(/--files-launch-timeout/);
+    expect(session.isOpen).toBe(false);
+  });
+
+  it('also for a request that is not a trial (configure)', async () => {
+    const transfer = new SilentTransfer(1);
+    const driver = new FilesDriver(transfer, { launchTimeoutMs: 1_000 });
+    const session = new DeviceSession(driver);
+    cleanup.push(async () => {
+      session.close();
+      await driver.close();
+    });
+    await session.open();
+    const e = await failure(session.configure(CONFIG));
+    expect(e.code).toBe('E_FILES_TIMEOUT');
+    expect(e.message).toMatch(/launch 2 \(configure\) left no results within 1 s \(launch timeout 1 s\)/);
+  });
+
+  it('widens the peer timeouts by the launch allowance, and a trial by its warm-ups', async () => {
+    const { session } = await openSession(new SimFilesTransfer(), { launchTimeoutMs: 90_000, warmupTrials: 2 });
+    const link = (session as unknown as { link: { replyTimeoutMs: (n: number, r: 'trial' | 'other') => number } }).link;
+    expect(link.replyTimeoutMs(30_000, 'other')).toBe(120_000);
+    expect(link.replyTimeoutMs(10_000, 'trial')).toBe(3 * 10_000 + 90_000);
   });
 });
