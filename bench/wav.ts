@@ -105,6 +105,28 @@ for (const [encoding, nch] of [
   );
 }
 
+console.log(`\n## Encode ${seconds} s of ${fs / 1000} kHz mono float samples to WAV bytes (median ms)`);
+{
+  const x = whiteNoise(fs * seconds, 11).map((v) => v * 0.25);
+  for (const encoding of ['pcm16', 'float32'] as WavEncoding[]) {
+    const ours = await time(() => encodeWav({ sampleRate: fs, channels: [x] }, { encoding }), 15);
+    // wavefile takes samples in the target's own scale: integers for 16-bit, so the clamp and scale are ours to do first.
+    const wf = await time(() => {
+      const w = new wavefile.WaveFile();
+      if (encoding === 'float32') w.fromScratch(1, fs, '32f', x);
+      else
+        w.fromScratch(
+          1,
+          fs,
+          '16',
+          Int16Array.from(x, (v) => Math.max(-32768, Math.min(32767, Math.round(v * 32768)))),
+        );
+      return w.toBuffer();
+    }, 5);
+    console.log(`${encoding}: ours ${ours.toFixed(1)}  wavefile ${wf.toFixed(1)} (${(wf / ours).toFixed(1)}×)`);
+  }
+}
+
 // ---- strictness ----
 
 /** A RIFF/WAVE file from chunks, with the RIFF size computed unless `riffSize` is given. */
