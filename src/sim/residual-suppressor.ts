@@ -8,18 +8,22 @@
  * Per bin, while the (latency-aligned) reference is active and for a hold time after:
  * - a residual echo estimate R, the larger of two while the reference plays:
  *   - linear (Speex): the canceller's echo estimate power times twice its leak;
- *   - AEC3's non-linear estimate for a filter it does not trust: the reference's power,
- *     held with the room's assumed decay (AEC3 takes the maximum over the echo path's
- *     length and adds a reverb model), times a residual echo path gain per band, the
- *     smoothed ratio of error to that power over active frames. It starts conservative
- *     (+10 dB) after a configure and persists across trials, like the canceller;
+ *   - AEC3's non-linear estimate: the reference's power, held with the room's assumed
+ *     decay (AEC3 takes the maximum over the echo path's length and adds a reverb model),
+ *     times a residual echo gain per band: the upper envelope (fast rise, slow fall) of
+ *     error over held reference, learnt only in frames where the canceller takes at least
+ *     1 dB off the mic and the ratio does not jump 6 dB over what was learnt (so near-end
+ *     speech does not drive it). It starts at
+ *     nothing after a configure and persists across trials, like the canceller: until the
+ *     canceller has begun to converge the suppressor has learnt nothing either, so the
+ *     first utterances after a cold start leak more (iOS echo "is worst at the start");
  *   in the hold after the reference stops: the raw echo's reverberation (the held
  *   reference power times the band's mic-to-reference gain): what is left then is the late
  *   tail the linear filter barely models.
  * - R is over-subtracted (× overSubtraction while the far end plays or rings), smoothed
  *   across neighbouring bins, and compared with the suppressor's input E (the canceller's
  *   output) as AEC3 does: echo-to-near-end ratio ENR = R/E; power gain 1 below
- *   ENR_TRANSPARENT, 0 above ENR_SUPPRESS, linear between (AEC3's normal tuning: 0.3/0.4 up
+ *   the transparent ENR, 0 above the suppressing one, linear between (AEC3's normal tuning: 0.3/0.4 up
  *   to 625 Hz, 0.07/0.1 from 1 kHz, interpolated between). An echo well under the noise
  *   floor needs no suppression (AEC3's echo-to-masker ratio): the gain is never lower than
  *   makes R·g = EMR_TRANSPARENT × floor. The gain may rise by at most MAX_INCREASE per
@@ -61,15 +65,17 @@ export interface Suppression {
   filter(x: Float32Array): Float32Array;
 }
 
-/** Residual echo path gain assumed before any frame has been seen: echo up to 10 dB over the reference. */
-const INITIAL_RESIDUAL_GAIN = 10;
-/** Per-frame smoothing of the band powers behind the residual gains (≈ 0.2 s of active reference). */
+/** Mic-to-reference gain assumed before any frame has been seen (the post-playback tail): echo up to 10 dB over the reference. */
+const INITIAL_MIC_GAIN = 10;
+/** Per-frame smoothing of the band powers behind the mic-to-reference gains (≈ 0.2 s of active reference). */
 const GAIN_SMOOTHING = 0.05;
 /** Per-frame smoothing of the residual gain when the error/reference ratio rises and falls. */
 const RISE = 0.5;
 const FALL = 0.02;
 /** A band is echo-dominated in a frame when the canceller's output is under this fraction of the mic. */
 const ECHO_DOMINATED = 0.8;
+/** An error/reference ratio this many times the learnt gain is taken for near-end speech, not echo. */
+const NEAR_END_JUMP = 4;
 /** AEC3's normal tuning: ENR thresholds (transparent, suppress) at low and high frequencies. */
 const ENR_LOW: readonly [number, number] = [0.3, 0.4];
 const ENR_HIGH: readonly [number, number] = [0.07, 0.1];
@@ -84,7 +90,7 @@ const MAX_INCREASE = 2 ** 2.5;
 const BAND_EDGES_HZ = [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 7000];
 
 export class ResidualSuppressor {
-  /** Smoothed error, mic and held-reference powers per band over active frames (persist until the next configure). */
+  /** Per band: the residual echo gain, smoothed mic and held-reference powers over active frames (persist until the next configure). */
   private residualGain: Float64Array | null = null;
   private micPower: Float64Array | null = null;
   private referencePower: Float64Array | null = null;
@@ -106,7 +112,7 @@ export class ResidualSuppressor {
     const bands = BAND_EDGES_HZ.length + 1;
     if (!this.residualGain) {
       this.residualGain = new Float64Array(bands);
-      this.micPower = new Float64Array(bands).fill(INITIAL_RESIDUAL_GAIN * 1e-4);
+      this.micPower = new Float64Array(bands).fill(INITIAL_MIC_GAIN * 1e-4);
       this.referencePower = new Float64Array(bands).fill(1e-4);
     }
     const residualGain = this.residualGain;
@@ -192,11 +198,13 @@ export class ResidualSuppressor {
         for (let q = 0; q < bands; q++) {
           micPower[q]! += GAIN_SMOOTHING * (bandD[q]! - micPower[q]!);
           referencePower[q]! += GAIN_SMOOTHING * (bandX[q]! - referencePower[q]!);
-          // The residual gain follows the upper envelope of error/held reference, and only
-          // in frames the canceller reduces (echo-dominated): near-end speech does not drive it.
-          if (bandX[q]! > 1e-12 && bandE[q]! < ECHO_DOMINATED * bandD[q]!) {
-            const inst = bandE[q]! / bandX[q]!;
-            residualGain[q]! += (inst > residualGain[q]! ? RISE : FALL) * (inst - residualGain[q]!);
+          // The residual gain follows the upper envelope of error/held reference, only in frames
+          // the canceller explains (it takes 1 dB off the mic) and not on a jump of more than
+          // NEAR_END_JUMP over what it has learnt: near-end speech does not drive it.
+          const inst = bandE[q]! / Math.max(bandX[q]!, 1e-20);
+          const g = residualGain[q]!;
+          if (bandX[q]! > 1e-12 && bandE[q]! < ECHO_DOMINATED * bandD[q]! && (g === 0 || inst < NEAR_END_JUMP * g)) {
+            residualGain[q]! += (inst > g ? RISE : FALL) * (inst - g);
           }
         }
       }
