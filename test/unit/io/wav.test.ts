@@ -194,8 +194,8 @@ describe('decodeWav: other encodings', () => {
     ];
     for (const { f, body, want } of cases) {
       const nch = new DataView(f.buffer).getUint16(2, true);
-      // A 1-, 2- or 3-byte chunk without its pad byte moves the data to every offset modulo 4 (and 8).
-      for (const skew of [0, 1, 2, 3, 5]) {
+      // A JUNK chunk of 1–5 bytes (odd ones without their pad byte) starts the data at offsets 44, 53…57: odd, 2 mod 4, 4 mod 8 and a multiple of 8.
+      for (const skew of [0, 1, 2, 3, 4, 5]) {
         const junk = skew === 0 ? [] : [{ id: 'JUNK', body: new Uint8Array(skew), pad: false }];
         const out = decodeWav(riff([{ id: 'fmt ', body: f }, ...junk, { id: 'data', body }]));
         for (let c = 0; c < nch; c++) expect(Array.from(out.channels[c]!)).toEqual(want.filter((_, i) => i % nch === c).map((v) => Math.fround(v)));
