@@ -201,9 +201,12 @@ describe('voiceaec devices --farm: each farm through its own API', () => {
     expect(seen[0]!.headers.authorization).toBeUndefined();
     expectNoSecrets(r);
 
-    const withAuth = await cli(['devices', '--farm', 'selenium-grid', '--appium-url', base, '--json']);
+    const withAuth = await cli(['devices', '--farm', 'selenium-grid', '--appium-url', base]);
     expect(withAuth.code).toBe(0);
     expect(seen[1]!.headers.authorization).toBe(basic(CREDS.VOICEAEC_APPIUM_USER!, CREDS.VOICEAEC_APPIUM_KEY!));
+    expect(withAuth.stdout).toMatch(/selenium-grid\s+iPhone 12\s+16\.0\s+—\s+busy/);
+    expect(withAuth.stdout).toMatch(/3 iOS device\(s\) on selenium-grid, 1 free now/);
+    expectNoSecrets(withAuth);
   }, 60_000);
 
   it('browserstack: the catalogue of /app-automate/devices.json through --farm-api-url, basic auth, availability "listed" and a note saying why', async () => {
@@ -217,6 +220,11 @@ describe('voiceaec devices --farm: each farm through its own API', () => {
     expect(seen[0]!.url).toBe('/app-automate/devices.json');
     expect(seen[0]!.headers.authorization).toBe(basic(CREDS.BROWSERSTACK_USERNAME!, CREDS.BROWSERSTACK_ACCESS_KEY!));
     expectNoSecrets(r);
+
+    const text = await cli(['devices', '--farm', 'browserstack', '--farm-api-url', base]);
+    expect(text.stdout).toMatch(/browserstack\s+iPhone 14\s+16\s+—\s+listed/);
+    expect(text.stdout).toMatch(/^note: BrowserStack lists its catalogue/m);
+    expectNoSecrets(text);
   }, 60_000);
 
   it('saucelabs: descriptors and the free ids (two requests), basic auth; the table shows each row', async () => {
@@ -254,6 +262,10 @@ describe('voiceaec devices --farm: each farm through its own API', () => {
     }
     expect(JSON.parse(seen[1]!.body)).toMatchObject({ nextToken: 'page-2' });
     expectNoSecrets(r);
+
+    const text = await cli(['devices', '--farm', 'aws-device-farm', '--farm-api-url', base]);
+    expect(text.stdout).toMatch(/aws-device-farm\s+Apple iPhone 12\s+16\.1\s+arn:aws:devicefarm:us-west-2::device:BBB\s+busy/);
+    expectNoSecrets(text);
   }, 60_000);
 });
 
