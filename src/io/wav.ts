@@ -283,8 +283,8 @@ function sampleArray(dv: DataView, start: number, count: number, fmt: Fmt): Samp
 
 /**
  * Deinterleave and scale to float. Allocation is bounded by the bytes actually present.
- * Typed-array loops where the layout allows (3–7× faster than the DataView read per sample
- * they replaced, docs/dependencies.md), the DataView otherwise; both give the same values.
+ * Typed-array loops where the layout allows (typically 3–5× faster than the DataView read per
+ * sample they replaced, docs/dependencies.md), the DataView otherwise; both give the same values.
  */
 function readSamples(dv: DataView, start: number, frames: number, fmt: Fmt, name: string, warnings: string[]): { channels: Float32Array[]; nonFinite: number } {
   const nch = fmt.channels;
