@@ -3,7 +3,8 @@
  * (with the real XCUITest driver, a private APPIUM_HOME, 127.0.0.1 on a free port), runs a
  * scenario through it against the fake WebDriverAgent (which launches the virtual iPhone),
  * and the server process is gone afterwards: after a completed run, after SIGTERM mid-run,
- * and after a run that fails. A configured APPIUM_HOME without the driver is one line
+ * after a run that fails, and after a SIGKILL of the CLI (the watchdog's case); a lab run of
+ * two phones starts one server. A configured APPIUM_HOME without the driver is one line
  * naming the install command. Fake farm credentials of every preset appear in no output
  * and no file.
  */
@@ -155,6 +156,97 @@ describe('voiceaec run --appium-start', () => {
       await wda.close();
     }
   }, 200_000);
+
+  it('SIGKILL of the CLI: the watchdog ends the server and removes its private APPIUM_HOME', async () => {
+    const wda = await startFakeWda();
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          'run',
+          '--device',
+          'appium',
+          '--appium-start',
+          '--appium-config',
+          config('sigkill', wda.url),
+          '--scenario',
+          'quiet-room',
+          '--repeat',
+          '50',
+          '--out',
+          join(tmp, 'sigkill'),
+          '--ci',
+        ],
+        { env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      const exited = new Promise<string | null>((r) => child.once('exit', (_code, signal) => r(signal)));
+      // The line comes once the server answers /status.
+      const started = await new Promise<RegExpExecArray>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no server in time:\n${stderr}`)), 150_000);
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          const m = STARTED.exec(stderr);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m);
+          }
+        });
+      });
+      const pid = Number(started[3]);
+      expect((await fetch(`${started[2]}/status`)).ok).toBe(true);
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      // No exit hook ran: only the watchdog can have stopped it. Eventually, within 60 s.
+      for (let i = 0; i < 600 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(alive(pid), `server pid ${pid} still alive`).toBe(false);
+      let listening = true;
+      for (let i = 0; i < 600 && listening; i++) {
+        listening = await fetch(`${started[2]}/status`, { signal: AbortSignal.timeout(2_000) }).then(
+          () => true,
+          () => false,
+        );
+        if (listening) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(listening, 'the port still answers').toBe(false);
+      for (let i = 0; i < 600 && existsSync(started[4]!); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(existsSync(started[4]!), 'the private APPIUM_HOME is removed').toBe(false);
+    } finally {
+      await wda.close();
+    }
+  }, 300_000);
+
+  it('a lab run of two phones starts one server for both and stops it', async () => {
+    // No WebDriverAgent: both sessions fail fast, which is enough to see how many servers the lab started.
+    const file = join(tmp, 'lab-no-wda.yaml');
+    writeFileSync(file, `platformVersion: '18.0'\nwebDriverAgentUrl: http://127.0.0.1:9\nconnection: lan\ntimeouts: { sessionMs: 15000 }\n`);
+    const r = await runCli(
+      [
+        'run',
+        '--device',
+        `appium:${UDID}`,
+        '--device',
+        'appium:00008101-000A1B2C3D4E5F6B',
+        '--appium-start',
+        '--appium-config',
+        file,
+        '--scenario',
+        'quiet-room',
+        '--out',
+        join(tmp, 'lab'),
+        '--ci',
+      ],
+      150_000,
+    );
+    expect(r.code, r.stderr).toBe(3);
+    const starts = [...r.stderr.matchAll(new RegExp(STARTED.source, 'gm'))];
+    expect(starts, r.stderr).toHaveLength(1);
+    const pid = Number(starts[0]![3]);
+    expect(r.stderr).toContain(`appium: using the server this run started at ${starts[0]![2]} (pid ${pid})`);
+    expect(r.stderr).toContain(`appium: stopped the server this run started (pid ${pid})`);
+    expect(await gone(pid)).toBe(true);
+  }, 150_000);
 
   it('a run that fails after the start (no WebDriverAgent) stops the server and says why in one line', async () => {
     // Nothing listens at this WebDriverAgent URL: the session cannot start.

@@ -31,8 +31,12 @@ class CloudPhone implements AppiumSessionApi {
   readonly files = new Map<string, Uint8Array>();
   readonly calls: string[] = [];
   readonly launches: string[][] = [];
+  /** Trials each launch's plan asked the app for (a warm-up and the measured one, or none). */
+  readonly trialsPerLaunch: number[] = [];
   /** Launch numbers (1-based) at which the app dies before writing results. */
   crashAt = new Set<number>();
+  /** Launch numbers at which the app keeps running and never writes results (a farm that never gets there). */
+  hangAt = new Set<number>();
   private state: AppState = 'not running';
 
   async launchApp(bundleId: string, args: string[]): Promise<void> {
@@ -45,10 +49,12 @@ class CloudPhone implements AppiumSessionApi {
       this.state = 'not running';
       return;
     }
+    if (this.hangAt.has(this.launches.length)) return;
     const plan = new TextDecoder()
       .decode(this.files.get(`${prefix}plan.ndjson`))
       .trimEnd()
       .split('\n');
+    this.trialsPerLaunch.push(plan.filter((l) => l.includes('"type":"trial"')).length);
     void runPlanOnSim(plan, (p) => this.files.get(prefix + p), at('-voiceaecToken')).then((r) => {
       r.files.forEach((data, path) => this.files.set(prefix + path, data));
       this.files.set(`${prefix}results.ndjson`, new TextEncoder().encode(r.lines.join('\n') + '\n'));
@@ -96,10 +102,10 @@ const scenario = parseScenario(
   'files-appium.yaml',
 );
 
-async function run(phone: CloudPhone, name: string, onProgress?: (p: RunProgress) => void) {
+async function run(phone: CloudPhone, name: string, onProgress?: (p: RunProgress) => void, filesLaunchMs = 60_000) {
   const lines: string[] = [];
   const driver = new AppiumDriver(
-    { serverUrl: 'https://hub.cloud.example.com/wd/hub', udid: 'CLOUD-1', platformVersion: '18.0', timeouts: { filesLaunchMs: 60_000 } },
+    { serverUrl: 'https://hub.cloud.example.com/wd/hub', udid: 'CLOUD-1', platformVersion: '18.0', timeouts: { filesLaunchMs } },
     { env: {}, notify: (l) => lines.push(l), startSession: async () => phone },
   );
   const runner = await ScenarioRunner.create({
@@ -129,6 +135,9 @@ describe('AppiumDriver, connection auto → files (a cloud phone)', () => {
     const trials = manifest.cells[0]!.trials;
     expect(trials.map((t) => t.status)).toEqual(trials.map(() => 'ok'));
     expect(manifest.device).toMatchObject({ kind: 'appium', id: 'CLOUD-1', simulated: true });
+    // The default warm-up: each trial's launch runs one before the measured trial; the manifest says so.
+    expect(manifest.device.link).toEqual({ connection: 'files', warmupTrials: 1 });
+    expect(phone.trialsPerLaunch.filter((n) => n > 0)).toEqual(trials.map(() => 2));
     // hello, configure, one launch per fixture, one per trial, teardown.
     const fixtures = phone.launches.length - 3 - trials.length;
     expect(fixtures).toBe(2); // the speech fixture and the calibration's
@@ -171,5 +180,20 @@ describe('AppiumDriver, connection auto → files (a cloud phone)', () => {
     // The relaunch is a new link: hello alone, with a new token.
     const tokens = new Set(phone.launches.map((a) => a[5]));
     expect(tokens.size).toBe(2);
+  }, 120_000);
+
+  it('a launch that never leaves results fails its trial with E_FILES_TIMEOUT naming the launch; the run relaunches and goes on', async () => {
+    const phone = new CloudPhone();
+    // Launches: 1 hello, 2 configure, 3–4 uploads, 5 calibration, 6 trial 1 ← hangs. A short configured timeout, not the machine's speed.
+    phone.hangAt.add(6);
+    const { manifest } = await run(phone, 'hang', undefined, 2_000);
+    expect(manifest.status).toBe('complete');
+    const cell = manifest.cells[0]!;
+    expect(cell.trials.map((t) => t.status)).toEqual(['ok', 'failed', 'ok', 'ok']);
+    const failed = cell.trials.find((t) => t.status === 'failed')!;
+    expect(failed.reason).toMatch(
+      /E_FILES_TIMEOUT: files mode: launch 6 \(trial \S+\.t001\) left no results within [\d.]+ s \(launch timeout 2 s \+ [\d.]+ s of trial audio\) at dev\.voiceaec\.harness Documents\/voiceaec-files/,
+    );
+    expect(failed.reason).not.toMatch(/E_DEVICE_TIMEOUT|E_INTERNAL/);
   }, 120_000);
 });

@@ -7,7 +7,7 @@
  * repo because scripts/swift.sh runs the harness in a chroot that sees only the repo. Swift
  * comes from scripts/swift.sh; where it cannot be had the test skips loudly (fails in CI).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,20 @@ let unavailable: string | null = null;
 let tmp: string | null = null;
 
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+const COLD = 'each trial ran on a freshly launched app (cold canceller): compare only with other cold runs';
+
+/**
+ * The harness command: a shell that notes how many trials each launch's plan asks for (in
+ * `log`, outside the exchange folder) and then runs voiceaec-harness with the LoopbackEngine.
+ */
+function harness(folder: string, log: string, ...more: string[]): string {
+  const note = `grep -c '"type":"trial"' "${folder}/plan.ndjson" >> "${log}" || true; exec bash "${join(REPO, 'scripts/swift.sh')}" --exec .build/debug/voiceaec-harness "$@"`;
+  return JSON.stringify(['bash', '-c', note, 'harness', ...more]);
+}
+
+const LOOPBACK = ['-loopbackLatencyMs', String(LATENCY_MS), '-loopbackGainDb', String(GAIN_DB), '-loopbackNoiseDbfs', '-80', '-loopbackSeed', '3'];
+/** Trials per launch as the log holds them: 0 for hello, configure, uploads and teardown. */
+const trialsPerLaunch = (log: string) => readFileSync(log, 'utf8').trim().split('\n').map(Number);
 
 describe('voiceaec run --device files:<dir> on voiceaec-harness (LoopbackEngine)', () => {
   beforeAll(async () => {
@@ -47,26 +61,25 @@ describe('voiceaec run --device files:<dir> on voiceaec-harness (LoopbackEngine)
       if (unavailable) return ctx.skip();
       const folder = join(tmp!, 'exchange');
       const out = join(tmp!, 'run');
-      const harness = JSON.stringify([
-        'bash',
-        join(REPO, 'scripts/swift.sh'),
-        '--exec',
-        '.build/debug/voiceaec-harness',
-        '-loopbackLatencyMs',
-        String(LATENCY_MS),
-        '-loopbackGainDb',
-        String(GAIN_DB),
-        '-loopbackNoiseDbfs',
-        '-80',
-        '-loopbackSeed',
-        '3',
-      ]);
-      const r = await runCli(['run', '--device', `files:${folder}`, '--harness', harness, '--scenario', SCENARIO, '--out', out, '--ci'], RUN_MS);
+      const log = join(tmp!, 'launches.log');
+      const r = await runCli(
+        ['run', '--device', `files:${folder}`, '--harness', harness(folder, log, ...LOOPBACK), '--scenario', SCENARIO, '--out', out, '--ci'],
+        RUN_MS,
+      );
       expect(r.code, r.stdout + r.stderr).toBe(0);
 
       const manifest = json(join(out, 'manifest.json'));
       expect(manifest.status).toBe('complete');
       expect(manifest.device).toMatchObject({ kind: 'device', model: 'LoopbackEngine', simulated: true, class: 'loopback', target: `files:${folder}` });
+      // The default warm-up: every trial's launch ran the warm-up and then the measured trial, in one harness process.
+      expect(manifest.device.link).toEqual({ connection: 'files', warmupTrials: 1 });
+      const perLaunch = trialsPerLaunch(log);
+      expect(perLaunch.filter((n) => n > 0)).toEqual([2, 2, 2]);
+      // The others (hello, configure, the uploads, teardown) ask for none.
+      expect(perLaunch.filter((n) => n === 0).length).toBeGreaterThanOrEqual(4);
+      // Warm trials are not cold ones: no caveat.
+      expect(r.stdout + r.stderr).not.toContain(COLD);
+      expect(r.stdout).toContain('files mode, 1 warm-up trial per launch');
       expect(String(manifest.device.name)).not.toMatch(/iphone/i);
       const trials = manifest.cells.flatMap((c: { trials: Array<{ status: string; attempts: number }> }) => c.trials);
       expect(trials.map((t: { status: string }) => t.status)).toEqual(['ok', 'ok', 'ok']);
@@ -88,8 +101,50 @@ describe('voiceaec run --device files:<dir> on voiceaec-harness (LoopbackEngine)
       }
       // The exchange folder holds nothing of the run once it is over.
       expect(readdirSync(folder)).toEqual([]);
+
+      // The same run without warm-up: one trial per launch, the same recordings (the warm-up's audio is in none of
+      // them), and every surface says the trials were cold starts.
+      const coldOut = join(tmp!, 'cold');
+      const coldLog = join(tmp!, 'cold-launches.log');
+      const cold = await runCli(
+        [
+          'run',
+          '--device',
+          `files:${folder}`,
+          '--harness',
+          harness(folder, coldLog, ...LOOPBACK),
+          '--warmup-trials',
+          '0',
+          '--scenario',
+          SCENARIO,
+          '--out',
+          coldOut,
+          '--ci',
+        ],
+        RUN_MS,
+      );
+      expect(cold.code, cold.stdout + cold.stderr).toBe(0);
+      expect(trialsPerLaunch(coldLog).filter((n) => n > 0)).toEqual([1, 1, 1]);
+      const coldManifest = json(join(coldOut, 'manifest.json'));
+      expect(coldManifest.device.link).toEqual({ connection: 'files', warmupTrials: 0 });
+      for (const trial of ['calibration', 'trial-001', 'trial-002']) {
+        const recordings = readdirSync(join(cellDir, trial)).filter((f) => f.endsWith('.wav'));
+        expect(recordings.length, trial).toBeGreaterThan(0);
+        for (const f of recordings)
+          expect(statSync(join(cellDir, trial, f)).size, `${trial}/${f}`).toBe(statSync(join(coldOut, 'cells', manifest.cells[0].id, trial, f)).size);
+      }
+      // The loopback's echo path does not adapt: cold or warm, the first trial measures what a later one does.
+      const el = (dir: string, t: string) => json(join(dir, 'cells', manifest.cells[0].id, t, 'metrics.json')).levels.echoLossDb as number;
+      expect(Math.abs(el(coldOut, 'trial-001') - el(out, 'trial-002'))).toBeLessThanOrEqual(0.5);
+      expect(cold.stdout).toContain(`⚠ ${COLD}`);
+      expect(readFileSync(join(coldOut, 'summary.md'), 'utf8')).toContain(`⚠️ ${COLD}`);
+      expect(readFileSync(join(coldOut, 'report.html'), 'utf8')).toContain(COLD);
+      expect(readFileSync(join(coldOut, 'junit.xml'), 'utf8')).toContain(`<property name="deviceLinkCaveat" value="${COLD}"/>`);
+      const results = json(join(coldOut, 'results.json'));
+      expect(results.runs[0].device).toMatchObject({ link: { connection: 'files', warmupTrials: 0 }, linkCaveat: COLD });
+      expect(json(join(out, 'results.json')).runs[0].device.linkCaveat).toBeNull();
     },
-    RUN_MS + 30_000,
+    2 * RUN_MS + 30_000,
   );
 
   it(
