@@ -29,7 +29,9 @@ export function progressPrinter(quiet: boolean, prefix = ''): (p: RunProgress) =
         const eta = p.done > 0 ? ((p.elapsedMs / p.done) * (p.total - p.done)) / 1000 : 0;
         const what = p.trial.calibration ? 'calibration' : `trial ${p.trial.index}`;
         const status = p.trial.status === 'ok' ? chalk.green('ok') : chalk.red(`failed (${plain(p.trial.reason ?? '')})`);
-        const line = `${prefix}  ${p.cell.id} ${what}: ${status}  [${p.done}/${p.total}, ETA ${eta.toFixed(0)} s]`;
+        // Open sequential cells count at their maximum: the total and the ETA are upper bounds, and say so.
+        const atMost = p.totalIsMax ? '≤' : '';
+        const line = `${prefix}  ${p.cell.id} ${what}: ${status}  [${p.done}/${atMost}${p.total}, ETA ${atMost}${eta.toFixed(0)} s]`;
         if (quiet || p.trial.status !== 'ok') {
           clear();
           process.stderr.write(`${line}\n`);

@@ -39,7 +39,8 @@ const RATE = FIXTURE_SAMPLE_RATE;
 export type RunProgress =
   | { type: 'connected'; device: RunManifest['device'] }
   | { type: 'cell'; cell: CellRecord; index: number; cells: number }
-  | { type: 'trial'; cell: CellRecord; trial: TrialRecord; done: number; total: number; elapsedMs: number }
+  /** `totalIsMax`: a sequential cell is still open and counts at its maximum, so `total` (and an ETA from it) is an upper bound. */
+  | { type: 'trial'; cell: CellRecord; trial: TrialRecord; done: number; total: number; totalIsMax: boolean; elapsedMs: number }
   | { type: 'warning'; message: string };
 
 export interface RunOptions {
@@ -354,12 +355,12 @@ export class ScenarioRunner {
         for (const rest of rec.trials.slice(pos + 1))
           if (rest.status === 'pending') Object.assign(rest, { status: 'failed', reason: 'not run: cell abandoned' });
         await writeManifest(this.o.runDir, this.manifest);
-        this.o.onProgress?.({ type: 'trial', cell: rec, trial: t, done: this.trialsDone, total: this.totalTrials(), elapsedMs: Date.now() - this.started });
+        this.o.onProgress?.({ type: 'trial', cell: rec, trial: t, done: this.trialsDone, ...this.totalTrials(), elapsedMs: Date.now() - this.started });
         return;
       }
       if (seq) await this.continueSequential(rec, seq);
       await writeManifest(this.o.runDir, this.manifest);
-      this.o.onProgress?.({ type: 'trial', cell: rec, trial: t, done: this.trialsDone, total: this.totalTrials(), elapsedMs: Date.now() - this.started });
+      this.o.onProgress?.({ type: 'trial', cell: rec, trial: t, done: this.trialsDone, ...this.totalTrials(), elapsedMs: Date.now() - this.started });
     }
     await this.teardown(rec);
     rec.status = 'done';
@@ -367,13 +368,14 @@ export class ScenarioRunner {
   }
 
   /** Trials of the run; a sequential cell still running counts at its maximum (the ETA is an upper bound). */
-  private totalTrials(): number {
+  private totalTrials(): { total: number; totalIsMax: boolean } {
     const seq = sequentialPlanOf(this.o.scenario);
     const most = maxRepetitions(this.o.scenario.trials.repetitions) + (this.o.scenario.trials.calibration ? 1 : 0);
-    return this.manifest.cells.reduce(
-      (n, c) => n + (seq && !c.stop && (c.status === 'pending' || c.status === 'running') ? Math.max(most, c.trials.length) : c.trials.length),
-      0,
-    );
+    const open = (c: CellRecord) => !!seq && !c.stop && (c.status === 'pending' || c.status === 'running');
+    return {
+      total: this.manifest.cells.reduce((n, c) => n + (open(c) ? Math.max(most, c.trials.length) : c.trials.length), 0),
+      totalIsMax: this.manifest.cells.some(open),
+    };
   }
 
   /**

@@ -42,7 +42,10 @@ const scenario = (max: number) => parseScenario(scenarioText(max), 'sequential.y
 class Killed extends Error {}
 
 /** Runs (or resumes) the scenario; `killAfter` throws out of the run after that many trials, as a kill would. */
-async function run(runDir: string, s: Scenario, resume: boolean, killAfter?: number): Promise<RunManifest> {
+/** The reference run's progress events, in order: what the terminal's count and ETA come from. */
+const progress: Array<Extract<RunProgress, { type: 'trial' }>> = [];
+
+async function run(runDir: string, s: Scenario, resume: boolean, killAfter?: number, record = false): Promise<RunManifest> {
   let trials = 0;
   const runner = await ScenarioRunner.create({
     scenario: s,
@@ -55,6 +58,7 @@ async function run(runDir: string, s: Scenario, resume: boolean, killAfter?: num
     toolVersion: 'test',
     gitCommit: null,
     onProgress: (p: RunProgress) => {
+      if (p.type === 'trial' && record) progress.push(p);
       if (p.type === 'trial' && killAfter !== undefined && ++trials === killAfter) throw new Killed();
     },
   });
@@ -77,7 +81,7 @@ const referenceDir = join(tmp, 'reference');
 let reference: RunManifest;
 
 beforeAll(async () => {
-  reference = await run(referenceDir, scenario(MAX), false);
+  reference = await run(referenceDir, scenario(MAX), false, undefined, true);
 }, 300_000);
 
 describe('sequential cells in the runner', () => {
@@ -97,6 +101,16 @@ describe('sequential cells in the runner', () => {
     }
     // The sim's speaker cell leaks at short gates and not at long ones: decided before the maximum.
     expect(reference.cells.some((c) => c.stop!.reason === 'decided-pass' && c.trials.length - 1 < MAX)).toBe(true);
+  });
+
+  it('report the total as an upper bound while a cell is open, and the exact count once all have stopped', () => {
+    const ran = reference.cells.reduce((n, c) => n + c.trials.length, 0);
+    expect(progress[0]!.totalIsMax).toBe(true);
+    expect(progress[0]!.total).toBeGreaterThan(ran);
+    const last = progress.at(-1)!;
+    expect(last).toMatchObject({ done: ran, total: ran, totalIsMax: false });
+    // The bound only ever tightens as cells stop.
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.total).toBeLessThanOrEqual(progress[i - 1]!.total);
   });
 
   it('resumed after a kill mid-cell, takes the same trials as the uninterrupted run', async () => {

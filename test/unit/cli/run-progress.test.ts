@@ -10,12 +10,13 @@ import type { RunProgress } from '../../../src/scenario/runner.js';
 
 type Trial = Extract<RunProgress, { type: 'trial' }>;
 const cell = { id: 'quiet/gate', mismatches: [] } as unknown as Trial['cell'];
-const trial = (index: number, done: number, status: 'ok' | 'failed' = 'ok'): Trial => ({
+const trial = (index: number, done: number, status: 'ok' | 'failed' = 'ok', totalIsMax = false): Trial => ({
   type: 'trial',
   cell,
   trial: { index, calibration: false, status, reason: status === 'ok' ? undefined : 'device timed out' } as unknown as Trial['trial'],
   done,
   total: 4,
+  totalIsMax,
   elapsedMs: done * 2000,
 });
 
@@ -45,6 +46,13 @@ describe('progressPrinter', () => {
       '  quiet/gate trial 3: ok  [3/4, ETA 2 s]',
       '',
     ]);
+  });
+
+  it('a sequential cell still open: the total and the ETA are marked as upper bounds', () => {
+    const p = progressPrinter(true);
+    p(trial(1, 1, 'ok', true));
+    p(trial(2, 2, 'ok', false));
+    expect(plainOut().split('\n')).toEqual(['  quiet/gate trial 1: ok  [1/≤4, ETA ≤6 s]', '  quiet/gate trial 2: ok  [2/4, ETA 4 s]', '']);
   });
 
   it('on a terminal: ok trials rewrite one line; a failure or a new cell clears it and stays', () => {
