@@ -92,5 +92,13 @@ describe('resuming on another device', () => {
     expect(deviceChanges(d, { ...d, id: 'UDID-B' })).toEqual(['id UDID-A → UDID-B']);
     expect(deviceChanges(d, { ...d, id: null })).toEqual([]);
     expect(deviceChanges(d, { ...d, osVersion: '18.4', simulated: true })).toEqual(['class iphone → virtual-iphone', 'osVersion 18.3 → 18.4']);
+    // Cold (files without warm-up) and warm trials do not mix; a run from before the link was recorded does not compare it.
+    const files = (warmupTrials: number) => ({ ...d, link: { connection: 'files' as const, warmupTrials } });
+    expect(deviceChanges(files(1), files(0))).toEqual(['link files mode, 1 warm-up trial per launch → files mode, 0 warm-up trials per launch']);
+    expect(deviceChanges(files(0), { ...d, link: { connection: 'ws', warmupTrials: 0 } })).toEqual([
+      'link files mode, 0 warm-up trials per launch → ws connection',
+    ]);
+    expect(deviceChanges({ ...d, link: { connection: 'ws', warmupTrials: 0 } }, { ...d, link: { connection: 'lan', warmupTrials: 0 } })).toEqual([]);
+    expect(deviceChanges(d, files(0))).toEqual([]);
   });
 });
