@@ -32,7 +32,7 @@ export default defineConfig({
     // DSP tests run big FFTs; the 2-core CI machine needs headroom, not a speed check.
     testTimeout: 60_000,
     pool: 'forks',
-    setupFiles: ['test/setup/yield-between-tests.ts'],
+    setupFiles: ['test/setup/yield-between-tests.ts', 'test/setup/zod-wording.ts'],
     projects: [
       { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: SYSTEM_TESTS } },
       { extends: true, test: { name: 'system', include: SYSTEM_TESTS } },
