@@ -162,6 +162,14 @@ describe('junit.xml', () => {
     expect(xml).toContain('name="junit &quot;&amp;&quot; &lt;test&gt; / speaker&amp;&lt;voice&gt;"');
   });
 
+  it('a device named with a control character and a line break still gives a well-formed file (the XML libraries tried wrote U+0001 raw)', () => {
+    const run = results.runs[0]!;
+    const named = { ...results, runs: [{ ...run, device: { ...run.device, name: 'Lab\u0001 phone\nrack 2' } }, ...results.runs.slice(1)] };
+    const root = parseXml(renderJunit(named));
+    const suite = root.children.find((c) => c.name === 'testsuite')!;
+    expect(suite.attrs.hostname).toBe('Lab phone\nrack 2');
+  });
+
   it('the shape check rejects documents CI tools would not read', () => {
     expect(() => validate(parseXml('<testsuites><testsuite name="x" tests="0" errors="0"/></testsuites>'))).toThrow(/failures/);
     expect(() => validate(parseXml('<testsuites><testcase name="x"/></testsuites>'))).toThrow(/may not contain/);
