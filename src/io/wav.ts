@@ -95,23 +95,10 @@ function decode(bytes: Uint8Array, name: string): DecodedWav {
  */
 export function wavSampleView(bytes: Uint8Array, name = 'input'): SampleView {
   const { fmt, start, frames } = locate(bytes, name);
-  const kind =
-    fmt.encoding === 'float' && fmt.bitsPerSample === 32
-      ? Float32Array
-      : fmt.encoding === 'pcm' && fmt.bitsPerSample === 16
-        ? Int16Array
-        : fmt.encoding === 'pcm' && fmt.bitsPerSample === 32
-          ? Int32Array
-          : null;
-  if (!kind) return { data: decodeWav(bytes, name).channels[0]!, scale: 1, stride: 1, sampleRate: fmt.sampleRate };
-  const at = bytes.byteOffset + start;
-  const count = frames * fmt.channels;
-  // Typed views need aligned offsets; an odd chunk layout costs one copy.
-  const data =
-    at % kind.BYTES_PER_ELEMENT === 0
-      ? new kind(bytes.buffer as ArrayBuffer, at, count)
-      : new kind(bytes.slice(start, start + count * kind.BYTES_PER_ELEMENT).buffer);
-  const scale = kind === Float32Array ? 1 : kind === Int16Array ? 1 / 32768 : 1 / 2147483648;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const data = sampleArray(dv, start, frames * fmt.channels, fmt);
+  if (!data || data instanceof Float64Array) return { data: decodeWav(bytes, name).channels[0]!, scale: 1, stride: 1, sampleRate: fmt.sampleRate };
+  const scale = data instanceof Float32Array ? 1 : data instanceof Int16Array ? 1 / 32768 : 1 / 2147483648;
   return { data, scale, stride: fmt.channels, sampleRate: fmt.sampleRate };
 }
 
