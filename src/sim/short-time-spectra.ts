@@ -40,11 +40,10 @@ export class ShortTimeSpectra {
   analyse(fft: RealFft, x: Float32Array, k: number, out: Float32Array): Float32Array {
     const { size, hop, window, frame } = this;
     const start = (k - 1) * hop;
-    const n = x.length;
-    for (let i = 0; i < size; i++) {
-      const t = start + i;
-      frame[i] = t >= 0 && t < n ? x[t]! * window[i]! : 0;
-    }
+    const a = Math.max(0, -start);
+    const b = Math.min(size, x.length - start);
+    if (a > 0 || b < size) frame.fill(0);
+    for (let i = a; i < b; i++) frame[i] = x[start + i]! * window[i]!;
     return fft.forward(frame, out);
   }
 
