@@ -16,7 +16,6 @@ export const SYSTEM_TESTS = [
   // A real Appium 3 server and the XCUITest driver, against a fake WebDriverAgent.
   'test/integration/appium.test.ts',
   'test/integration/appium-start.test.ts',
-  'test/integration/files-mode-appium.test.ts',
   // Headless Chromium.
   'test/integration/report-browser.test.ts',
   'test/integration/report-client.test.ts',

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startFakeWda } from '../helpers/fake-wda.js';
+import { alive, eventually, gone } from '../helpers/processes.js';
 import { FAKE_FARM_CREDENTIALS, setProcessEnv } from '../helpers/farm-secrets.js';
 
 const BIN = fileURLToPath(new URL('../../bin/voiceaec.js', import.meta.url));
@@ -32,26 +33,36 @@ afterAll(() => {
 
 const STARTED = /^appium: started Appium (3\.\S+) at (http:\/\/127\.0\.0\.1:\d+) \(pid (\d+), private APPIUM_HOME (\S+)\)/m;
 
-/** Alive: in the process table and not a zombie waiting for a reaper. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function gone(pid: number): Promise<boolean> {
-  // The CLI waits for its child's exit before it ends; the short grace only covers /proc catching up.
-  for (let i = 0; i < 20 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  return !alive(pid);
-}
-
 function config(name: string, wdaUrl: string): string {
   const file = join(tmp, `${name}.yaml`);
   writeFileSync(file, `udid: ${UDID}\nplatformVersion: '18.0'\nwebDriverAgentUrl: ${wdaUrl}\nconnection: lan\n`);
   return file;
+}
+
+/**
+ * `voiceaec run --appium-start` on quiet-room (50 trials, so it is still running) as a child;
+ * resolves once the server's start line is printed and `ready` holds for stderr so far.
+ */
+async function spawnRun(name: string, wdaUrl: string, ready: (stderr: string) => boolean) {
+  const args = ['run', '--device', 'appium', '--appium-start', '--appium-config', config(name, wdaUrl), '--scenario', 'quiet-room', '--repeat', '50'];
+  const child = spawn(process.execPath, [BIN, ...args, '--out', join(tmp, name), '--ci'], {
+    env: { ...process.env, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const started = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not started in time:\n${stderr}`)), 150_000);
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = STARTED.exec(stderr);
+      if (m && ready(stderr)) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+  });
+  return { child, started, exited, stderr: () => stderr };
 }
 
 const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
@@ -108,50 +119,16 @@ describe('voiceaec run --appium-start', () => {
   it('SIGTERM mid-run stops the started server too', async () => {
     const wda = await startFakeWda();
     try {
-      const out = join(tmp, 'sigterm');
-      const child = spawn(
-        process.execPath,
-        [
-          BIN,
-          'run',
-          '--device',
-          'appium',
-          '--appium-start',
-          '--appium-config',
-          config('sigterm', wda.url),
-          '--scenario',
-          'quiet-room',
-          '--repeat',
-          '50',
-          '--out',
-          out,
-          '--ci',
-        ],
-        { env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stderr = '';
-      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       // Interrupted once the app runs: a trial has passed.
-      const started = await new Promise<RegExpExecArray>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no trial in time:\n${stderr}`)), 150_000);
-        child.stderr.on('data', (d: Buffer) => {
-          stderr += d.toString();
-          const m = STARTED.exec(stderr);
-          if (m && /trial \d+: ok/.test(stderr)) {
-            clearTimeout(timer);
-            resolve(m);
-          }
-        });
-      });
+      const { child, started, exited, stderr } = await spawnRun('sigterm', wda.url, (err) => /trial \d+: ok/.test(err));
       const pid = Number(started[3]);
       expect(alive(pid)).toBe(true);
       expect(existsSync(started[4]!)).toBe(true);
       child.kill('SIGTERM');
-      const code = await exited;
-      expect(code, stderr).toBe(143);
+      expect((await exited).code, stderr()).toBe(143);
       expect(await gone(pid)).toBe(true);
       expect(existsSync(started[4]!), 'the private APPIUM_HOME is removed').toBe(false);
-      for (const secret of Object.values(SECRETS)) expect(stderr).not.toContain(secret);
+      for (const secret of Object.values(SECRETS)) expect(stderr()).not.toContain(secret);
     } finally {
       await wda.close();
     }
@@ -160,58 +137,21 @@ describe('voiceaec run --appium-start', () => {
   it('SIGKILL of the CLI: the watchdog ends the server and removes its private APPIUM_HOME', async () => {
     const wda = await startFakeWda();
     try {
-      const child = spawn(
-        process.execPath,
-        [
-          BIN,
-          'run',
-          '--device',
-          'appium',
-          '--appium-start',
-          '--appium-config',
-          config('sigkill', wda.url),
-          '--scenario',
-          'quiet-room',
-          '--repeat',
-          '50',
-          '--out',
-          join(tmp, 'sigkill'),
-          '--ci',
-        ],
-        { env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let stderr = '';
-      const exited = new Promise<string | null>((r) => child.once('exit', (_code, signal) => r(signal)));
       // The line comes once the server answers /status.
-      const started = await new Promise<RegExpExecArray>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no server in time:\n${stderr}`)), 150_000);
-        child.stderr.on('data', (d: Buffer) => {
-          stderr += d.toString();
-          const m = STARTED.exec(stderr);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m);
-          }
-        });
-      });
+      const { child, started, exited } = await spawnRun('sigkill', wda.url, () => true);
       const pid = Number(started[3]);
       expect((await fetch(`${started[2]}/status`)).ok).toBe(true);
       child.kill('SIGKILL');
-      expect(await exited).toBe('SIGKILL');
-      // No exit hook ran: only the watchdog can have stopped it. Eventually, within 60 s.
-      for (let i = 0; i < 600 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(alive(pid), `server pid ${pid} still alive`).toBe(false);
-      let listening = true;
-      for (let i = 0; i < 600 && listening; i++) {
-        listening = await fetch(`${started[2]}/status`, { signal: AbortSignal.timeout(2_000) }).then(
-          () => true,
+      expect((await exited).signal).toBe('SIGKILL');
+      // No exit hook ran: only the watchdog can have stopped it.
+      expect(await gone(pid), `server pid ${pid} still alive`).toBe(true);
+      const closed = () =>
+        fetch(`${started[2]}/status`, { signal: AbortSignal.timeout(2_000) }).then(
           () => false,
+          () => true,
         );
-        if (listening) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(listening, 'the port still answers').toBe(false);
-      for (let i = 0; i < 600 && existsSync(started[4]!); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(existsSync(started[4]!), 'the private APPIUM_HOME is removed').toBe(false);
+      expect(await eventually(closed), 'the port still answers').toBe(true);
+      expect(await eventually(() => !existsSync(started[4]!)), 'the private APPIUM_HOME is removed').toBe(true);
     } finally {
       await wda.close();
     }

@@ -6,10 +6,11 @@
  * exit hook can cover. No timing asserts: each "gone" is polled for up to 60 s.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { alive, gone } from '../../helpers/processes.js';
 import { WATCHDOG_PID_LINE, WATCHDOG_SCRIPT, type WatchdogSpec } from '../../../src/device/appium/appium-watchdog.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'voiceaec-watchdog-'));
@@ -22,20 +23,6 @@ const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio
 console.log('grandchild ' + g.pid);
 setInterval(() => {}, 1000);
 `;
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function goneWithin(pid: number, ms = 60_000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end && alive(pid);) await new Promise((r) => setTimeout(r, 100));
-  return !alive(pid);
-}
 
 function spec(removeDir: string | null): WatchdogSpec {
   return { command: process.execPath, args: ['-e', SERVER], cwd: tmp, killAfterMs: 5_000, removeDir };
@@ -67,8 +54,8 @@ describe('appium watchdog', () => {
     expect(alive(p.server) && alive(p.grandchild)).toBe(true);
     dog.stdin.end();
     expect(await exited).toBe(0);
-    expect(await goneWithin(p.server)).toBe(true);
-    expect(await goneWithin(p.grandchild)).toBe(true);
+    expect(await gone(p.server)).toBe(true);
+    expect(await gone(p.grandchild)).toBe(true);
     expect(existsSync(home)).toBe(false);
   }, 120_000);
 
@@ -88,8 +75,8 @@ setInterval(() => {}, 1000);
     const p = await pids(parent.stdout);
     expect(alive(p.server)).toBe(true);
     parent.kill('SIGKILL');
-    expect(await goneWithin(p.server)).toBe(true);
-    expect(await goneWithin(p.grandchild)).toBe(true);
+    expect(await gone(p.server)).toBe(true);
+    expect(await gone(p.grandchild)).toBe(true);
     for (let i = 0; i < 600 && existsSync(home); i++) await new Promise((r) => setTimeout(r, 100));
     expect(existsSync(home)).toBe(false);
   }, 120_000);
