@@ -60,8 +60,12 @@ export function zodIssueWords(issue: IssueLike, known: readonly string[] = [], q
       if (issue.origin === 'array' || issue.origin === 'set') return `must have ${above ? 'at least' : 'at most'} ${String(n)} entries`;
       return `must be ${bound(n, issue.inclusive, above)}`;
     }
-    case 'invalid_value':
-      return issue.values.length === 1 ? `must be ${String(issue.values[0])}` : `must be one of ${issue.values.map((v) => String(v)).join(', ')}`;
+    case 'invalid_value': {
+      if (issue.values.length === 1) return `must be ${String(issue.values[0])}`;
+      // Only a known value is echoed, never the input (it may sit where a secret would).
+      const mean = 'input' in issue && typeof issue.input === 'string' ? didYouMean(issue.input, issue.values.map(String)).trim() : '';
+      return `must be one of ${issue.values.map((v) => String(v)).join(', ')}${mean ? ` (${mean})` : ''}`;
+    }
     case 'invalid_format':
       return formatWords(issue as z.core.$ZodIssueInvalidStringFormat);
     case 'not_multiple_of':

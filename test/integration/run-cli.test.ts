@@ -16,7 +16,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /**
  * results.json without what names the run itself: its start and end times and its id (the
- * run directory's name, by default a timestamp), which legitimately differ between runs.
+ * run directory's name, by default a timestamp), which legitimately differ between runs, and
+ * the checkout's git commit (it moves when someone commits while the test runs).
  */
 function stableResults(dir: string): unknown {
   const id = basename(dir);
@@ -25,7 +26,7 @@ function stableResults(dir: string): unknown {
     if (v && typeof v === 'object') {
       return Object.fromEntries(
         Object.entries(v)
-          .filter(([k]) => k !== 'startedAt' && k !== 'endedAt')
+          .filter(([k]) => k !== 'startedAt' && k !== 'endedAt' && k !== 'gitCommit')
           .map(([k, x]) => [k, strip(x)]),
       );
     }

@@ -159,7 +159,7 @@ export function parseAppiumOptions(input: unknown): AppiumOptions {
   const r = APPIUM_OPTIONS_SCHEMA.safeParse(input);
   if (r.success) return r.data;
   const first = r.error.issues[0]!;
-  const where = first.path.length ? first.path.join('.') : 'appium options';
+  const where = first.path.length ? first.path.join('.') : 'options';
   throw usageError('E_APPIUM_OPTIONS', `appium ${where}: ${first.message}`, {
     hint: 'see docs/appium.md § Options',
     details: { issues: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },

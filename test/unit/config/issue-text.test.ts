@@ -34,7 +34,7 @@ describe('issueText', () => {
     expect(textOf({ ...base, count: 0 })).toEqual(['count: must be at least 1']);
     expect(textOf({ ...base, count: 'x' })).toEqual(['count: must be a number']);
     expect(textOf({ ...base, list: [1, 2, 3] })).toEqual(['list: must have at most 2 entries']);
-    expect(textOf({ ...base, mode: 'c' })).toEqual(['mode: must be one of a, b']);
+    expect(textOf({ ...base, mode: 'c' })).toEqual(['mode: must be one of a, b (did you mean "a"?)']);
   });
 
   it('names an unknown field with the known one it is closest to', () => {

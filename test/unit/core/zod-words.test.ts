@@ -45,12 +45,23 @@ describe('zod error map (core/zod-words.ts, installed by cli/zod-wording.ts)', (
     expect(lines({ confidence: 0.5 })).toEqual(['name: is required (text)']);
     expect(lines({ ...base, name: 'x' })).toEqual(['name: must be at least 3 characters long']);
     expect(lines({ ...base, confidence: 1 })).toEqual(['confidence: must be below 1']);
-    expect(lines({ ...base, mode: 'c' })).toEqual(['mode: must be one of a, b']);
+    expect(lines({ ...base, mode: 'c' })).toEqual(['mode: must be one of a, b (did you mean "a"?)']);
+    expect(lines({ ...base, mode: 7 })).toEqual(['mode: must be one of a, b']);
     expect(lines({ ...base, version: 2 })).toEqual(['version: must be 1']);
     expect(lines({ ...base, url: 'not a url' })).toEqual(['url: is not a valid URL']);
     expect(lines({ ...base, id: 'A1' })).toEqual(['id: must match /^[a-z]+$/']);
     expect(lines({ ...base, tags: ['a', 'b', 'c'] })).toEqual(['tags: must have at most 2 entries']);
     expect(lines({ ...base, nested: { route: 'r', rout: 1 } })).toEqual(['nested: unknown field "rout" (did you mean "route"?)']);
+  });
+
+  it('suggests the closest allowed value of an enum, and never echoes the input', () => {
+    const Farm = z.object({ farm: z.enum(['local', 'browserstack', 'saucelabs']) });
+    expect(Farm.safeParse({ farm: 'browserstak' }).error!.issues[0]!.message).toBe(
+      'must be one of local, browserstack, saucelabs (did you mean "browserstack"?)',
+    );
+    const far = Farm.safeParse({ farm: 'sk-secret-0123456789' }).error!.issues[0]!.message;
+    expect(far).toBe('must be one of local, browserstack, saucelabs');
+    expect(messageOf(() => parseAppiumOptions({ connection: 'fils' }))).toContain('(did you mean "files"?)');
   });
 
   it('keeps a schema’s own message', () => {
