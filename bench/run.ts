@@ -11,22 +11,7 @@ import { integratedLoudness, truePeakDbtp } from '../src/fixture-prep/loudness-m
 import { whiteNoise } from '../test/helpers/random.js';
 import { fractionalDelay } from '../test/helpers/synth.js';
 import { makeTrial, trialInput } from '../test/helpers/trial.js';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function time(fn: () => void, reps: number, warmUps = 1): number {
-  for (let i = 0; i < warmUps; i++) fn(); // JIT, plan creation, work arrays
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
+import { timeSync } from './timing.js';
 
 const line = (s: string) => console.log(s);
 
@@ -34,7 +19,7 @@ line('## FFT: real forward + inverse round trip (ms)');
 for (const n of [4096, 65_536, 1 << 20]) {
   const x = whiteNoise(n, 1);
   const t = (b: FftBackendName) =>
-    time(
+    timeSync(
       () => {
         const p = realFft(n, b);
         p.inverse(p.forward(x));
@@ -52,7 +37,7 @@ line('\n## Cross-correlation of two 60 s, 48 kHz signals (full lag range, ms)');
   const y = fractionalDelay(x, 12_345);
   const all = { sampleRate: fs, minLag: -(x.length - 1), maxLag: y.length - 1 };
   for (const beta of [0, 1]) {
-    const t = (backend: FftBackendName) => time(() => gccPhat(x, y, { ...all, beta, backend }), 3);
+    const t = (backend: FftBackendName) => timeSync(() => gccPhat(x, y, { ...all, beta, backend }), 3);
     const [a, b] = [t('pffft'), t('fftjs')];
     const lag = gccPhat(x, y, { ...all, beta })!.peakLag;
     line(
@@ -72,7 +57,7 @@ for (const fs of [48_000, 16_000]) {
   let fiveGatesMs = 0;
   for (const gates of [[0, 300, 500, 800, 1500], Array.from({ length: 41 }, (_, i) => i * 50)]) {
     const o = resolveAnalysisOptions({ gatesMs: gates });
-    const ms = time(() => analyzeTrial(input, o), 25, 15);
+    const ms = timeSync(() => analyzeTrial(input, o), 25, 15);
     if (gates.length === 5) fiveGatesMs = ms;
     line(`${fs / 1000} kHz, ${gates.length} gates: ${ms.toFixed(2)} ms per trial = ${((durS * 1000) / ms).toFixed(0)}× real time (target ≥ 1000×)`);
   }
@@ -84,7 +69,7 @@ for (const fs of [48_000, 16_000]) {
   const n = gccFftSize(tr.ref.length, tr.mic.length, Math.round((o.minDelayMs * fs) / 1000), Math.round((o.maxDelayMs * fs) / 1000), factor);
   const [full, band] = [realFft(n), realFft(n / factor)];
   const [spectrum, signal] = [new Float32Array(n / factor), new Float32Array(n / factor)];
-  const fftMs = time(
+  const fftMs = timeSync(
     () => {
       full.forward(tr.ref, spectrum);
       full.forward(tr.mic, spectrum);
@@ -101,5 +86,5 @@ for (const fs of [48_000, 16_000]) {
 line('\n## Loudness (ebur128-wasm), 60 s at 48 kHz (ms)');
 {
   const x = whiteNoise(60 * 48_000, 3, 0.1);
-  line(`integrated ${time(() => integratedLoudness(x, 48_000), 5).toFixed(0)}  true peak ${time(() => truePeakDbtp(x, 48_000), 5).toFixed(0)}`);
+  line(`integrated ${timeSync(() => integratedLoudness(x, 48_000), 5).toFixed(0)}  true peak ${timeSync(() => truePeakDbtp(x, 48_000), 5).toFixed(0)}`);
 }

@@ -7,13 +7,9 @@ import type { TrialMessage } from '../src/protocol/messages.js';
 import { VirtualPhone } from '../src/sim/virtual-phone.js';
 import { pseudoSpeech } from '../test/helpers/synth.js';
 import { analyse, FS, simConfig } from '../test/helpers/virtual-phone.js';
+import { median } from './timing.js';
 
 const REPS = 15;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 const config = simConfig({ options: ['defaultToSpeaker'], gate: { kind: 'rms2', ms: 500, thresholdDbfs: -45 } });
 const speech = pseudoSpeech(4, FS, 7);

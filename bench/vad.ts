@@ -12,25 +12,10 @@ import { micVadTracks } from '../src/vad/mic-vad-tracks.js';
 import { loadSileroVad } from '../src/vad/silero-vad.js';
 import { whiteNoise } from '../test/helpers/random.js';
 import { fileURLToPath } from 'node:url';
+import { timeAsync } from './timing.js';
 
 const REPS = 7;
 const FS = 48_000;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-async function time(fn: () => Promise<unknown>, reps = REPS): Promise<number> {
-  await fn(); // session warm-up, resampler WASM, JIT
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
 
 const line = (s: string) => console.log(s);
 
@@ -48,18 +33,18 @@ const x16 = await resample(trial, FS, 16_000, 'fastest');
 
 line('## VAD (Silero v5, onnxruntime-node, one thread)');
 line(`first load (import onnxruntime-node + session): ${loadMs.toFixed(0)} ms`);
-const vadMs = await time(() => vad.probabilities(x16, 16_000));
+const vadMs = await timeAsync(() => vad.probabilities(x16, 16_000), REPS);
 line(
   `6 s at 16 kHz: ${vadMs.toFixed(1)} ms = ${((seconds * 1000) / vadMs).toFixed(0)}× real time (${(vadMs / (x16.length / 512)).toFixed(3)} ms per 32 ms frame)`,
 );
-const resMs = await time(() => resample(trial, FS, 16_000, 'fastest'));
+const resMs = await timeAsync(() => resample(trial, FS, 16_000, 'fastest'), REPS);
 line(`resampling 48 → 16 kHz (libsamplerate fastest): ${resMs.toFixed(1)} ms = ${((seconds * 1000) / resMs).toFixed(0)}× real time`);
-const allMs = await time(() => vad.probabilities(trial, FS));
+const allMs = await timeAsync(() => vad.probabilities(trial, FS), REPS);
 line(`6 s at 48 kHz, resampling included: ${allMs.toFixed(1)} ms = ${((seconds * 1000) / allMs).toFixed(0)}× real time`);
 
 line('\n## Added time per trial in a run: mic tracks (open + gates 300, 500, 800, 1500 ms) and the verdicts of the three shipped profiles');
 const gates = [0, 300, 500, 800, 1500];
-const tracksMs = await time(() => micVadTracks(vad, trial, FS, drainMs, gates));
+const tracksMs = await timeAsync(() => micVadTracks(vad, trial, FS, drainMs, gates), REPS);
 const tracks = await micVadTracks(vad, trial, FS, drainMs, gates);
 const verdictInput = {
   engine: tracks.engine,
@@ -71,13 +56,13 @@ const verdictInput = {
   deadMic: null,
   micClipping: null,
 };
-const verdictMs = await time(() => Promise.resolve(SHIPPED_TURN_PROFILES.map((p) => turnVerdicts(verdictInput, p))), 25);
+const verdictMs = await timeAsync(() => Promise.resolve(SHIPPED_TURN_PROFILES.map((p) => turnVerdicts(verdictInput, p))), 25);
 line(
   `tracks ${tracksMs.toFixed(0)} ms + verdicts ${verdictMs.toFixed(2)} ms = ${(tracksMs + verdictMs).toFixed(0)} ms per 6 s trial (${((seconds * 1000) / (tracksMs + verdictMs)).toFixed(0)}× real time)`,
 );
 
 line('\n## A cell gated by rms2 (−45 dBFS): the same trial with the rms2 tracks of each cooldown as well');
-const rms2Ms = await time(() => micVadTracks(vad, trial, FS, drainMs, gates, { rms2ThresholdDbfs: -45 }));
+const rms2Ms = await timeAsync(() => micVadTracks(vad, trial, FS, drainMs, gates, { rms2ThresholdDbfs: -45 }), REPS);
 line(
   `tracks ${rms2Ms.toFixed(0)} ms per 6 s trial (${((seconds * 1000) / rms2Ms).toFixed(0)}× real time; ${(rms2Ms - tracksMs).toFixed(0)} ms over hard gates only)`,
 );

@@ -13,22 +13,7 @@ import { Reader } from 'wav';
 import wavefile from 'wavefile';
 import { decodeWav, encodeWav, type WavEncoding } from '../src/io/wav.js';
 import { whiteNoise } from '../test/helpers/random.js';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-async function time(fn: () => unknown, reps: number): Promise<number> {
-  await fn(); // JIT
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
+import { timeAsync } from './timing.js';
 
 // ---- the contenders, each from file bytes to Float32 channels in [-1, 1] ----
 
@@ -95,9 +80,9 @@ for (const [encoding, nch] of [
     return maxDiff;
   };
   const diffs = [check(viaWavefile(bytes)), check(await viaWav(bytes))];
-  const ours = await time(() => decodeWav(bytes), 15);
-  const wf = await time(() => viaWavefile(bytes), 5); // seconds per call on float files
-  const wv = await time(() => viaWav(bytes), 15);
+  const ours = await timeAsync(() => decodeWav(bytes), 15);
+  const wf = await timeAsync(() => viaWavefile(bytes), 5); // seconds per call on float files
+  const wv = await timeAsync(() => viaWav(bytes), 15);
   const r = (x: number) => `${(x / ours).toFixed(1)}×`;
   console.log(
     `${encoding} ${nch} ch (${(bytes.length / 1e6).toFixed(1)} MB): ours ${ours.toFixed(1)}  wavefile ${wf.toFixed(1)} (${r(wf)})  wav ${wv.toFixed(1)} (${r(wv)})  ` +
@@ -109,9 +94,9 @@ console.log(`\n## Encode ${seconds} s of ${fs / 1000} kHz mono float samples to 
 {
   const x = whiteNoise(fs * seconds, 11).map((v) => v * 0.25);
   for (const encoding of ['pcm16', 'float32'] as WavEncoding[]) {
-    const ours = await time(() => encodeWav({ sampleRate: fs, channels: [x] }, { encoding }), 15);
+    const ours = await timeAsync(() => encodeWav({ sampleRate: fs, channels: [x] }, { encoding }), 15);
     // wavefile takes samples in the target's own scale: integers for 16-bit, so the clamp and scale are ours to do first.
-    const wf = await time(() => {
+    const wf = await timeAsync(() => {
       const w = new wavefile.WaveFile();
       if (encoding === 'float32') w.fromScratch(1, fs, '32f', x);
       else
