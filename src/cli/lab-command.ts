@@ -31,6 +31,8 @@ import { recordedScenario } from './recorded-scenario.js';
 export interface LabFlags extends AppiumFlags {
   scenario?: string;
   token?: string;
+  /** files:<dir> devices: the harness command on this host. */
+  harness?: string;
   out?: string;
   repeat?: Repetitions;
   seed?: number;
@@ -82,6 +84,7 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
     ...resolveDevice(t, {
       seed: scenario.seed,
       token: runToken(flags.token, process.env.VOICEAEC_TOKEN),
+      harness: flags.harness,
       appium,
       files,
       ...(shared ? { startAppiumServer: shared } : {}),

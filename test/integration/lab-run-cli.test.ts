@@ -106,4 +106,23 @@ describe('a lab run on two devices', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^E_LAB_LAN: /);
   });
+
+  it('passes --harness to every files:<dir> device (each launches it; /bin/false gives no results)', async () => {
+    const r = await runCli([
+      'run',
+      '--device',
+      `files:${join(tmp, 'fa')}`,
+      '--device',
+      `files:${join(tmp, 'fb')}`,
+      '--harness',
+      '/bin/false',
+      '--scenario',
+      SCENARIO,
+      '--out',
+      join(tmp, 'files-lab'),
+      '--ci',
+    ]);
+    expect(r.stderr).not.toContain('E_HARNESS_COMMAND');
+    expect(r.stderr.match(/\] stopped: E_FILES_NO_RESULTS: the harness ended \(exit code 1\)/g), r.stderr).toHaveLength(2);
+  });
 });
