@@ -2,9 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The `system` suite: tests that drive programs outside Node (the Swift toolchain, a real
- * Appium 3 server with the XCUITest driver, headless Chromium, the Debian TTS engines) or
- * run long simulated sessions. Each file costs tens of seconds; together they are the
- * minutes of the whole suite (docs/testing.md has the cost per file). `npm test` runs the
+ * Appium 3 server with the XCUITest driver, headless Chromium, the Debian TTS engines):
+ * what a change to the TypeScript alone rarely breaks, and what costs the most to start
+ * (docs/testing.md has the cost per file). `npm test` runs the
  * `main` project, `npm run test:system` this one; `.ci/run` runs both.
  */
 export const SYSTEM_TESTS = [
@@ -21,9 +21,6 @@ export const SYSTEM_TESTS = [
   'test/integration/report-client.test.ts',
   // The Debian TTS engines regenerating fixtures.
   'test/unit/fixture-prep/regenerate.test.ts',
-  // Long simulated sessions: 120 s of trial audio; 40 trials through the VAD.
-  'test/integration/sim-device-responsive.test.ts',
-  'test/integration/vad-self-interruption.test.ts',
 ];
 
 export default defineConfig({
