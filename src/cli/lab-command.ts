@@ -21,7 +21,7 @@ import { checkLocalAppium, shareLocalAppium, startLocalAppium } from '../device/
 import type { Repetitions } from '../config/scenario.js';
 import { errorJson, plain } from './output.js';
 import { printResultsSummary } from './results-summary.js';
-import { progressPrinter } from './run-progress.js';
+import { progressPrinter, vadProgressPrinter } from './run-progress.js';
 import { SHIPPED_FIXTURES_DIR } from './shipped-fixtures.js';
 import { gitCommit, toolVersion } from './version.js';
 import { exitOnInterrupt } from './interrupt.js';
@@ -120,9 +120,11 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
     process.stderr.write(`${chalk.red(`[${o.id}] stopped`)}: ${plain(line)}\n`);
   }
   if (ran.length === 0) return ExitCode.environment;
+  // Lines of several devices already interleave in logs: the VAD line is printed once, no counter.
+  const vadProgress = vadProgressPrinter(true);
   const results = await evaluateRun(
     ran.map((o) => o.dir),
-    { toolVersion: toolVersion() },
+    { toolVersion: toolVersion(), onVadProgress: vadProgress.onVadProgress },
   );
   await writeLabReports(labDir, ran, results);
   for (const o of ran) await writeReports(o.dir, results);

@@ -49,3 +49,23 @@ export function progressPrinter(quiet: boolean, prefix = ''): (p: RunProgress) =
     }
   };
 }
+
+/**
+ * The evaluation after the last trial: running the VAD over every trial's mic is its one slow
+ * step (≈ ⅓ s per trial here), so it says so at once; on a terminal a counter follows.
+ */
+export function vadProgressPrinter(quiet: boolean, prefix = ''): { onVadProgress: (p: { done: number; total: number }) => void; end: () => void } {
+  let live = false;
+  return {
+    onVadProgress: ({ done, total }) => {
+      if (done === 1) process.stderr.write(`${prefix}turn verdicts: running the VAD over up to ${total} trial${total === 1 ? '' : 's'}\n`);
+      if (quiet) return;
+      process.stderr.write(`\r\u001b[2K${prefix}  VAD ${done}/${total}`);
+      live = true;
+    },
+    end: () => {
+      if (live) process.stderr.write('\r\u001b[2K');
+      live = false;
+    },
+  };
+}

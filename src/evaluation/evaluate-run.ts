@@ -45,6 +45,12 @@ export interface EvaluateOptions {
   reanalyze?: boolean;
   /** The VAD for turn verdicts, loaded only if some trial needs it; default Silero v5 (tests pass their own). */
   loadVad?: () => Promise<VadEngine>;
+  /**
+   * Called after each trial whose turn verdicts had to be computed (the VAD run, the one slow
+   * step of an evaluation): `done` of at most `total` trials. Stored verdicts that are reused
+   * call nothing, so a re-evaluation stays silent.
+   */
+  onVadProgress?: (p: { done: number; total: number }) => void;
 }
 
 /** Gates named by acceptance rules: evaluated even if nobody asked for them. */
@@ -95,13 +101,21 @@ async function cellCalibration(runDir: string, cell: CellRecord, warnings: strin
  * Per profile, the cell's turn summary over the trials that have verdicts. Trials are read
  * one at a time: the VAD session is single and each trial already takes ~0.1 s.
  */
-async function cellTurns(trials: CellTrialInput[], c: TurnContext, target: number, confidence: number, warnings: string[]): Promise<CellResult['turns']> {
+async function cellTurns(
+  trials: CellTrialInput[],
+  c: TurnContext,
+  target: number,
+  confidence: number,
+  warnings: string[],
+  computed: () => void,
+): Promise<CellResult['turns']> {
   if (c.profiles.length === 0) return [];
   const all: TrialTurnVerdicts[][] = [];
   let missing = 0;
   for (const t of trials) {
     if (t.analysis === null) continue;
     const r = await loadTrialTurns(t, c);
+    if (r.computed) computed();
     if (r.warnings.length > 0) t.warnings = [...(t.warnings ?? []), ...r.warnings];
     if (r.verdicts) all.push(r.verdicts);
     else missing++;
@@ -164,6 +178,9 @@ export async function evaluateRun(runDirs: string[], opts: EvaluateOptions): Pro
   const vad = lazyVad(opts.loadVad ?? loadSileroVad);
   const outcomes: Results['acceptance'] = [];
   const runs: RunInfo[] = [];
+  const vadTotal = manifests.reduce((n, m) => n + m.cells.reduce((k, c) => k + c.trials.filter((t) => !t.calibration).length, 0), 0);
+  let vadDone = 0;
+  const computed = () => opts.onVadProgress?.({ done: ++vadDone, total: vadTotal });
 
   for (const [ri, m] of manifests.entries()) {
     const runDir = runDirs[ri]!;
@@ -200,7 +217,7 @@ export async function evaluateRun(runDirs: string[], opts: EvaluateOptions): Pro
       };
       const gate = cell.requested.gate;
       const rms2ThresholdDbfs = gate?.kind === 'rms2' ? gate.thresholdDbfs : null;
-      const turns = await cellTurns(trials, { runDir, gatesMs: gates, mode, profiles, vad, rms2ThresholdDbfs }, target, confidence, cw);
+      const turns = await cellTurns(trials, { runDir, gatesMs: gates, mode, profiles, vad, rms2ThresholdDbfs }, target, confidence, cw, computed);
       const summary = summarizeCell(input, { gatesMs: gates, targetLeakRate: target, confidence });
       // A sequential cell stopped on its own data: its bounds must be the anytime-valid ones.
       const plan = sequentialPlan(m);

@@ -59,9 +59,10 @@ beforeAll(async () => {
     gitCommit: null,
   });
   manifest = await runner.run();
-  results = await evaluateRun([runDir], { toolVersion: 'test' });
+  results = await evaluateRun([runDir], { toolVersion: 'test', onVadProgress: (p) => vadProgress.push(p) });
 }, 120_000);
 
+const vadProgress: Array<{ done: number; total: number }> = [];
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const cell = (initOrder: string) => results.cells.find((c) => c.dims.initOrder === initOrder)!;
@@ -91,9 +92,17 @@ describe('turn verdicts in evaluation', () => {
     }
   });
 
-  it('reuses the stored verdicts: re-evaluation needs no VAD and gives the same cells', async () => {
-    const again = await evaluateRun([runDir], { toolVersion: 'test', loadVad: noVad });
+  it('reports each trial whose verdicts it computed, counting up to the measured trials', () => {
+    const measured = manifest.cells.flatMap((c) => c.trials).filter((t) => !t.calibration).length;
+    expect(vadProgress).toEqual(vadProgress.map((_, i) => ({ done: i + 1, total: measured })));
+    expect(vadProgress).toHaveLength(measured);
+  });
+
+  it('reuses the stored verdicts: re-evaluation needs no VAD, reports no VAD progress and gives the same cells', async () => {
+    const progress: unknown[] = [];
+    const again = await evaluateRun([runDir], { toolVersion: 'test', loadVad: noVad, onVadProgress: (p) => progress.push(p) });
     expect(again).toEqual(results);
+    expect(progress).toEqual([]);
     const subset = await evaluateRun([runDir], { toolVersion: 'test', gatesMs: [300], loadVad: noVad, reanalyze: false });
     expect(subset.cells[0]!.turns[0]!.gates.map((g) => g.gateMs)).toEqual([300, 500]);
     expect(subset.cells[0]!.turns[0]!.gates[0]).toEqual(results.cells[0]!.turns[0]!.gates[1]);

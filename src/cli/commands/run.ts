@@ -18,7 +18,7 @@ import { printResultsSummary } from '../results-summary.js';
 import { SHIPPED_FIXTURES_DIR } from '../shipped-fixtures.js';
 import { appiumOptions, filesFlags, type AppiumFlags } from '../appium-config.js';
 import { runLabCommand } from '../lab-command.js';
-import { progressPrinter } from '../run-progress.js';
+import { progressPrinter, vadProgressPrinter } from '../run-progress.js';
 import { exitOnInterrupt } from '../interrupt.js';
 import { runToken } from '../option-parsers.js';
 import { recordedScenario } from '../recorded-scenario.js';
@@ -153,7 +153,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
     progress({ type: 'warning', message: '' });
     await driver.close();
   }
-  const results = await evaluateRun([runDir], { toolVersion: toolVersion() });
+  const vadProgress = vadProgressPrinter(quiet);
+  const results = await evaluateRun([runDir], { toolVersion: toolVersion(), onVadProgress: vadProgress.onVadProgress }).finally(vadProgress.end);
   await writeReports(runDir, results);
   if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   else printResultsSummary(results, runDir);

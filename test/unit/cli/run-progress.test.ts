@@ -5,7 +5,7 @@
  * These are the behaviours a progress-bar package would have to match (docs/dependencies.md).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { progressPrinter } from '../../../src/cli/run-progress.js';
+import { progressPrinter, vadProgressPrinter } from '../../../src/cli/run-progress.js';
 import type { RunProgress } from '../../../src/scenario/runner.js';
 
 type Trial = Extract<RunProgress, { type: 'trial' }>;
@@ -67,5 +67,17 @@ describe('progressPrinter', () => {
         '\r\u001b[2K  quiet/gate trial 3: failed (device timed out)  [3/4, ETA 2 s]\n' +
         'cell 1/1 quiet/gate\n',
     );
+  });
+
+  it('the VAD after the last trial: one line at once; a counter on a terminal, cleared at the end', () => {
+    const logs = vadProgressPrinter(true);
+    [1, 2, 3].forEach((done) => logs.onVadProgress({ done, total: 3 }));
+    logs.end();
+    expect(plainOut()).toBe('turn verdicts: running the VAD over up to 3 trials\n');
+    out = '';
+    const tty = vadProgressPrinter(false);
+    [1, 2].forEach((done) => tty.onVadProgress({ done, total: 2 }));
+    tty.end();
+    expect(plainOut()).toBe('turn verdicts: running the VAD over up to 2 trials\n\r\u001b[2K  VAD 1/2\r\u001b[2K  VAD 2/2\r\u001b[2K');
   });
 });
