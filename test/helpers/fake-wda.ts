@@ -2,10 +2,12 @@
  * A fake WebDriverAgent for the real XCUITest driver (`appium:webDriverAgentUrl`): it
  * answers the few requests the driver sends (docs/appium.md § What was run here), and
  * `/wda/apps/launch` starts the virtual iPhone with the harness arguments it receives:
- * listening on `-port` (server mode) or dialling `-voiceaecURL` (lan mode). As on iOS,
- * launching an app that runs only brings it forward and ignores the new arguments.
+ * listening on `-port` (server mode) or dialling `-voiceaecURL` (lan mode) — or, given
+ * `command`, starts that program with those arguments (the Linux `voiceaec-harness`). As on
+ * iOS, launching an app that runs only brings it forward and ignores the new arguments.
  * `crash()` kills the running app without a goodbye, as a crashing app would.
  */
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,13 +21,18 @@ export interface FakeWdaRequest {
   body: unknown;
 }
 
-/** One launch of the app: the virtual iPhone and how to stop it. */
+/** One launch of the app: the virtual iPhone (or a program) and how to stop it. */
 interface RunningApp {
   bundleId: string;
   arguments: string[];
   stop(): Promise<void>;
   crash(): void;
+  /** A program can end by itself; the virtual iPhone runs until stopped. */
+  running?(): boolean;
 }
+
+/** A program standing in for the app: it gets the launch arguments, as the app does from iOS. */
+export type AppCommand = (launchArguments: string[]) => { command: string; args: string[] };
 
 export interface FakeWda {
   url: string;
@@ -64,7 +71,35 @@ async function launchVirtualIphone(bundleId: string, args: string[], seed: numbe
   };
 }
 
-export async function startFakeWda(opts: { seed?: number } = {}): Promise<FakeWda> {
+/** The app as a process group of its own, so stopping it also ends what its command started (a chroot's shell, the harness). */
+function launchProgram(bundleId: string, args: string[], command: AppCommand, output: string[]): RunningApp {
+  const { command: cmd, args: cmdArgs } = command(args);
+  const child = spawn(cmd, cmdArgs, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr.on('data', (d: Buffer) => output.push(d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
+  return {
+    bundleId,
+    arguments: args,
+    running,
+    stop: async () => {
+      if (running()) signal('SIGTERM');
+      await exited;
+    },
+    crash: () => signal('SIGKILL'),
+  };
+}
+
+export async function startFakeWda(opts: { seed?: number; command?: AppCommand } = {}): Promise<FakeWda & { appOutput: () => string }> {
+  const appOutput: string[] = [];
   const requests: FakeWdaRequest[] = [];
   const launches: string[][] = [];
   let app: RunningApp | null = null;
@@ -78,16 +113,16 @@ export async function startFakeWda(opts: { seed?: number } = {}): Promise<FakeWd
     const bundleId = typeof body.bundleId === 'string' ? body.bundleId : '';
     switch (method === 'POST' ? wda?.[1] : undefined) {
       case 'launch': {
-        if (app?.bundleId === bundleId) return null;
+        if (app?.bundleId === bundleId && (app.running?.() ?? true)) return null;
         const args = Array.isArray(body.arguments) ? body.arguments.map(String) : [];
         launches.push(args);
-        app = await launchVirtualIphone(bundleId, args, opts.seed ?? 1);
+        app = opts.command ? launchProgram(bundleId, args, opts.command, appOutput) : await launchVirtualIphone(bundleId, args, opts.seed ?? 1);
         return null;
       }
       case 'activate':
         return null;
       case 'state':
-        return app?.bundleId === bundleId ? 4 : 1;
+        return app?.bundleId === bundleId && (app.running?.() ?? true) ? 4 : 1;
       case 'terminate': {
         if (app?.bundleId !== bundleId) return false;
         const stopping = app;
@@ -127,6 +162,7 @@ export async function startFakeWda(opts: { seed?: number } = {}): Promise<FakeWd
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     launches,
+    appOutput: () => appOutput.join(''),
     crash: () => {
       const dying = app;
       app = null;

@@ -4,7 +4,9 @@
  * `appium:webDriverAgentUrl` at a fake WebDriverAgent whose app launch starts the virtual
  * iPhone with the arguments it receives. The runner drives `AppiumDriver` through whole
  * runs in each connection mode that works here; a crash mid-run is survived; farm
- * credentials in the environment end up nowhere.
+ * credentials in the environment end up nowhere. Where Swift can be had (scripts/swift.sh),
+ * the fake WebDriverAgent also launches the Linux build of the real harness
+ * (`voiceaec-harness`, HarnessKit's LoopbackEngine) with the arguments Appium gave it.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ import { runCli } from '../helpers/cli.js';
 import { freePort, startAppiumServer, type AppiumServer } from '../helpers/appium-server.js';
 import { startFakeWda, type FakeWda } from '../helpers/fake-wda.js';
 import { FAKE_FARM_CREDENTIALS, setProcessEnv } from '../helpers/farm-secrets.js';
+import { provisionSwift, swiftSh } from '../helpers/swift.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const UDID = '00008101-000A1B2C3D4E5F6A';
@@ -246,4 +249,52 @@ describe('AppiumDriver through a real Appium server and the real XCUITest driver
       for (const w of wdas) await w.close();
     }
   }, 120_000);
+});
+
+describe('the Linux voiceaec-harness launched through Appium (the real harness, LoopbackEngine)', () => {
+  const REPO = fileURLToPath(new URL('../../', import.meta.url));
+  let unavailable: string | null = null;
+  beforeAll(async () => {
+    unavailable = await provisionSwift('the Swift harness launched through Appium');
+    if (unavailable) return;
+    const build = await swiftSh(['build', '--product', 'voiceaec-harness'], 20 * 60_000);
+    expect(build.code, build.output).toBe(0);
+  }, 50 * 60_000);
+
+  it('`voiceaec run --device appium` in lan mode: the fake WebDriverAgent starts the harness with the launch arguments, and the run completes on it', async (ctx) => {
+    if (unavailable) return ctx.skip();
+    // The app as iOS would start it: the harness binary, with exactly the arguments Appium passed to /wda/apps/launch.
+    const wda = await startFakeWda({
+      command: (args) => ({ command: 'bash', args: [join(REPO, 'scripts/swift.sh'), '--exec', '.build/debug/voiceaec-harness', ...args] }),
+    });
+    try {
+      const out = join(tmp, 'swift-harness');
+      const config = join(tmp, 'appium-harness.yaml');
+      writeFileSync(config, `udid: ${UDID}\nplatformVersion: '18.0'\nwebDriverAgentUrl: ${wda.url}\nconnection: lan\n`);
+      const scenarioFile = join(REPO, 'test/data/harnesskit/loopback-quiet-room.yaml');
+      const r = await runCli(
+        ['run', '--device', 'appium', '--appium-url', appium.url, '--appium-config', config, '--scenario', scenarioFile, '--out', out, '--ci'],
+        240_000,
+      );
+      expect(r.code, `${r.stderr}\n--- harness:\n${wda.appOutput()}`).toBe(0);
+      // One launch, in lan mode, dialling the CLI with a fresh token.
+      expect(wda.launches).toHaveLength(1);
+      const launch = wda.launches[0]!;
+      expect(launch[launch.indexOf('-voiceaecMode') + 1]).toBe('lan');
+      expect(launch[launch.indexOf('-voiceaecURL') + 1]).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/harness$/);
+      // The device that ran is the harness's loopback test double, reached through Appium, and every surface says so.
+      expect(r.stderr).toMatch(/^device: LOOPBACK TEST DEVICE — /m);
+      const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+        status: string;
+        device: Record<string, unknown>;
+        cells: Array<{ trials: Array<{ status: string }> }>;
+      };
+      expect(m.status).toBe('complete');
+      expect(m.device).toMatchObject({ kind: 'appium', id: UDID, model: 'LoopbackEngine', class: 'loopback', simulated: true });
+      expect(m.cells.flatMap((c) => c.trials.map((t) => t.status)).every((x) => x === 'ok')).toBe(true);
+      for (const secret of Object.values(SECRETS)) expect(r.stderr + r.stdout + wda.appOutput()).not.toContain(secret);
+    } finally {
+      await wda.close();
+    }
+  }, 300_000);
 });
