@@ -297,4 +297,28 @@ describe('the Linux voiceaec-harness launched through Appium (the real harness, 
       await wda.close();
     }
   }, 300_000);
+
+  it('a crash of the harness process mid-run: that trial fails with the app state, the harness is launched again and the next trials pass', async (ctx) => {
+    if (unavailable) return ctx.skip();
+    const wda = await startFakeWda({
+      command: (args) => ({ command: 'bash', args: [join(REPO, 'scripts/swift.sh'), '--exec', '.build/debug/voiceaec-harness', ...args] }),
+    });
+    try {
+      const driver = new AppiumDriver(options(wda, { connection: 'lan' }));
+      // The harness is SIGKILLed (its whole process group) right after the first measured trial.
+      const { manifest } = await run(driver, 'harness-crash', 3, (p) => {
+        if (p.type === 'trial' && p.trial.index === 1) wda.crash();
+      });
+      expect(manifest.status, wda.appOutput()).toBe('complete');
+      expect(manifest.device).toMatchObject({ model: 'LoopbackEngine', class: 'loopback' });
+      const cell = manifest.cells[0]!;
+      expect(cell.trials.map((t) => t.status)).toEqual(['ok', 'ok', 'failed', 'ok']);
+      expect(cell.trials[2]!.reason).toMatch(/app dev\.voiceaec\.harness: not running/);
+      expect(cell.deviceCrashes).toBe(1);
+      expect(wda.launches).toHaveLength(2);
+      expect(arg(wda.launches[0]!, '-voiceaecToken')).not.toBe(arg(wda.launches[1]!, '-voiceaecToken'));
+    } finally {
+      await wda.close();
+    }
+  }, 300_000);
 });
