@@ -7,8 +7,8 @@
  */
 import { environmentError, usageError } from '../../core/errors.js';
 import { parseAppiumOptions, type AppiumOptionsInput } from './appium-options.js';
-import { credentials as makeCredentials, type Credentials } from './farm-credentials.js';
-import { FARM_PRESETS, inferFarm, secretsInEnv, type FarmName } from './farm-presets.js';
+import type { Credentials } from './farm-credentials.js';
+import { FARM_PRESETS, inferFarm, missingHubUrl, presetCredentials, refuseRegion, secretsInEnv, type FarmName } from './farm-presets.js';
 
 /** The presets that have a device list of their own (`local` has none: its phones are on USB). */
 export type ListingFarm = Exclude<FarmName, 'local'>;
@@ -65,16 +65,12 @@ export function farmApiTarget(input: AppiumOptionsInput, env: NodeJS.ProcessEnv)
   const o = parseAppiumOptions(input);
   const farm = listingFarm(input);
   const where = `--farm ${farm}`;
-  if (o.region && farm !== 'saucelabs')
-    throw usageError('E_APPIUM_OPTIONS', `appium region: ${where} has no regions`, { hint: 'drop region, or use --farm saucelabs' });
+  refuseRegion(o, farm);
 
   let base: string;
   if (o.farmApiUrl) base = o.farmApiUrl;
   else if (farm === 'appium-device-farm' || farm === 'selenium-grid') {
-    if (!o.serverUrl)
-      throw usageError('E_APPIUM_OPTIONS', `appium serverUrl: ${where} needs the hub's URL`, {
-        hint: farm === 'selenium-grid' ? 'give --appium-url, e.g. http://grid.lab:4444' : 'give --appium-url, e.g. http://hub.lab:4723',
-      });
+    if (!o.serverUrl) throw missingHubUrl(farm);
     const url = new URL(o.serverUrl);
     // The device-farm plugin mounts /device-farm at the server's root, whatever Appium's base path (its own
     // grid router strips /wd/hub the same way); the Grid answers /status where sessions are created, minus a legacy /wd/hub.
@@ -100,15 +96,8 @@ export function farmApiTarget(input: AppiumOptionsInput, env: NodeJS.ProcessEnv)
   }
 
   const spec = FARM_PRESETS[farm].credentials;
-  if (!spec) return { farm, base, overridden: !!o.farmApiUrl, auth: null, credentialVars: [], secrets };
-  const vars = [spec.userEnv, spec.keyEnv];
-  const missing = vars.filter((n) => !env[n]);
-  if (missing.length && (spec.required || missing.length === 1))
-    throw environmentError('E_FARM_CREDENTIALS', `${where} needs ${missing.join(' and ')} in the environment`, {
-      hint: `set ${vars.join(' and ')} (credentials come from the environment only; docs/appium.md § Farm presets)`,
-    });
-  const auth = missing.length ? null : makeCredentials(env[spec.userEnv]!, env[spec.keyEnv]!, vars.join('/'));
-  return { farm, base, overridden: !!o.farmApiUrl, auth, credentialVars: vars, secrets };
+  const credentialVars = spec ? [spec.userEnv, spec.keyEnv] : [];
+  return { farm, base, overridden: !!o.farmApiUrl, auth: presetCredentials(farm, env), credentialVars, secrets };
 }
 
 /** The data center in a Sauce Labs hub URL (`ondemand.<region>.saucelabs.com`), if it names one. */

@@ -5,7 +5,7 @@
  * it starts with, and its hub URL. Data first; `planFarmSession` applies one to the options
  * and the environment. Credentials never leave as text: `describeFarmPlan` redacts them.
  */
-import { environmentError, usageError } from '../../core/errors.js';
+import { environmentError, usageError, type VoiceAecError } from '../../core/errors.js';
 import type { AppiumOptions } from './appium-options.js';
 import { credentials as makeCredentials, redact, type Credentials } from './farm-credentials.js';
 
@@ -215,12 +215,8 @@ export function planFarmSession(o: AppiumOptions, env: NodeJS.ProcessEnv): FarmP
   if (o.startServer && farm !== 'local')
     throw usageError('E_APPIUM_OPTIONS', `appium startServer: ${where} has its own server`, { hint: 'use --appium-start with the local preset only' });
   const serverUrl = o.startServer ? null : (o.serverUrl ?? p.hubUrl?.replace('{region}', o.region ?? p.defaultRegion ?? '') ?? null);
-  if (!o.startServer && !serverUrl)
-    throw usageError('E_APPIUM_OPTIONS', `appium serverUrl: ${where} needs the hub's URL`, {
-      hint: farm === 'selenium-grid' ? 'give --appium-url, e.g. http://grid.lab:4444' : 'give --appium-url, e.g. http://hub.lab:4723',
-    });
-  if (o.region && !p.hubUrl?.includes('{region}'))
-    throw usageError('E_APPIUM_OPTIONS', `appium region: ${where} has no regions`, { hint: 'drop region, or use --farm saucelabs' });
+  if (!o.startServer && !serverUrl) throw missingHubUrl(farm);
+  refuseRegion(o, farm);
 
   const given: Partial<Record<FarmSlot, string>> = {
     udid: o.udid,
@@ -262,18 +258,10 @@ export function planFarmSession(o: AppiumOptions, env: NodeJS.ProcessEnv): FarmP
 
   let credentials: Credentials | null = null;
   const c = p.credentials;
-  if (c) {
-    const user = env[c.userEnv];
-    const key = env[c.keyEnv];
-    const missing = [c.userEnv, c.keyEnv].filter((n) => !env[n]);
-    if (missing.length && (c.required || missing.length === 1))
-      throw environmentError('E_FARM_CREDENTIALS', `${where} needs ${missing.join(' and ')} in the environment`, {
-        hint: `set ${c.userEnv} and ${c.keyEnv} (credentials come from the environment only; docs/appium.md § Farm presets)`,
-      });
-    if (user && key) {
-      if (c.placement.kind === 'basic-auth') credentials = makeCredentials(user, key, `${c.userEnv}/${c.keyEnv}`);
-      else Object.assign(capabilities, { [c.placement.userCap]: user, [c.placement.keyCap]: key });
-    }
+  const pair = presetCredentials(farm, env);
+  if (c && pair) {
+    if (c.placement.kind === 'basic-auth') credentials = pair;
+    else Object.assign(capabilities, { [c.placement.userCap]: pair.user, [c.placement.keyCap]: pair.key });
   }
   return {
     farm,
@@ -284,6 +272,35 @@ export function planFarmSession(o: AppiumOptions, env: NodeJS.ProcessEnv): FarmP
     connection: o.connection ?? p.connection,
     connectionWhy: o.connection ? null : p.connection === 'files' ? p.connectionWhy : null,
   };
+}
+
+/** A hub preset given no hub URL: one line naming the option. */
+export function missingHubUrl(farm: FarmName): VoiceAecError {
+  return usageError('E_APPIUM_OPTIONS', `appium serverUrl: --farm ${farm} needs the hub's URL`, {
+    hint: farm === 'selenium-grid' ? 'give --appium-url, e.g. http://grid.lab:4444' : 'give --appium-url, e.g. http://hub.lab:4723',
+  });
+}
+
+/** A region only means something to a preset whose hub URL has one (Sauce Labs). */
+export function refuseRegion(o: Pick<AppiumOptions, 'region'>, farm: FarmName): void {
+  if (o.region && !FARM_PRESETS[farm].hubUrl?.includes('{region}'))
+    throw usageError('E_APPIUM_OPTIONS', `appium region: --farm ${farm} has no regions`, { hint: 'drop region, or use --farm saucelabs' });
+}
+
+/**
+ * The preset's credentials from its environment variables: null when it takes none, or takes
+ * them optionally and neither is set; E_FARM_CREDENTIALS naming the variables (never a value)
+ * when they are required or only half set.
+ */
+export function presetCredentials(farm: FarmName, env: NodeJS.ProcessEnv): Credentials | null {
+  const c = FARM_PRESETS[farm].credentials;
+  if (!c) return null;
+  const missing = [c.userEnv, c.keyEnv].filter((n) => !env[n]);
+  if (missing.length && (c.required || missing.length === 1))
+    throw environmentError('E_FARM_CREDENTIALS', `--farm ${farm} needs ${missing.join(' and ')} in the environment`, {
+      hint: `set ${c.userEnv} and ${c.keyEnv} (credentials come from the environment only; docs/appium.md § Farm presets)`,
+    });
+  return missing.length ? null : makeCredentials(env[c.userEnv]!, env[c.keyEnv]!, `${c.userEnv}/${c.keyEnv}`);
 }
 
 /** `bstack:options.deviceName` → caps['bstack:options'].deviceName; a plain name → caps[name]. */
