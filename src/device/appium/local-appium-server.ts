@@ -2,19 +2,19 @@
  * The Appium server `--appium-start` runs (docs/appium.md § A server started by the CLI): the
  * project's Appium 3 as a child process on 127.0.0.1 and a free port, with a configured
  * APPIUM_HOME or a private one that links the project's appium-xcuitest-driver (nothing is
- * installed or fetched). Up once `/status` answers; stopped by `stop()`, and also when the
- * process exits or is interrupted first. It runs under a watchdog (appium-watchdog.ts) that
- * holds a pipe from this process and ends the server's process group when the pipe closes,
- * so not even a SIGKILL of the CLI leaves it running. A lab run shares one server among its
+ * installed or fetched). Up once `/status` answers; stopped by `stop()`. It runs under a
+ * watchdog (appium-watchdog.ts) that holds a pipe from this process and ends the server's
+ * process group when the pipe closes: however this process ends first (exit, a signal,
+ * SIGKILL), the kernel closes the pipe, so no exit or signal hook is needed here. A lab run shares one server among its
  * phones (`shareLocalAppium`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { environmentError } from '../../core/errors.js';
+import { freePort } from '../free-port.js';
 import { WATCHDOG_PID_LINE, WATCHDOG_SCRIPT, type WatchdogSpec } from './appium-watchdog.js';
 
 const DRIVER = 'appium-xcuitest-driver';
@@ -62,17 +62,6 @@ function findPackage(name: string, from: string): Pkg | null {
   } catch {
     return null;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => ok(port));
-    });
-  });
 }
 
 export interface LocalAppiumSetup {
@@ -130,7 +119,7 @@ export async function startLocalAppium(opts: LocalAppiumOptions): Promise<LocalA
     // A port taken between probing and binding makes Appium exit: try another.
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      const started = await startOnce(setup.entry, port, home, opts, removeHome, privateHome);
+      const started = await startOnce(setup.entry, port, home, opts, privateHome);
       if ('server' in started)
         return { ...started.server, version: setup.version, home, privateHome: privateHome !== null, stop: withCleanup(started.server.stop, removeHome) };
       lastOutput = started.output;
@@ -158,8 +147,6 @@ async function startOnce(
   port: number,
   home: string,
   opts: LocalAppiumOptions,
-  /** Also run when the process exits with the server still up. */
-  onExit: () => void,
   /** A private APPIUM_HOME the watchdog removes if this process dies before it can. */
   removeDir: string | null,
 ): Promise<{ server: Omit<LocalAppiumServer, 'version' | 'home' | 'privateHome'> } | { output: string }> {
@@ -184,10 +171,8 @@ async function startOnce(
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const guard = guardProcess(child, onExit);
   const serverPid = () => Number(WATCHDOG_PID_LINE.exec(output)?.[1] ?? child.pid);
   const stop = async () => {
-    guard.release();
     if (child.exitCode === null && child.signalCode === null) {
       // Closing the pipe is the one way to stop it, the same as when this process dies.
       child.stdin.end();
@@ -266,39 +251,4 @@ export function shareLocalAppium(
     };
   };
   return Object.defineProperty(shared, 'starts', { get: () => starts }) as typeof startLocalAppium & { readonly starts: number };
-}
-
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/**
- * Stops the child when this process exits or is told to stop before `stop()` ran: on 'exit'
- * (what an interrupted run's own handler reaches through process.exit) and on the signals.
- * Where nobody else handles a signal, its default (ending the process) is restored and the
- * signal raised again once the child is told to go.
- */
-function guardProcess(child: ChildProcess, onExit: () => void): { release(): void } {
-  const kill = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  };
-  const atExit = () => {
-    kill();
-    onExit();
-  };
-  const handlers = SIGNALS.map((sig) => {
-    const h = () => {
-      kill();
-      if (process.listenerCount(sig) === 1) {
-        release();
-        process.kill(process.pid, sig);
-      }
-    };
-    process.on(sig, h);
-    return [sig, h] as const;
-  });
-  process.on('exit', atExit);
-  function release() {
-    process.off('exit', atExit);
-    for (const [sig, h] of handlers) process.off(sig, h);
-  }
-  return { release };
 }
