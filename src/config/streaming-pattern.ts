@@ -156,26 +156,5 @@ export function buildSchedule(pattern: StreamingPattern, frames: number, sampleR
   return out;
 }
 
-export interface PlaybackTimeline {
-  /** Times the buffer ran empty before the end, and for how long (ms after playback start). */
-  underruns: Array<{ atMs: number; durationMs: number }>;
-  /** When the last frame has played: the final `bufferDrained`. */
-  endMs: number;
-}
-
-/**
- * What a device plays from a schedule, under the time model above: the underruns it
- * causes and the final drain. For tests and for predicting device events.
- */
-export function playbackTimeline(schedule: readonly ScheduledChunk[], sampleRate: number): PlaybackTimeline {
-  const underruns: PlaybackTimeline['underruns'] = [];
-  let playhead = 0; // when the audio queued so far finishes playing
-  for (const [i, c] of schedule.entries()) {
-    if (i > 0 && c.atMs > playhead + 1e-9) {
-      underruns.push({ atMs: playhead, durationMs: c.atMs - playhead });
-      playhead = c.atMs;
-    }
-    playhead = Math.max(playhead, c.atMs) + (c.frameCount * 1000) / sampleRate;
-  }
-  return { underruns, endMs: playhead };
-}
+// The time model the schedule is played under lives in core (files mode needs it too); re-exported for the pattern's users.
+export { playbackTimeline, type PlaybackTimeline } from '../core/playback-timeline.js';

@@ -17,6 +17,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { deviceError, isVoiceAecError, VoiceAecError } from '../../core/errors.js';
+import { playbackTimeline } from '../../core/playback-timeline.js';
 import { encodeMessage } from '../../protocol/codec.js';
 import { handshakeAsCli } from '../../protocol/endpoints.js';
 import { LIMITS, type AnyMessage } from '../../protocol/messages.js';
@@ -98,17 +99,6 @@ interface TrialPlanText {
   schedule: Array<{ atMs: number; frameCount: number }>;
   preRollMs: number;
   postRollMs: number;
-}
-
-/**
- * The trial's length by its plan: pre-roll, the schedule played back to back from the times
- * it is handed over (playbackTimeline in src/config/streaming-pattern.ts, the runner's own
- * measure), post-roll. `rate`: the fixture's sample rate.
- */
-export function plannedTrialMs(t: Pick<TrialPlanText, 'schedule' | 'preRollMs' | 'postRollMs'>, rate: number): number {
-  let playhead = 0;
-  for (const c of t.schedule) playhead = Math.max(playhead, c.atMs) + (c.frameCount * 1000) / rate;
-  return t.preRollMs + playhead + t.postRollMs;
 }
 
 function replayError(what: string): VoiceAecError {
@@ -301,7 +291,7 @@ export class FilesSocket extends EventEmitter implements PeerSocket {
     const t = JSON.parse(text) as TrialPlanText;
     const load = this.state.fixtures.find((f) => f.audioId === t.audioId);
     const rate = load ? (JSON.parse(load.text) as { sampleRate: number }).sampleRate : 8000;
-    return plannedTrialMs(t, rate);
+    return t.preRollMs + playbackTimeline(t.schedule, rate).endMs + t.postRollMs;
   }
 
   private async runLaunch(entries: PlanEntry[], batch: Pending[], budgetMs: number): Promise<ResultFrame[]> {
