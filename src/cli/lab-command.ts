@@ -16,7 +16,8 @@ import { defaultRunDir } from '../run-dir/layout.js';
 import { hasManifest, readManifest } from '../run-dir/manifest-file.js';
 import { labIds, runLab, type LabDevice } from '../scenario/lab-run.js';
 import { loadScenario, withRepetitions } from '../scenario/scenario-file.js';
-import { appiumOptions, filesFlags, type AppiumFlags } from './appium-config.js';
+import type { AppiumFlags } from './appium-config.js';
+import { deviceContext } from './device-context.js';
 import { checkLocalAppium, shareLocalAppium, startLocalAppium } from '../device/appium/local-appium-server.js';
 import type { Repetitions } from '../config/scenario.js';
 import { errorJson, plain } from './output.js';
@@ -25,7 +26,6 @@ import { progressPrinter, vadProgressPrinter } from './run-progress.js';
 import { SHIPPED_FIXTURES_DIR } from './shipped-fixtures.js';
 import { gitCommit, toolVersion } from './version.js';
 import { exitOnInterrupt } from './interrupt.js';
-import { runToken } from './option-parsers.js';
 import { recordedScenario } from './recorded-scenario.js';
 
 export interface LabFlags extends AppiumFlags {
@@ -71,8 +71,8 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
       });
   }
   const ids = await labIds(labDir, targets, !!flags.resume);
-  const appium = targets.some((t) => t.startsWith('appium')) ? await appiumOptions(flags) : undefined;
-  const files = filesFlags(flags, targets);
+  const context = await deviceContext(flags, targets, scenario.seed);
+  const appium = context.appium;
   // --appium-start: one server for every phone of the lab, stopped when the last one is done (docs/appium.md).
   let shared: ReturnType<typeof shareLocalAppium> | undefined;
   if (appium?.startServer) {
@@ -81,14 +81,7 @@ export async function runLabCommand(flags: LabFlags, targetsGiven: string[]): Pr
   }
   const devices: LabDevice[] = targets.map((t, i) => ({
     id: ids[i]!,
-    ...resolveDevice(t, {
-      seed: scenario.seed,
-      token: runToken(flags.token, process.env.VOICEAEC_TOKEN),
-      harness: flags.harness,
-      appium,
-      files,
-      ...(shared ? { startAppiumServer: shared } : {}),
-    }),
+    ...resolveDevice(t, { ...context, ...(shared ? { startAppiumServer: shared } : {}) }),
   }));
   if (devices.some((d) => d.target.startsWith('lan')))
     throw usageError('E_LAB_LAN', 'lan devices dial in one at a time and cannot be told apart in a lab run', {

@@ -16,11 +16,11 @@ import { gitCommit, toolVersion } from '../version.js';
 import { intArg } from '../option-parsers.js';
 import { printResultsSummary } from '../results-summary.js';
 import { SHIPPED_FIXTURES_DIR } from '../shipped-fixtures.js';
-import { appiumOptions, filesFlags, type AppiumFlags } from '../appium-config.js';
+import type { AppiumFlags } from '../appium-config.js';
+import { deviceContext } from '../device-context.js';
 import { runLabCommand } from '../lab-command.js';
 import { progressPrinter, vadProgressPrinter } from '../run-progress.js';
 import { exitOnInterrupt } from '../interrupt.js';
-import { runToken } from '../option-parsers.js';
 import { recordedScenario } from '../recorded-scenario.js';
 import { isLabDir } from '../../run-dir/lab-file.js';
 
@@ -116,13 +116,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
     runDir = resolve(flags.out ?? defaultRunDir('reports', scenario.name));
     if (hasManifest(runDir)) throw await runDirExists(runDir);
   }
-  const { driver, target: deviceTarget } = resolveDevice(target, {
-    seed: scenario.seed,
-    token: runToken(flags.token, process.env.VOICEAEC_TOKEN),
-    harness: flags.harness,
-    appium: target.startsWith('appium') ? await appiumOptions(flags) : undefined,
-    files: filesFlags(flags, [target]),
-  });
+  const { driver, target: deviceTarget } = resolveDevice(target, await deviceContext(flags, [target], scenario.seed));
   if (driver instanceof LanDriver) {
     const port = await driver.listen();
     // The token is a secret: say where it comes from, never print it (logs are shared).
