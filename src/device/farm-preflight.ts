@@ -9,15 +9,7 @@ import type { AppiumOptionsInput } from './appium/appium-options.js';
 import { farmApiTarget, listingFarm, type FarmApiTarget } from './appium/farm-api.js';
 import { listWithTarget, DF_STATUS, GRID_STATUS, type FarmListOptions } from './appium/farm-device-list.js';
 import { getFarmJson } from './appium/farm-http.js';
-import type { CheckResult } from './preflight.js';
-
-const check = (id: string, title: string, level: CheckResult['level'], found: string, fix: string | null = null): CheckResult => ({
-  id,
-  title,
-  level,
-  found,
-  fix,
-});
+import { check, type CheckResult } from './preflight.js';
 
 /** The checks of one farm; usage mistakes in the options (no hub URL, the local preset) are thrown, as for a run. */
 export async function runFarmPreflight(input: AppiumOptionsInput, opts: FarmListOptions): Promise<CheckResult[]> {

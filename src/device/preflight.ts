@@ -67,7 +67,14 @@ export const realHost: PreflightHost = {
     ),
 };
 
-const check = (id: string, title: string, level: CheckLevel, found: string, fix: string | null = null): CheckResult => ({ id, title, level, found, fix });
+/** One check's result; `fix` says what to do where it is not ok. */
+export const check = (id: string, title: string, level: CheckLevel, found: string, fix: string | null = null): CheckResult => ({
+  id,
+  title,
+  level,
+  found,
+  fix,
+});
 
 /** What a run through a remote farm needs of this host: the farm has the Mac, Xcode, Appium and the phones. */
 const FARM_HOST_CHECKS = new Set(['node', 'virtual-iphone', 'webdriverio']);
